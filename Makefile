@@ -1,0 +1,55 @@
+# Passerelle: `make run` to try it, `make test` to check it. See README.md.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+FLASK := $(VENV)/bin/flask --app wsgi
+T := platform/passerelle/translations
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-sqlite test-postgres system-packages translations extract-messages lint bench clean
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+$(STAMP): pyproject.toml | $(PY)
+	$(PY) -m pip install -q -e ".[dev]"
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(VENV)/bin/pybabel -q compile -d $(T)
+
+run: $(STAMP) translations
+	$(FLASK) db upgrade
+	$(FLASK) seed
+	$(FLASK) demo-data --volunteers 200 --needs 40 --seed 1
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+system-packages:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/lib/postgresql/15/bin/initdb ]; then \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium postgresql; \
+	fi
+
+# The whole suite on SQLite, then on a throwaway PostgreSQL cluster.
+test: system-packages $(STAMP) translations
+	$(PY) -m pytest -q
+	scripts/with-postgres $(PY) -m pytest -q
+
+test-sqlite: $(STAMP) translations
+	$(PY) -m pytest -q
+
+test-postgres: $(STAMP) translations
+	scripts/with-postgres $(PY) -m pytest -q
+
+extract-messages: $(STAMP)
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(T)/messages.pot .
+	$(VENV)/bin/pybabel update -i $(T)/messages.pot -d $(T) --no-fuzzy-matching --ignore-obsolete
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check platform tests bench
+
+bench: $(STAMP) translations
+	$(PY) bench/demo_data.py
+
+clean:
+	rm -rf $(VENV) instance/*.sqlite* instance/mail

@@ -1,0 +1,75 @@
+"""Passerelle: volunteer coordination and matching for the refugee-support sector."""
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from passerelle.config import INSTANCE, ROOT, Defaults, from_environment
+from passerelle.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "static"),
+    )
+    app.config.from_object(Defaults)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(from_environment())
+    app.config.update(config or {})
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_cli(app)
+    return app
+
+
+def _init_extensions(app: Flask) -> None:
+    import passerelle.models  # noqa: F401  (the metadata must know every table)
+    from passerelle.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+
+
+def _register_blueprints(app: Flask) -> None:
+    from passerelle.accounts.views import bp as accounts
+    from passerelle.core.views import bp as core
+    from passerelle.needs.views import bp as needs
+    from passerelle.organisations.views import bp as organisations
+    from passerelle.programmes.views import bp as programmes
+    from passerelle.volunteers.views import bp as volunteers
+
+    for blueprint in (core, accounts, organisations, programmes, volunteers, needs):
+        app.register_blueprint(blueprint)
+
+    from passerelle.core.templating import init_templating
+    init_templating(app)
+
+
+def _register_cli(app: Flask) -> None:
+    from passerelle.accounts.cli import create_admin
+    from passerelle.needs.cli import people
+    from passerelle.organisations.cli import seed
+    from passerelle.programmes.cli import programmes
+    from passerelle.volunteers.cli import demo_data
+
+    for command in (create_admin, seed, demo_data, people, programmes):
+        app.cli.add_command(command)
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, connection_record):
+    """Foreign keys on and write-ahead logging for SQLite; nothing for other databases."""
+    if type(dbapi_connection).__module__ != "sqlite3":
+        return
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.close()

@@ -1,0 +1,83 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, StringField
+from wtforms.validators import EqualTo, Length
+
+from passerelle.accounts.models import EMAIL_MAX, NAME_MAX
+from passerelle.core.forms import (
+    email_address,
+    locale_field,
+    max_length,
+    normalise_email,
+    required,
+    strip,
+)
+
+PASSWORD_MIN = 10
+PASSWORD_MAX = 128
+
+
+def new_password_fields():
+    password = PasswordField(
+        _l("Password"),
+        validators=[required(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX, message=_l(
+            "The password must be between %(min)d and %(max)d characters long.",
+            min=PASSWORD_MIN, max=PASSWORD_MAX))],
+        description=_l("At least %(min)d characters.", min=PASSWORD_MIN),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[required(), EqualTo("password", message=_l("The two passwords differ."))],
+    )
+    return password, confirm
+
+
+def email_field():
+    return EmailField(_l("E-mail address"), filters=[normalise_email],
+                      validators=[required(), max_length(EMAIL_MAX), email_address()])
+
+
+def name_field():
+    return StringField(_l("Name"), filters=[strip],
+                       validators=[required(), max_length(NAME_MAX)])
+
+
+class RegisterForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    password, confirm = new_password_fields()
+    locale = locale_field(_l("Preferred language"))
+
+
+class LoginForm(FlaskForm):
+    email = email_field()
+    password = PasswordField(_l("Password"), validators=[required(), max_length(PASSWORD_MAX)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = email_field()
+
+
+class ResetPasswordForm(FlaskForm):
+    password, confirm = new_password_fields()
+
+
+class ChangePasswordForm(FlaskForm):
+    current = PasswordField(_l("Current password"),
+                            validators=[required(), max_length(PASSWORD_MAX)])
+    password, confirm = new_password_fields()
+
+
+class AccountForm(FlaskForm):
+    name = name_field()
+    email = email_field()
+    locale = locale_field(_l("Preferred language"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    """For an invited person who has no account yet."""
+
+    name = name_field()
+    password, confirm = new_password_fields()
+    locale = locale_field(_l("Preferred language"))

@@ -1,0 +1,103 @@
+"""Who may see or change what. Views and services ask here; they never filter by hand."""
+
+from sqlalchemy import select
+
+from passerelle.extensions import db
+from passerelle.organisations.models import (
+    MemberRole,
+    Membership,
+    NetworkMembership,
+    Organisation,
+)
+
+
+def membership(user, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated:
+        return None
+    return db.session.scalar(select(Membership).where(
+        Membership.user_id == user.id, Membership.organisation_id == organisation.id))
+
+
+def coordinated_network_ids(user) -> set[int]:
+    """Networks in which this person is a coordinator (a network coordinator)."""
+    if not user.is_authenticated:
+        return set()
+    return set(db.session.scalars(select(Membership.organisation_id).join(Organisation).where(
+        Membership.user_id == user.id, Membership.role == MemberRole.coordinator,
+        Organisation.kind == "network")))
+
+
+def coordinates(user, organisation: Organisation) -> bool:
+    """A coordinator of the organisation itself, or of a network it belongs to."""
+    own = membership(user, organisation)
+    if own is not None and own.role == MemberRole.coordinator:
+        return True
+    networks = coordinated_network_ids(user)
+    if not networks:
+        return False
+    return db.session.scalar(select(NetworkMembership.id).where(
+        NetworkMembership.member_id == organisation.id,
+        NetworkMembership.network_id.in_(networks)).limit(1)) is not None
+
+
+def can_manage_people(user, organisation: Organisation) -> bool:
+    return user.is_authenticated and (user.is_admin or coordinates(user, organisation))
+
+
+def invitable_roles(user, organisation: Organisation) -> list[MemberRole]:
+    """An administrator invites with any role; a coordinator invites staff."""
+    if not user.is_authenticated:
+        return []
+    if user.is_admin:
+        return [MemberRole.staff, MemberRole.coordinator]
+    if coordinates(user, organisation):
+        return [MemberRole.staff]
+    return []
+
+
+def is_staff(user, organisation: Organisation) -> bool:
+    """Works for the organisation (staff or coordinator), coordinates it, or administers."""
+    if not user.is_authenticated:
+        return False
+    return user.is_admin or membership(user, organisation) is not None or coordinates(
+        user, organisation)
+
+
+def can_coordinate_programme(user, programme) -> bool:
+    """Screens volunteers, edits requirements: the organisation's or network's coordinators."""
+    return can_manage_people(user, programme.organisation)
+
+
+# Needs, material offers and the people organisations support.
+
+def can_manage_needs(user, organisation: Organisation) -> bool:
+    """Posts and edits the organisation's needs and material needs, pairs offers."""
+    return is_staff(user, organisation)
+
+
+def works_for(user, organisation: Organisation) -> bool:
+    """A member (staff or coordinator) of the organisation itself: no admin, no network."""
+    return membership(user, organisation) is not None
+
+
+def can_register_people(user, organisation: Organisation) -> bool:
+    return works_for(user, organisation)
+
+
+def can_see_person(user, person) -> bool:
+    """The registering organisation's staff, or the staff of the housing hosting programme
+    the record is referred to. Administrators and network coordinators do not see it."""
+    if works_for(user, person.organisation):
+        return True
+    programme = person.referred_to
+    return (programme is not None and programme.kind == "housing_hosting"
+            and works_for(user, programme.organisation))
+
+
+def can_change_person(user, person) -> bool:
+    return works_for(user, person.organisation)
+
+
+def can_change_offer(user, offer) -> bool:
+    return user.is_authenticated and offer.owner_id == user.id
+

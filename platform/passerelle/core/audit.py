@@ -1,0 +1,58 @@
+"""The audit log: who read or changed a sensitive record, and when.
+
+An entry names its record by type and id, without a foreign key, so that it outlives the
+record. Writing an entry does not commit: the service that reads or changes commits.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import ForeignKey, Index, Integer, String, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passerelle.accounts.models import User
+from passerelle.core.time import utcnow
+from passerelle.core.types import UTCDateTime
+from passerelle.extensions import db
+
+ACTION_LABELS = {
+    "read": _l("read"), "created": _l("created"), "updated": _l("updated"),
+    "deleted": _l("deleted"), "purged": _l("deleted after its retention date"),
+}
+
+
+class AuditEntry(db.Model):
+    __tablename__ = "audit_entries"
+    __table_args__ = (Index("ix_audit_entries_record", "record_type", "record_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # None when the system acted (the retention job) or the account has since been deleted.
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    action: Mapped[str] = mapped_column(String(16))
+    record_type: Mapped[str] = mapped_column(String(40))
+    record_id: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User | None] = relationship()
+
+    @property
+    def action_label(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
+
+
+def log(user: User | None, action: str, record, at: datetime | None = None) -> AuditEntry:
+    """Add an entry for `record` (a flushed model with an `audit_type`) to the session."""
+    entry = AuditEntry(user_id=user.id if user is not None else None, action=action,
+                       record_type=record.audit_type, record_id=record.id, at=at or utcnow())
+    db.session.add(entry)
+    return entry
+
+
+def record_read(user: User, record) -> AuditEntry:
+    return log(user, "read", record)
+
+
+def entries_for(record_type: str, record_id: int) -> list[AuditEntry]:
+    return list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))

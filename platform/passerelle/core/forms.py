@@ -1,0 +1,119 @@
+"""Validators and fields shared by the forms of every feature, with translated messages."""
+
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from passerelle.core.i18n import LOCALE_NAMES, LOCALES, UNKNOWN_LANGUAGE
+from passerelle.data import places
+
+
+def required():
+    return DataRequired(message=_l("This field is required."))
+
+
+def max_length(n: int):
+    return Length(max=n, message=_l("At most %(max)d characters.", max=n))
+
+
+def email_address():
+    return Email(message=_l("Enter a valid e-mail address, such as name@example.org."))
+
+
+def normalise_email(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def locale_field(label):
+    return SelectField(
+        label,
+        choices=choices((code, LOCALE_NAMES[code]) for code in LOCALES),
+        validate_choice=False,
+        validators=[AnyOf(LOCALES, message=UNKNOWN_LANGUAGE)],
+    )
+
+
+def choices(pairs) -> list[SelectChoice]:
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+def one_of_the_choices(field, message):
+    """A select's own check, with a message of ours: `field.pre_validate = ...`."""
+    def check(form):
+        if field.data not in {choice.value for choice in field.choices}:
+            raise ValidationError(message)
+    return check
+
+
+class PlaceField(StringField):
+    """A Belgian municipality, typed as a postcode or a name in French or Dutch.
+
+    After validation `field.place` is the municipality (or None when left empty).
+    """
+
+    place = None
+
+    def pre_validate(self, form):
+        self.place = None
+        text = (self.data or "").strip()
+        if not text:
+            return
+        found = places.candidates(text)
+        if not found:
+            raise ValidationError(_l(
+                "We do not know this Belgian municipality. Enter a postcode, such as 1060, "
+                "or a name, such as Saint-Gilles or Sint-Gillis."))
+        self.place = places.resolve(text)
+        if self.place is None:
+            names = ", ".join(place.label(str(get_locale())) for place in found[:5])
+            raise ValidationError(_l("Several municipalities match: %(names)s. Which one?",
+                                     names=names))
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+    def __init__(self, label, options: dict, message, **kwargs):
+        super().__init__(label, choices=choices(options.items()), validate_choice=False,
+                         **kwargs)
+        self.message = message
+
+    def pre_validate(self, form):
+        allowed = {choice.value for choice in self.choices}
+        if any(value not in allowed for value in self.data or []):
+            raise ValidationError(self.message)
+
+
+class PlacesField(StringField):
+    """Several Belgian municipalities separated by commas: `field.keys` are their codes.
+
+    A place kept from before that is not Belgian (a programme in London) stays as it is."""
+
+    keys: list[str] = []
+
+    def __init__(self, label, kept=(), **kwargs):
+        super().__init__(label, **kwargs)
+        self.kept = set(kept)
+
+    def pre_validate(self, form):
+        self.keys = []
+        for part in (p.strip() for p in (self.data or "").split(",")):
+            if not part:
+                continue
+            if part in self.kept:
+                self.keys.append(part)
+                continue
+            place = places.resolve(part)
+            if place is None:
+                raise ValidationError(_l(
+                    "We do not know the municipality “%(name)s”. Separate municipalities "
+                    "with commas.", name=part))
+            self.keys.append(place.refnis)

@@ -1,0 +1,35 @@
+"""Interface languages and how the one for a request is chosen."""
+
+from flask import has_request_context, request, session
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user
+
+LOCALES = ("fr", "nl", "en")
+DEFAULT_LOCALE = "fr"
+LOCALE_NAMES = {"fr": "Français", "nl": "Nederlands", "en": "English"}
+
+
+def is_locale(code: str | None) -> bool:
+    return code in LOCALES
+
+
+def select_locale() -> str:
+    """The person's choice, else the browser's, else French (also outside a request)."""
+    if not has_request_context():
+        return DEFAULT_LOCALE
+    if current_user and current_user.is_authenticated and is_locale(current_user.locale):
+        return current_user.locale
+    if is_locale(session.get("locale")):
+        return session["locale"]
+    return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def localized(values: dict, locale: str) -> str:
+    """Pick a text in the locale from {'fr': ..., 'nl': ..., 'en': ...}, falling back in order."""
+    for code in (locale, "en", "fr", "nl"):
+        if values.get(code):
+            return values[code]
+    return ""
+
+
+UNKNOWN_LANGUAGE = _l("This language is not available. Choose French, Dutch or English.")

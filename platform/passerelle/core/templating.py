@@ -1,0 +1,49 @@
+"""What every template can use."""
+
+from flask import Flask
+from flask_babel import format_date, format_datetime, get_locale
+
+from passerelle.core.i18n import LOCALE_NAMES, LOCALES
+from passerelle.core.time import to_brussels
+from passerelle.core.week import DAYS, PARTS, weekly_grid_options
+
+
+def init_templating(app: Flask) -> None:
+    @app.context_processor
+    def globals_for_templates():
+        return {
+            "current_locale": str(get_locale()),
+            "locales": LOCALES,
+            "locale_names": LOCALE_NAMES,
+        }
+
+    # Macros imported from other templates see globals, not the context.
+    app.jinja_env.globals["field_attrs"] = field_attrs
+    app.jinja_env.globals["own_errors"] = own_errors
+    app.jinja_env.globals.update(week_days=DAYS, week_parts=PARTS,
+                                 weekly_grid_options=weekly_grid_options)
+
+    @app.template_filter("local_date")
+    def local_date(moment, format="medium"):
+        return format_date(to_brussels(moment).date(), format) if moment else ""
+
+    @app.template_filter("local_datetime")
+    def local_datetime(moment, format="medium"):
+        return format_datetime(to_brussels(moment).replace(tzinfo=None), format) if moment else ""
+
+
+def field_attrs(field, autocomplete: str | None = None) -> dict:
+    """Accessible attributes for a form input: invalid state, help and error text, required."""
+    attrs = {"aria-invalid": "true" if field.errors else "false"}
+    if field.description or field.errors:
+        attrs["aria-describedby"] = f"{field.id}-help"
+    if autocomplete:
+        attrs["autocomplete"] = autocomplete
+    if field.flags.required:
+        attrs["required"] = True
+    return attrs
+
+
+def own_errors(field_list) -> list:
+    """A FieldList's own errors, without those of its entries (which are lists or dicts)."""
+    return [error for error in field_list.errors if not isinstance(error, list | dict)]

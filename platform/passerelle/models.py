@@ -1,0 +1,8 @@
+"""Every feature's models, imported together so that the metadata (and migrations) see all."""
+
+from passerelle.accounts.models import User  # noqa: F401
+from passerelle.core.audit import AuditEntry  # noqa: F401
+from passerelle.needs.models import Need  # noqa: F401
+from passerelle.organisations.models import Organisation  # noqa: F401
+from passerelle.programmes.models import Application  # noqa: F401
+from passerelle.volunteers.models import VolunteerProfile  # noqa: F401

@@ -1,0 +1,181 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from passerelle.core.forms import (
+    CheckboxesField,
+    PlaceField,
+    choices,
+    max_length,
+    one_of_the_choices,
+    required,
+    strip,
+)
+from passerelle.core.languages import language_choices
+from passerelle.core.skills import SKILLS
+from passerelle.core.week import weekly_grid_options
+from passerelle.needs.models import (
+    DESCRIPTION_MAX,
+    FIRST_NAME_MAX,
+    MATERIAL_DESCRIPTION_MAX,
+    PERSON_NEEDS_MAX,
+    TITLE_MAX,
+    MaterialCategory,
+    NeedStatus,
+    Urgency,
+)
+from passerelle.organisations.models import ProgrammeKind
+
+PLACE_HINT = _l("A postcode or a municipality, such as 1060 or Leuven.")
+DISTANCES = (5, 10, 25, 50)
+
+
+def given():
+    """Required, but 0 and an unreadable date get their own message, not this one."""
+    return InputRequired(message=_l("This field is required."))
+
+
+def between(low: int, high: int):
+    return NumberRange(low, high, message=_l("Between %(min)s and %(max)s.", min=low, max=high))
+
+
+def _set_choices(field, options, message) -> None:
+    field.choices = choices(options)
+    field.pre_validate = one_of_the_choices(field, message)
+
+
+def _languages(field, locale: str) -> None:
+    field.choices = choices(language_choices(locale))
+
+
+class NeedForm(FlaskForm):
+    programme = SelectField(_l("Programme"), validate_choice=False)
+    title = StringField(_l("What you need"), filters=[strip],
+                        validators=[required(), max_length(TITLE_MAX)])
+    description = TextAreaField(
+        _l("Description"), validators=[max_length(DESCRIPTION_MAX)],
+        description=_l("Shown on the public page: write nothing that identifies a person."))
+    people_needed = IntegerField(_l("How many people"), default=1,
+                                 validators=[given(), between(1, 100)])
+    languages = CheckboxesField(_l("Languages needed"), {}, _l("Choose languages from the list."))
+    skills = CheckboxesField(_l("Skills needed"), SKILLS, _l("Choose skills from the list."))
+    place = PlaceField(_l("Where"), validators=[required(), max_length(80)],
+                       description=PLACE_HINT)
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("Until"), validators=[Optional()])
+    schedule = CheckboxesField(_l("Every week"), weekly_grid_options(),
+                               _l("Choose moments from the grid."))
+    urgency = SelectField(_l("Urgency"), default=Urgency.normal.value, validate_choice=False)
+    person = SelectField(_l("For whom"), default="", validate_choice=False,
+                         description=_l("Never shown outside your organisation."))
+
+    def __init__(self, *args, programmes=(), people=(), locale="fr", **kwargs):
+        super().__init__(*args, **kwargs)
+        _set_choices(self.programme, [(str(p.id), p.text("name", locale)) for p in programmes],
+                     _l("Choose one of your organisation's programmes."))
+        _languages(self.languages, locale)
+        _set_choices(self.urgency, [(u.value, u.label) for u in Urgency],
+                     _l("Choose from the list."))
+        _set_choices(self.person, [("", _l("Nobody in particular"))]
+                     + [(str(p.id), p.first_name) for p in people],
+                     _l("Choose a person your organisation supports."))
+
+
+class EditNeedForm(NeedForm):
+    status = SelectField(_l("Status"), validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _set_choices(self.status, [(s.value, s.label) for s in NeedStatus],
+                     _l("Choose from the list."))
+
+
+class PersonForm(FlaskForm):
+    first_name = StringField(_l("First name or alias"), filters=[strip],
+                             validators=[required(), max_length(FIRST_NAME_MAX)],
+                             description=_l("Nothing more: no family name."))
+    languages = CheckboxesField(_l("Languages"), {}, _l("Choose languages from the list."))
+    household_size = IntegerField(_l("People in the household"), default=1,
+                                  validators=[given(), between(1, 30)])
+    place = PlaceField(_l("Municipality"), validators=[max_length(80)], description=PLACE_HINT)
+    needs = TextAreaField(_l("Needs, in a few words"), validators=[max_length(PERSON_NEEDS_MAX)])
+    waiting_since = DateField(_l("Waiting since"), validators=[given()])
+    isolated = BooleanField(_l("Isolated"))
+    no_outside_contact = BooleanField(_l("No outside contact"))
+    referred_by = SelectField(_l("Referred by a partner organisation"), default="",
+                              validate_choice=False)
+    referred_to = SelectField(
+        _l("Referred to a partner's housing hosting programme"), default="", validate_choice=False,
+        description=_l("That programme's staff will see this record too."))
+    delete_after = DateField(
+        _l("Delete the record after"), validators=[given()],
+        description=_l("The record is deleted automatically the day after this date."))
+
+    def __init__(self, *args, partners=(), referral_programmes=(), locale="fr", **kwargs):
+        super().__init__(*args, **kwargs)
+        _languages(self.languages, locale)
+        _set_choices(self.referred_by, [("", _l("Nobody"))]
+                     + [(str(o.id), o.name) for o in partners],
+                     _l("Choose an organisation from the list."))
+        _set_choices(self.referred_to, [("", _l("Not referred"))] + [
+            (str(p.id), f"{p.organisation.name}: {p.text('name', locale)}")
+            for p in referral_programmes], _l("Choose a housing hosting programme from the list."))
+
+
+def _category_choices(field) -> None:
+    _set_choices(field, [(c.value, c.label) for c in MaterialCategory],
+                 _l("Choose a category from the list."))
+
+
+class OfferForm(FlaskForm):
+    category = SelectField(_l("What kind of thing"), validate_choice=False)
+    description = TextAreaField(_l("Description"), filters=[strip],
+                                validators=[required(), max_length(MATERIAL_DESCRIPTION_MAX)])
+    place = PlaceField(_l("Where it is"), validators=[required(), max_length(80)],
+                       description=PLACE_HINT)
+    available_from = DateField(_l("Available from"), validators=[given()])
+    available_until = DateField(_l("Available until"), validators=[Optional()])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _category_choices(self.category)
+
+
+class MaterialNeedForm(FlaskForm):
+    category = SelectField(_l("What kind of thing"), validate_choice=False)
+    description = TextAreaField(_l("Description"), filters=[strip],
+                                validators=[required(), max_length(MATERIAL_DESCRIPTION_MAX)])
+    place = PlaceField(_l("Where"), validators=[required(), max_length(80)],
+                       description=PLACE_HINT)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _category_choices(self.category)
+
+
+class HelpFilterForm(FlaskForm):
+    """The public page's filters, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    kind = SelectField(_l("Programme kind"), validate_choice=False, validators=[Optional()])
+    place = PlaceField(_l("Near"), validators=[Optional(), max_length(80)],
+                       description=PLACE_HINT)
+    within = SelectField(_l("Within"), default="25", validate_choice=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        kinds = [kind for kind in ProgrammeKind if kind != ProgrammeKind.information]
+        _set_choices(self.kind, [("", _l("All kinds"))] + [(k.value, k.label) for k in kinds],
+                     _l("Choose a programme kind from the list."))
+        _set_choices(self.within, [(str(km), _l("%(km)s km", km=km)) for km in DISTANCES],
+                     _l("Choose a distance from the list."))

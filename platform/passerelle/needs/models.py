@@ -1,0 +1,278 @@
+"""What organisations ask for, what people offer, and the people organisations support."""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Date,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    SmallInteger,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passerelle.accounts.models import User
+from passerelle.core.types import UTCDateTime, str_enum
+from passerelle.extensions import db
+from passerelle.organisations.models import Organisation, Programme
+
+TITLE_MAX = 200
+DESCRIPTION_MAX = 2000
+FIRST_NAME_MAX = 80
+PERSON_NEEDS_MAX = 500
+MATERIAL_DESCRIPTION_MAX = 1000
+
+
+class Urgency(enum.StrEnum):
+    low = "low"
+    normal = "normal"
+    high = "high"
+
+    @property
+    def label(self) -> str:
+        return str(URGENCY_LABELS[self])
+
+
+URGENCY_LABELS = {Urgency.low: _l("Low"), Urgency.normal: _l("Normal"), Urgency.high: _l("High")}
+
+
+class NeedStatus(enum.StrEnum):
+    open = "open"
+    filled = "filled"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(NEED_STATUS_LABELS[self])
+
+
+NEED_STATUS_LABELS = {NeedStatus.open: _l("Open"), NeedStatus.filled: _l("Filled"),
+                      NeedStatus.closed: _l("Closed")}
+
+
+class Person(db.Model):
+    """A person or family an organisation supports: the least data that does the job.
+
+    Only the registering organisation's staff see it (and, for housing hosting, the staff
+    of the programme it is referred to); every read is written to the audit log.
+    """
+
+    __tablename__ = "people"
+    audit_type = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    first_name: Mapped[str] = mapped_column(String(FIRST_NAME_MAX))
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    household_size: Mapped[int] = mapped_column(SmallInteger, default=1)
+    place_refnis: Mapped[str | None] = mapped_column(String(5))
+    region: Mapped[str | None] = mapped_column(String(10))
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    needs: Mapped[str] = mapped_column(String(PERSON_NEEDS_MAX), default="")
+    waiting_since: Mapped[date] = mapped_column(Date)
+    isolated: Mapped[bool] = mapped_column(default=False)
+    no_outside_contact: Mapped[bool] = mapped_column(default=False)
+    # The partner association that sent the person to us: a fact, it gives no access.
+    referred_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id", ondelete="SET NULL"))
+    # A partner's housing hosting programme the record is referred to: its staff may read it.
+    referred_to_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    delete_after: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
+    referred_by: Mapped[Organisation | None] = relationship(foreign_keys=[referred_by_id])
+    referred_to: Mapped[Programme | None] = relationship()
+
+
+class Need(db.Model):
+    __tablename__ = "needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
+    title: Mapped[str] = mapped_column(String(TITLE_MAX))
+    description: Mapped[str] = mapped_column(Text, default="")
+    people_needed: Mapped[int] = mapped_column(Integer, default=1)
+    languages: Mapped[list[str]] = mapped_column(JSON, default=list)
+    language_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    place_refnis: Mapped[str | None] = mapped_column(String(5))
+    region: Mapped[str | None] = mapped_column(String(10), index=True)
+    lat: Mapped[float | None] = mapped_column(Float)
+    lon: Mapped[float | None] = mapped_column(Float)
+    # Day parts of the weekly schedule, bits as in core.week.
+    weekly_mask: Mapped[int] = mapped_column(Integer, default=0)
+    starts_on: Mapped[date | None] = mapped_column(Date)
+    ends_on: Mapped[date | None] = mapped_column(Date)
+    urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency, "urgency", 16),
+                                             default=Urgency.normal)
+    status: Mapped[NeedStatus] = mapped_column(str_enum(NeedStatus, "need_status", 16),
+                                               default=NeedStatus.open, index=True)
+    # Private: never shown on public pages.
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    organisation: Mapped[Organisation] = relationship()
+    programme: Mapped[Programme | None] = relationship()
+
+
+class MaterialCategory(enum.StrEnum):
+    furniture = "furniture"
+    household_goods = "household_goods"
+    clothes = "clothes"
+    computers_and_phones = "computers_and_phones"
+    bicycles = "bicycles"
+    services = "services"
+    other = "other"
+
+    @property
+    def label(self) -> str:
+        return str(MATERIAL_CATEGORY_LABELS[self])
+
+
+MATERIAL_CATEGORY_LABELS = {
+    MaterialCategory.furniture: _l("Furniture"),
+    MaterialCategory.household_goods: _l("Household goods"),
+    MaterialCategory.clothes: _l("Clothes"),
+    MaterialCategory.computers_and_phones: _l("Computers and phones"),
+    MaterialCategory.bicycles: _l("Bicycles"),
+    MaterialCategory.services: _l("Services"),
+    MaterialCategory.other: _l("Other"),
+}
+
+
+class OfferStatus(enum.StrEnum):
+    open = "open"
+    given = "given"
+    withdrawn = "withdrawn"
+
+    @property
+    def label(self) -> str:
+        return str(OFFER_STATUS_LABELS[self])
+
+
+OFFER_STATUS_LABELS = {OfferStatus.open: _l("Open"), OfferStatus.given: _l("Given"),
+                       OfferStatus.withdrawn: _l("Withdrawn")}
+
+
+class MaterialNeedStatus(enum.StrEnum):
+    open = "open"
+    fulfilled = "fulfilled"
+    closed = "closed"
+
+    @property
+    def label(self) -> str:
+        return str(MATERIAL_NEED_STATUS_LABELS[self])
+
+
+MATERIAL_NEED_STATUS_LABELS = {MaterialNeedStatus.open: _l("Open"),
+                               MaterialNeedStatus.fulfilled: _l("Fulfilled"),
+                               MaterialNeedStatus.closed: _l("Closed")}
+
+
+class PlaceMixin:
+    """A municipality, with its region and coordinates copied for filtering and distances."""
+
+    place_refnis: Mapped[str] = mapped_column(String(5))
+    region: Mapped[str] = mapped_column(String(10))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+
+
+class MaterialOffer(PlaceMixin, db.Model):
+    """Goods or a service that a person or company offers."""
+
+    __tablename__ = "material_offers"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    owner_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    category: Mapped[MaterialCategory] = mapped_column(
+        str_enum(MaterialCategory, "material_category"), index=True)
+    description: Mapped[str] = mapped_column(String(MATERIAL_DESCRIPTION_MAX))
+    available_from: Mapped[date] = mapped_column(Date)
+    available_until: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[OfferStatus] = mapped_column(str_enum(OfferStatus, "offer_status", 16),
+                                                default=OfferStatus.open, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    owner: Mapped[User] = relationship()
+
+
+class MaterialNeed(PlaceMixin, db.Model):
+    """Goods or a service an organisation is looking for."""
+
+    __tablename__ = "material_needs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(
+        ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
+    category: Mapped[MaterialCategory] = mapped_column(
+        str_enum(MaterialCategory, "material_category"), index=True)
+    description: Mapped[str] = mapped_column(String(MATERIAL_DESCRIPTION_MAX))
+    status: Mapped[MaterialNeedStatus] = mapped_column(
+        str_enum(MaterialNeedStatus, "material_need_status", 16),
+        default=MaterialNeedStatus.open, index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+
+    organisation: Mapped[Organisation] = relationship()
+
+
+class PairingStatus(enum.StrEnum):
+    proposed = "proposed"
+    confirmed = "confirmed"
+    declined = "declined"
+
+    @property
+    def label(self) -> str:
+        return str(PAIRING_STATUS_LABELS[self])
+
+
+PAIRING_STATUS_LABELS = {PairingStatus.proposed: _l("Waiting for confirmation"),
+                         PairingStatus.confirmed: _l("Confirmed by both sides"),
+                         PairingStatus.declined: _l("Declined")}
+
+
+class MaterialPairing(db.Model):
+    """An offer proposed for a material need; done once both sides have confirmed."""
+
+    __tablename__ = "material_pairings"
+    # At most one pairing waits for an answer per offer and per need.
+    __table_args__ = tuple(
+        Index(f"uq_material_pairings_waiting_{column}", column, unique=True,
+              sqlite_where=text("status = 'proposed'"),
+              postgresql_where=text("status = 'proposed'"))
+        for column in ("offer_id", "need_id"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    offer_id: Mapped[int] = mapped_column(
+        ForeignKey("material_offers.id", ondelete="CASCADE"), index=True)
+    need_id: Mapped[int] = mapped_column(
+        ForeignKey("material_needs.id", ondelete="CASCADE"), index=True)
+    proposed_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
+    status: Mapped[PairingStatus] = mapped_column(
+        str_enum(PairingStatus, "pairing_status", 16), default=PairingStatus.proposed,
+        index=True)
+    owner_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    organisation_confirmed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    offer: Mapped[MaterialOffer] = relationship()
+    need: Mapped[MaterialNeed] = relationship()

@@ -1,0 +1,193 @@
+"""The people organisations support: register, read, change, delete, purge.
+
+Every read of a record by a person is written to the audit log: a page that shows a record,
+or a row of one, gets it from a function here that logs the read.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import delete, func, select
+
+from passerelle.accounts.models import User
+from passerelle.core import access, audit
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.languages import mask_of
+from passerelle.core.time import utcnow
+from passerelle.data.places import Place
+from passerelle.extensions import db
+from passerelle.needs.models import Person
+from passerelle.needs.services import NOT_FOUND, set_place
+from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
+
+
+@dataclass
+class PersonData:
+    first_name: str
+    languages: list[str]
+    household_size: int
+    place: Place | None
+    needs: str
+    waiting_since: date
+    isolated: bool
+    no_outside_contact: bool
+    referred_by_id: int | None
+    referred_to_id: int | None
+    delete_after: date
+
+
+def register(user: User, organisation: Organisation, data: PersonData, today: date) -> Person:
+    if not access.can_register_people(user, organisation):
+        raise NotFound(NOT_FOUND)
+    _check(organisation, data, today)
+    person = Person(organisation=organisation)
+    _fill(person, data)
+    db.session.add(person)
+    db.session.flush()
+    audit.log(user, "created", person)
+    db.session.commit()
+    return person
+
+
+def read(user: User, person_id: int) -> Person:
+    """A record for its page; the read is logged."""
+    person = _visible(user, person_id)
+    audit.record_read(user, person)
+    db.session.commit()
+    return person
+
+
+def open_for_change(user: User, person_id: int) -> Person:
+    """A record for its edit form; the read is logged."""
+    person = db.session.get(Person, person_id)
+    if person is None or not access.can_change_person(user, person):
+        raise NotFound(NOT_FOUND)
+    audit.record_read(user, person)
+    db.session.commit()
+    return person
+
+
+def update(user: User, person: Person, data: PersonData, today: date) -> Person:
+    if not access.can_change_person(user, person):
+        raise NotFound(NOT_FOUND)
+    _check(person.organisation, data, today)
+    _fill(person, data)
+    audit.log(user, "updated", person)
+    db.session.commit()
+    return person
+
+
+def remove(user: User, person_id: int) -> Organisation:
+    """Delete a record now; returns the organisation that had registered it."""
+    person = db.session.get(Person, person_id)
+    if person is None or not access.can_change_person(user, person):
+        raise NotFound(NOT_FOUND)
+    organisation = person.organisation
+    audit.log(user, "deleted", person)
+    db.session.delete(person)
+    db.session.commit()
+    return organisation
+
+
+def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], list[Person]]:
+    """The organisation's own records, and those referred to its housing hosting programmes.
+
+    The second query is can_see_person's referral rule, in SQL. Every row is a logged read.
+    """
+    if not access.works_for(user, organisation):
+        raise NotFound(NOT_FOUND)
+    own = list(db.session.scalars(select(Person).where(
+        Person.organisation_id == organisation.id).order_by(Person.waiting_since, Person.id)))
+    referred = list(db.session.scalars(select(Person).join(Person.referred_to).where(
+        Programme.organisation_id == organisation.id,
+        Programme.kind == ProgrammeKind.housing_hosting,
+        Person.organisation_id != organisation.id).order_by(Person.waiting_since, Person.id)))
+    _log_reads(user, own + referred)
+    return own, referred
+
+
+def choices_for_needs(user: User, organisation: Organisation) -> list[Person]:
+    """The organisation's records, offered in the need form; each shown row is a logged read."""
+    if not access.can_register_people(user, organisation):
+        return []
+    found = list(db.session.scalars(select(Person).where(
+        Person.organisation_id == organisation.id).order_by(func.lower(Person.first_name))))
+    _log_reads(user, found)
+    return found
+
+
+def log_of(user: User, person: Person) -> list[audit.AuditEntry]:
+    """The audit log of a record, for the registering organisation's staff only."""
+    if not access.can_change_person(user, person):
+        return []
+    return audit.entries_for(Person.audit_type, person.id)
+
+
+def delete_expired(today: date) -> int:
+    """Delete the records whose delete-after date has passed; their audit entries stay."""
+    expired = list(db.session.scalars(select(Person).where(Person.delete_after < today)))
+    now = utcnow()
+    for person in expired:
+        audit.log(None, "purged", person, at=now)
+    if expired:
+        db.session.execute(delete(Person).where(Person.id.in_([p.id for p in expired])))
+    db.session.commit()
+    return len(expired)
+
+
+def referral_programmes(organisation: Organisation) -> list[Programme]:
+    """Other organisations' listed housing hosting programmes, where a record may be referred."""
+    return list(db.session.scalars(select(Programme).join(Programme.organisation).where(
+        Programme.kind == ProgrammeKind.housing_hosting, Programme.is_listed,
+        Organisation.is_listed, Programme.organisation_id != organisation.id)
+        .order_by(func.lower(Organisation.name), Programme.id)))
+
+
+def partner_organisations(organisation: Organisation) -> list[Organisation]:
+    """Organisations that may have referred someone: every listed one but this one."""
+    return list(db.session.scalars(select(Organisation).where(
+        Organisation.is_listed, Organisation.id != organisation.id)
+        .order_by(func.lower(Organisation.name))))
+
+
+def _visible(user: User, person_id: int) -> Person:
+    person = db.session.get(Person, person_id)
+    if person is None or not access.can_see_person(user, person):
+        raise NotFound(NOT_FOUND)
+    return person
+
+
+def _log_reads(user: User, people: list[Person]) -> None:
+    now = utcnow()
+    for person in people:
+        audit.log(user, "read", person, at=now)
+    db.session.commit()
+
+
+def _check(organisation: Organisation, data: PersonData, today: date) -> None:
+    if data.delete_after <= today:
+        raise DomainError(_l("Choose a date in the future: the record is deleted after it."),
+                          field="delete_after")
+    if data.waiting_since > today:
+        raise DomainError(_l("This date cannot be in the future."), field="waiting_since")
+    if data.referred_by_id is not None and data.referred_by_id not in {
+            o.id for o in partner_organisations(organisation)}:
+        raise DomainError(_l("Choose an organisation from the list."), field="referred_by")
+    if data.referred_to_id is not None and data.referred_to_id not in {
+            p.id for p in referral_programmes(organisation)}:
+        raise DomainError(_l("Choose a housing hosting programme from the list."),
+                          field="referred_to")
+
+
+def _fill(person: Person, data: PersonData) -> None:
+    person.first_name = data.first_name.strip()
+    person.languages = sorted(set(data.languages))
+    person.language_mask = mask_of(person.languages)
+    person.household_size = data.household_size
+    set_place(person, data.place)
+    person.needs = data.needs.strip()
+    person.waiting_since = data.waiting_since
+    person.isolated, person.no_outside_contact = data.isolated, data.no_outside_contact
+    person.referred_by_id, person.referred_to_id = data.referred_by_id, data.referred_to_id
+    person.delete_after = data.delete_after

@@ -1,0 +1,164 @@
+"""Needs that organisations post for their programmes. Each change commits once."""
+
+import math
+from dataclasses import dataclass
+from datetime import date
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import case, or_, select
+from sqlalchemy.orm import selectinload
+
+from passerelle.accounts.models import User
+from passerelle.core import access
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.languages import mask_of
+from passerelle.core.time import to_brussels, utcnow
+from passerelle.core.week import DAYS, PARTS, bit
+from passerelle.data.places import Place, distance_between
+from passerelle.extensions import db
+from passerelle.needs.models import Need, NeedStatus, Person, Urgency
+from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
+
+NOT_FOUND = _l("This page does not exist, or you may not see it.")
+PUBLIC_LIMIT = 100
+KM_PER_DEGREE = 111.0
+
+
+@dataclass
+class NeedData:
+    programme_id: int
+    title: str
+    description: str
+    people_needed: int
+    languages: list[str]
+    skills: list[str]
+    place: Place
+    starts_on: date | None
+    ends_on: date | None
+    grid: list[tuple[int, int]]  # (day, part) of the weekly schedule
+    urgency: str
+    person_id: int | None = None
+    status: str = NeedStatus.open
+
+
+def today() -> date:
+    """Today in Brussels, where whole-day facts are meant."""
+    return to_brussels(utcnow()).date()
+
+
+def set_place(record, place: Place | None) -> None:
+    """Copy a municipality's code, region and coordinates onto a record."""
+    record.place_refnis = place.refnis if place else None
+    record.region = place.region if place else None
+    record.lat, record.lon = (place.lat, place.lon) if place else (None, None)
+
+
+def programmes_for_needs(organisation: Organisation) -> list[Programme]:
+    return [programme for programme in organisation.programmes if programme.is_listed]
+
+
+def needs_of(user: User, organisation: Organisation) -> list[Need]:
+    _check_manager(user, organisation)
+    return list(db.session.scalars(select(Need).where(Need.organisation_id == organisation.id)
+                                   .options(selectinload(Need.programme))
+                                   .order_by(Need.status != NeedStatus.open,
+                                             Need.created_at.desc(), Need.id.desc())))
+
+
+def need_of(user: User, organisation: Organisation, need_id: int) -> Need:
+    _check_manager(user, organisation)
+    need = db.session.get(Need, need_id)
+    if need is None or need.organisation_id != organisation.id:
+        raise NotFound(NOT_FOUND)
+    return need
+
+
+def create_need(user: User, organisation: Organisation, data: NeedData) -> Need:
+    _check_manager(user, organisation)
+    need = Need(organisation=organisation, status=NeedStatus.open)
+    _fill(need, organisation, data)
+    db.session.add(need)
+    db.session.commit()
+    return need
+
+
+def update_need(user: User, need: Need, data: NeedData) -> Need:
+    _check_manager(user, need.organisation)
+    _fill(need, need.organisation, data)
+    need.status = NeedStatus(data.status)
+    db.session.commit()
+    return need
+
+
+def close_need(user: User, need: Need) -> Need:
+    _check_manager(user, need.organisation)
+    need.status = NeedStatus.closed
+    db.session.commit()
+    return need
+
+
+def grid_of(need: Need) -> list[str]:
+    """The weekly grid keys ("day-part") set in a need's schedule."""
+    return [f"{day}-{part}" for day in range(len(DAYS)) for part in range(len(PARTS))
+            if need.weekly_mask & bit(day, part)]
+
+
+def open_needs(kind: str | None = None, near: Place | None = None, within_km: int = 25,
+               on: date | None = None) -> list[tuple[Need, float | None]]:
+    """Open needs of listed programmes for the public page, nearest or most urgent first.
+
+    Returns (need, distance in km or None) pairs. Nothing about the person a need is for.
+    """
+    on = on or today()
+    query = (select(Need).join(Need.programme).join(Programme.organisation)
+             .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
+                    or_(Need.ends_on.is_(None), Need.ends_on >= on))
+             .options(selectinload(Need.programme), selectinload(Need.organisation)))
+    if kind:
+        query = query.where(Programme.kind == ProgrammeKind(kind))
+    urgency_first = case({Urgency.high: 0, Urgency.normal: 1, Urgency.low: 2},
+                         value=Need.urgency, else_=3)
+    query = query.order_by(urgency_first, Need.starts_on, Need.id)
+    if near is None:
+        return [(need, None) for need in db.session.scalars(query.limit(PUBLIC_LIMIT))]
+    # A box around the place in SQL, then the exact distance here.
+    dlat = within_km / KM_PER_DEGREE
+    dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
+    query = query.where(Need.lat.between(near.lat - dlat, near.lat + dlat),
+                        Need.lon.between(near.lon - dlon, near.lon + dlon))
+    found = [(need, distance_between(near.lat, near.lon, need.lat, need.lon))
+             for need in db.session.scalars(query)]
+    found = [(need, km) for need, km in found if km <= within_km]
+    return sorted(found, key=lambda pair: pair[1])[:PUBLIC_LIMIT]
+
+
+def _check_manager(user: User, organisation: Organisation) -> None:
+    if not access.can_manage_needs(user, organisation):
+        raise NotFound(NOT_FOUND)
+
+
+def _fill(need: Need, organisation: Organisation, data: NeedData) -> None:
+    programme = db.session.get(Programme, data.programme_id)
+    if programme is None or programme.organisation_id != organisation.id:
+        raise DomainError(_l("Choose one of your organisation's programmes."), field="programme")
+    if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
+        raise DomainError(_l("The end date must not come before the start date."),
+                          field="ends_on")
+    if data.person_id is not None:
+        person = db.session.get(Person, data.person_id)
+        if person is None or person.organisation_id != organisation.id:
+            raise DomainError(_l("Choose a person your organisation supports."),
+                              field="person")
+    need.programme = programme
+    need.title, need.description = data.title.strip(), data.description.strip()
+    need.people_needed = data.people_needed
+    need.languages = sorted(set(data.languages))
+    need.language_mask = mask_of(need.languages)
+    need.skills = sorted(set(data.skills))
+    set_place(need, data.place)
+    need.starts_on, need.ends_on = data.starts_on, data.ends_on
+    need.weekly_mask = 0
+    for day, part in data.grid:
+        need.weekly_mask |= bit(day, part)
+    need.urgency = Urgency(data.urgency)
+    need.person_id = data.person_id

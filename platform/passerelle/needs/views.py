@@ -1,0 +1,361 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from passerelle.core import access
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.languages import language_name
+from passerelle.core.skills import SKILLS
+from passerelle.core.web import form_error
+from passerelle.data import places
+from passerelle.needs import forms, material, people, services
+from passerelle.organisations import queries
+
+bp = Blueprint("needs", __name__)
+
+
+@bp.errorhandler(NotFound)
+def not_found(error):
+    return render_template("core/error.html", code=404, message=error.message), 404
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _locale() -> str:
+    return str(get_locale())
+
+
+def _organisation(slug: str, allowed=access.can_manage_needs):
+    """The organisation in the URL, if this person may use its page; else 404."""
+    organisation = queries.organisation_by_slug(slug)
+    if organisation is None or not allowed(current_user, organisation):
+        abort(404)
+    return organisation
+
+
+def _place_label(refnis: str | None) -> str:
+    place = places.by_refnis(refnis) if refnis else None
+    return place.label(_locale()) if place else ""
+
+
+def _render(template: str, **context):
+    """Render with what the pages of this feature use to show places, languages and times."""
+    return render_template(template, place_label=_place_label, language_name=language_name,
+                           skills=SKILLS, grid_of=services.grid_of, **context)
+
+
+# The public page
+
+@bp.get("/help")
+def help_page():
+    form = forms.HelpFilterForm(request.args)
+    found = []
+    if not request.args or form.validate():
+        found = services.open_needs(
+            kind=form.kind.data or None, near=form.place.place,
+            within_km=int(form.within.data or 25))
+    memberships = queries.memberships_of(current_user) if current_user.is_authenticated else []
+    return _render("needs/help.html", form=form, found=found, memberships=memberships)
+
+
+# Needs, for the organisation's staff
+
+@bp.get("/organisations/<slug>/needs")
+@login_required
+def needs(slug: str):
+    organisation = _organisation(slug)
+    return _render("needs/needs.html", organisation=organisation,
+                   needs=services.needs_of(_user(), organisation))
+
+
+@bp.route("/organisations/<slug>/needs/new", methods=["GET", "POST"])
+@login_required
+def new_need(slug: str):
+    organisation = _organisation(slug)
+    form = _need_form(forms.NeedForm, organisation)
+    if request.method == "GET" and request.args.get("person"):
+        form.person.data = request.args["person"]  # from the person's page
+    if form.validate_on_submit():
+        try:
+            services.create_need(_user(), organisation, _need_data(form))
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The need is posted."), "success")
+            return redirect(url_for("needs.needs", slug=slug))
+    return _render("needs/need_form.html", form=form, organisation=organisation, need=None)
+
+
+@bp.route("/organisations/<slug>/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_need(slug: str, need_id: int):
+    organisation = _organisation(slug)
+    need = services.need_of(_user(), organisation, need_id)
+    form = _need_form(forms.EditNeedForm, organisation, need)
+    if form.validate_on_submit():
+        try:
+            services.update_need(_user(), need, _need_data(form))
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The need is saved."), "success")
+            return redirect(url_for("needs.needs", slug=slug))
+    return _render("needs/need_form.html", form=form, organisation=organisation, need=need)
+
+
+@bp.post("/organisations/<slug>/needs/<int:need_id>/close")
+@login_required
+def close_need(slug: str, need_id: int):
+    organisation = _organisation(slug)
+    services.close_need(_user(), services.need_of(_user(), organisation, need_id))
+    flash(_l("The need is closed."), "success")
+    return redirect(url_for("needs.needs", slug=slug))
+
+
+def _need_form(form_class, organisation, need=None):
+    data = None
+    if need is not None:
+        data = {
+            "programme": str(need.programme_id or ""), "title": need.title,
+            "description": need.description, "people_needed": need.people_needed,
+            "languages": need.languages, "skills": need.skills,
+            "place": _place_label(need.place_refnis), "starts_on": need.starts_on,
+            "ends_on": need.ends_on, "schedule": services.grid_of(need),
+            "urgency": need.urgency.value, "person": str(need.person_id or ""),
+            "status": need.status.value,
+        }
+    return form_class(data=data, locale=_locale(),
+                      programmes=services.programmes_for_needs(organisation),
+                      people=people.choices_for_needs(_user(), organisation))
+
+
+def _need_data(form) -> services.NeedData:
+    return services.NeedData(
+        programme_id=int(form.programme.data), title=form.title.data,
+        description=form.description.data or "", people_needed=form.people_needed.data,
+        languages=form.languages.data, skills=form.skills.data, place=form.place.place,
+        starts_on=form.starts_on.data, ends_on=form.ends_on.data,
+        grid=[tuple(int(n) for n in key.split("-")) for key in form.schedule.data],
+        urgency=form.urgency.data, person_id=int(form.person.data) if form.person.data else None,
+        status=form.status.data if hasattr(form, "status") else "open")
+
+
+# The people the organisation supports
+
+@bp.get("/organisations/<slug>/supported")
+@login_required
+def people_list(slug: str):
+    organisation = _organisation(slug, access.works_for)
+    own, referred = people.listed_for(_user(), organisation)
+    return _render("needs/people.html", organisation=organisation, own=own, referred=referred)
+
+
+@bp.route("/organisations/<slug>/supported/new", methods=["GET", "POST"])
+@login_required
+def new_person(slug: str):
+    organisation = _organisation(slug, access.can_register_people)
+    form = _person_form(organisation)
+    if form.validate_on_submit():
+        try:
+            person = people.register(_user(), organisation, _person_data(form), services.today())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The record is saved."), "success")
+            return redirect(url_for("needs.person", person_id=person.id))
+    return _render("needs/person_form.html", form=form, organisation=organisation, person=None)
+
+
+@bp.get("/supported/<int:person_id>")
+@login_required
+def person(person_id: int):
+    record = people.read(_user(), person_id)
+    return _render("needs/person.html", person=record, log=people.log_of(_user(), record),
+                   can_change=access.can_change_person(current_user, record))
+
+
+@bp.route("/supported/<int:person_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_person(person_id: int):
+    record = people.open_for_change(_user(), person_id)
+    form = _person_form(record.organisation, record)
+    if form.validate_on_submit():
+        try:
+            people.update(_user(), record, _person_data(form), services.today())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The record is saved."), "success")
+            return redirect(url_for("needs.person", person_id=record.id))
+    return _render("needs/person_form.html", form=form,
+                   organisation=record.organisation, person=record)
+
+
+@bp.post("/supported/<int:person_id>/delete")
+@login_required
+def delete_person(person_id: int):
+    organisation = people.remove(_user(), person_id)
+    flash(_l("The record is deleted."), "success")
+    return redirect(url_for("needs.people_list", slug=organisation.slug))
+
+
+def _person_form(organisation, person=None):
+    if person is None:
+        data = {"waiting_since": services.today()}
+    else:
+        data = {
+            "first_name": person.first_name, "languages": person.languages,
+            "household_size": person.household_size, "place": _place_label(person.place_refnis),
+            "needs": person.needs, "waiting_since": person.waiting_since,
+            "isolated": person.isolated, "no_outside_contact": person.no_outside_contact,
+            "referred_by": str(person.referred_by_id or ""),
+            "referred_to": str(person.referred_to_id or ""), "delete_after": person.delete_after,
+        }
+    return forms.PersonForm(data=data, locale=_locale(),
+                            partners=people.partner_organisations(organisation),
+                            referral_programmes=people.referral_programmes(organisation))
+
+
+def _person_data(form) -> people.PersonData:
+    return people.PersonData(
+        first_name=form.first_name.data, languages=form.languages.data,
+        household_size=form.household_size.data, place=form.place.place,
+        needs=form.needs.data or "", waiting_since=form.waiting_since.data,
+        isolated=form.isolated.data, no_outside_contact=form.no_outside_contact.data,
+        referred_by_id=int(form.referred_by.data) if form.referred_by.data else None,
+        referred_to_id=int(form.referred_to.data) if form.referred_to.data else None,
+        delete_after=form.delete_after.data)
+
+
+# Material offers, for the person who offers
+
+@bp.get("/offers/")
+@login_required
+def offers():
+    return _render("needs/offers.html", offers=material.offers_of(_user()),
+                   pairings=material.pairings_for_owner(_user()))
+
+
+@bp.route("/offers/new", methods=["GET", "POST"])
+@login_required
+def new_offer():
+    form = forms.OfferForm(data={"available_from": services.today()})
+    if form.validate_on_submit():
+        try:
+            material.post_offer(_user(), material.OfferData(
+                category=form.category.data, description=form.description.data,
+                place=form.place.place, available_from=form.available_from.data,
+                available_until=form.available_until.data), services.today())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("Your offer is posted. Thank you!"), "success")
+            return redirect(url_for("needs.offers"))
+    return _render("needs/offer_form.html", form=form)
+
+
+@bp.post("/offers/<int:offer_id>/withdraw")
+@login_required
+def withdraw_offer(offer_id: int):
+    _act(lambda: material.withdraw_offer(_user(), offer_id), _l("Your offer is withdrawn."))
+    return redirect(url_for("needs.offers"))
+
+
+@bp.post("/offers/pairings/<int:pairing_id>/confirm")
+@login_required
+def confirm_as_owner(pairing_id: int):
+    _act(lambda: material.confirm_as_owner(_user(), pairing_id),
+         _l("Thank you: you confirmed the pairing."))
+    return redirect(url_for("needs.offers"))
+
+
+@bp.post("/offers/pairings/<int:pairing_id>/decline")
+@login_required
+def decline_as_owner(pairing_id: int):
+    _act(lambda: material.decline_as_owner(_user(), pairing_id), _l("You declined the pairing."))
+    return redirect(url_for("needs.offers"))
+
+
+# Material needs and pairings, for the organisation's staff
+
+@bp.get("/organisations/<slug>/material")
+@login_required
+def material_needs(slug: str):
+    organisation = _organisation(slug)
+    return _render("needs/material.html", organisation=organisation,
+                   needs=material.material_needs_of(_user(), organisation),
+                   pairings=material.pairings_for_organisation(_user(), organisation))
+
+
+@bp.route("/organisations/<slug>/material/new", methods=["GET", "POST"])
+@login_required
+def new_material_need(slug: str):
+    organisation = _organisation(slug)
+    form = forms.MaterialNeedForm()
+    if form.validate_on_submit():
+        material.post_material_need(_user(), organisation, material.MaterialNeedData(
+            category=form.category.data, description=form.description.data,
+            place=form.place.place))
+        flash(_l("The material need is posted."), "success")
+        return redirect(url_for("needs.material_needs", slug=slug))
+    return _render("needs/material_need_form.html", form=form, organisation=organisation)
+
+
+@bp.post("/organisations/<slug>/material/<int:need_id>/close")
+@login_required
+def close_material_need(slug: str, need_id: int):
+    organisation = _organisation(slug)
+    _act(lambda: material.close_material_need(_user(), organisation, need_id),
+         _l("The material need is closed."))
+    return redirect(url_for("needs.material_needs", slug=slug))
+
+
+@bp.get("/organisations/<slug>/material/matches")
+@login_required
+def material_matches(slug: str):
+    organisation = _organisation(slug)
+    return _render("needs/material_matches.html", organisation=organisation,
+                   found=material.candidates(_user(), organisation, services.today()))
+
+
+@bp.post("/organisations/<slug>/material/<int:need_id>/propose")
+@login_required
+def propose(slug: str, need_id: int):
+    organisation = _organisation(slug)
+    offer_id = request.form.get("offer", type=int) or 0
+    _act(lambda: material.propose(_user(), organisation, need_id, offer_id),
+         _l("The pairing is proposed. The person who offers will be asked to confirm."))
+    return redirect(url_for("needs.material_needs", slug=slug))
+
+
+@bp.post("/organisations/<slug>/material/pairings/<int:pairing_id>/confirm")
+@login_required
+def confirm_as_organisation(slug: str, pairing_id: int):
+    organisation = _organisation(slug)
+    _act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
+         _l("You confirmed the pairing."))
+    return redirect(url_for("needs.material_needs", slug=slug))
+
+
+@bp.post("/organisations/<slug>/material/pairings/<int:pairing_id>/decline")
+@login_required
+def decline_as_organisation(slug: str, pairing_id: int):
+    organisation = _organisation(slug)
+    _act(lambda: material.decline_as_organisation(_user(), organisation, pairing_id),
+         _l("You declined the pairing."))
+    return redirect(url_for("needs.material_needs", slug=slug))
+
+
+def _act(operation, done_message) -> None:
+    """Run a one-button operation: flash its result, or why it was refused."""
+    try:
+        operation()
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(done_message, "success")

@@ -1,0 +1,13 @@
+import click
+from flask.cli import AppGroup
+
+from passerelle.core.time import today_in_brussels
+from passerelle.programmes.jobs import refresh_statuses
+
+programmes = AppGroup("programmes", help="Programme upkeep.")
+
+
+@programmes.command("refresh-statuses")
+def refresh_statuses_command() -> None:
+    """Recompute who is active, after expiries and renewals."""
+    click.echo(f"{refresh_statuses(today_in_brussels())} application(s) changed status.")

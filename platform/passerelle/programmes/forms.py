@@ -1,0 +1,158 @@
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    BooleanField,
+    DateField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
+
+from passerelle.core.forms import (
+    CheckboxesField,
+    PlacesField,
+    choices,
+    max_length,
+    one_of_the_choices,
+    required,
+    strip,
+)
+from passerelle.organisations.models import ProgrammeKind
+from passerelle.programmes.models import DETENTION_CENTRES
+
+
+def _number(label, low, high, **kwargs):
+    return IntegerField(label, validators=[Optional(), NumberRange(low, high, message=_l(
+        "Between %(min)s and %(max)s.", min=low, max=high))], **kwargs)
+
+
+def _text(field_class, label, limit: int):
+    return field_class(label, filters=[strip], validators=[required(), max_length(limit)])
+
+
+class Names(FlaskForm):
+    """A name in the three languages of the interface."""
+
+    name_fr = _text(StringField, _l("Name in French"), 200)
+    name_nl = _text(StringField, _l("Name in Dutch"), 200)
+    name_en = _text(StringField, _l("Name in English"), 200)
+
+
+class ApplyForm(FlaskForm):
+    motivation = TextAreaField(_l("Why this programme? (optional)"), filters=[strip],
+                               validators=[max_length(2000)])
+
+
+class WithdrawForm(FlaskForm):
+    reason = TextAreaField(_l("Why are you leaving? (optional)"), filters=[strip],
+                           validators=[max_length(1000)])
+
+
+class SignCharterForm(FlaskForm):
+    version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=_l(
+        "The charter has changed since you opened it. Read the new version and sign again."))])
+    accept = BooleanField(_l("I have read this charter and I commit to it"),
+                          validators=[InputRequired(message=_l(
+                              "Tick the box to sign the charter."))])
+
+
+class InterviewForm(FlaskForm):
+    moment = DateTimeLocalField(_l("Interview date and time"), format="%Y-%m-%dT%H:%M",
+                                validators=[InputRequired(message=_l(
+                                    "Enter a date and a time."))])
+
+
+class ScreeningForm(FlaskForm):
+    outcome = RadioField(_l("Outcome"), choices=choices([
+        ("passed", _l("Passed")), ("failed", _l("Not retained"))]),
+        validators=[InputRequired(message=_l("Choose an outcome."))])
+    note = TextAreaField(_l("Private note (coordinators only)"), filters=[strip],
+                         validators=[max_length(4000)])
+
+
+class TrainingDoneForm(FlaskForm):
+    training = SelectField(_l("Training"))
+    completed_on = DateField(_l("Done on"), validators=[InputRequired(message=_l(
+        "Enter a date."))])
+
+    def __init__(self, *args, trainings=(), locale="fr", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.training.choices = choices((str(t.id), t.text("name", locale)) for t in trainings)
+        self.training.pre_validate = one_of_the_choices(
+            self.training, _l("Choose a training of this programme."))
+
+
+class AccreditationForm(FlaskForm):
+    place = SelectField(_l("Detention centre"))
+    granted_on = DateField(_l("Accredited on"), validators=[InputRequired(message=_l(
+        "Enter a date."))])
+    expires_on = DateField(_l("Until (optional)"), validators=[Optional()])
+
+    def __init__(self, *args, places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.place.choices = choices((key, DETENTION_CENTRES[key]) for key in places)
+        self.place.pre_validate = one_of_the_choices(
+            self.place, _l("Choose a detention centre from the list."))
+
+
+class SuspendForm(FlaskForm):
+    reason = TextAreaField(_l("Reason"), filters=[strip],
+                           validators=[required(), max_length(1000)])
+
+
+class ProgrammeForm(Names):
+    """A programme as its organisation describes it, with its requirements and settings."""
+
+    kind = SelectField(_l("Programme kind"))
+    description_fr = _text(TextAreaField, _l("Description in French"), 4000)
+    description_nl = _text(TextAreaField, _l("Description in Dutch"), 4000)
+    description_en = _text(TextAreaField, _l("Description in English"), 4000)
+    cities = PlacesField(_l("Where (municipalities, separated by commas)"),
+                         validators=[max_length(500)])
+    interview = BooleanField(_l("A screening interview is required"))
+    charter = BooleanField(_l("A signed charter is required before any contact"))
+    minimum_age = _number(_l("Minimum age"), 14, 99)
+    accreditation_places = CheckboxesField(
+        _l("Accreditation required for these detention centres"), DETENTION_CENTRES,
+        _l("Choose a detention centre from the list."))
+    max_stay_weeks = _number(_l("Longest stay in one home (weeks)"), 1, 104)
+    trajectory_weeks = _number(_l("Length of the whole hosting trajectory (weeks)"), 1, 260)
+    follow_up_months = _number(_l("Follow-up of each duo (months)"), 1, 36)
+    visitors_per_visit = _number(_l("Visitors per visit"), 1, 6)
+    sessions_per_week_min = _number(_l("Sessions per week, at least"), 1, 14)
+    sessions_per_week_max = _number(_l("Sessions per week, at most"), 1, 14)
+
+    SETTINGS = ("max_stay_weeks", "trajectory_weeks", "follow_up_months", "visitors_per_visit",
+                "sessions_per_week_min", "sessions_per_week_max")
+
+    def __init__(self, *args, foreign_places=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.cities.kept = set(foreign_places)
+        self.kind.choices = choices((kind.value, kind.label) for kind in ProgrammeKind)
+        self.kind.pre_validate = one_of_the_choices(
+            self.kind, _l("Choose a programme kind from the list."))
+
+    def validate_max_stay_weeks(self, field):
+        if field.data and self.trajectory_weeks.data and field.data > self.trajectory_weeks.data:
+            raise ValidationError(_l("A stay cannot be longer than the whole trajectory."))
+
+    def validate_sessions_per_week_max(self, field):
+        low = self.sessions_per_week_min.data
+        if field.data and low and field.data < low:
+            raise ValidationError(_l("The most cannot be fewer than the least."))
+
+
+class CharterForm(FlaskForm):
+    body_fr = _text(TextAreaField, _l("Charter in French"), 20000)
+    body_nl = _text(TextAreaField, _l("Charter in Dutch"), 20000)
+    body_en = _text(TextAreaField, _l("Charter in English"), 20000)
+    valid_months = _number(_l("Sign again after (months, optional)"), 1, 120)
+
+
+class TrainingForm(Names):
+    valid_months = _number(_l("Valid for (months, optional)"), 1, 120)

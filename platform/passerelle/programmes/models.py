@@ -1,0 +1,186 @@
+"""What a programme asks of its volunteers, and each volunteer's way through screening."""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passerelle.accounts.models import User
+from passerelle.core.types import UTCDateTime, str_enum
+from passerelle.extensions import db
+from passerelle.organisations.models import Programme, TextsMixin
+
+# Places where a detention visitor can be accredited: Belgium's closed centres.
+DETENTION_CENTRES = {
+    "caricole": "Caricole (Steenokkerzeel)",
+    "127bis": "127bis (Steenokkerzeel)",
+    "merksplas": "Merksplas",
+    "vottem": "Vottem",
+    "holsbeek": "Holsbeek",
+    "brugge": "Bruges / Brugge",
+}
+
+
+class Requirements(db.Model):
+    """A programme's conditions before a volunteer is matched."""
+
+    __tablename__ = "programme_requirements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), unique=True)
+    interview: Mapped[bool] = mapped_column(default=False)
+    charter: Mapped[bool] = mapped_column(default=False)
+    minimum_age: Mapped[int | None] = mapped_column(SmallInteger)
+    # Keys of DETENTION_CENTRES a visitor must be accredited for; empty: no accreditation.
+    accreditation_places: Mapped[list[str]] = mapped_column(JSON, default=list)
+
+    programme: Mapped[Programme] = relationship()
+
+
+class Charter(TextsMixin, db.Model):
+    """A programme's charter; each change is a new version that volunteers sign again."""
+
+    __tablename__ = "charters"
+    __table_args__ = (UniqueConstraint("programme_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    version: Mapped[int] = mapped_column(SmallInteger)
+    body_fr: Mapped[str] = mapped_column(Text)
+    body_nl: Mapped[str] = mapped_column(Text)
+    body_en: Mapped[str] = mapped_column(Text)
+    valid_months: Mapped[int | None] = mapped_column(SmallInteger)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class Training(TextsMixin, db.Model):
+    """A training a programme requires; training sessions are scheduled as events."""
+
+    __tablename__ = "trainings"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    name_fr: Mapped[str] = mapped_column(String(200))
+    name_nl: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200))
+    valid_months: Mapped[int | None] = mapped_column(SmallInteger)
+
+
+class ApplicationStatus(enum.StrEnum):
+    submitted = "submitted"
+    interview_planned = "interview_planned"
+    screened = "screened"
+    refused = "refused"
+    charter_signed = "charter_signed"
+    trained = "trained"
+    accredited = "accredited"
+    active = "active"
+    withdrawn = "withdrawn"
+    suspended = "suspended"
+
+    @property
+    def label(self) -> str:
+        return str(STATUS_LABELS[self])
+
+
+STATUS_LABELS = {
+    ApplicationStatus.submitted: _l("Submitted"),
+    ApplicationStatus.interview_planned: _l("Interview planned"),
+    ApplicationStatus.screened: _l("Screened"),
+    ApplicationStatus.refused: _l("Not retained"),
+    ApplicationStatus.charter_signed: _l("Charter signed"),
+    ApplicationStatus.trained: _l("Trainings done"),
+    ApplicationStatus.accredited: _l("Accredited"),
+    ApplicationStatus.active: _l("Active"),
+    ApplicationStatus.withdrawn: _l("Withdrawn"),
+    ApplicationStatus.suspended: _l("Suspended"),
+}
+
+
+class Application(db.Model):
+    """A volunteer's application to a programme, from submission to active."""
+
+    __tablename__ = "applications"
+    __table_args__ = (UniqueConstraint("user_id", "programme_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus, "application_status"), index=True)
+    motivation: Mapped[str] = mapped_column(Text, default="")
+    interview_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Seen by the programme's coordinators only.
+    screening_note: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+    programme: Mapped[Programme] = relationship()
+    steps: Mapped[list["ApplicationStep"]] = relationship(
+        order_by="ApplicationStep.id", cascade="all, delete-orphan")
+
+
+class ApplicationStep(db.Model):
+    """Who moved an application to which status, when, and why."""
+
+    __tablename__ = "application_steps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    application_id: Mapped[int] = mapped_column(
+        ForeignKey("applications.id", ondelete="CASCADE"), index=True)
+    status: Mapped[ApplicationStatus] = mapped_column(
+        str_enum(ApplicationStatus, "application_status"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    actor: Mapped[User | None] = relationship()
+
+
+class CharterSignature(db.Model):
+    __tablename__ = "charter_signatures"
+    __table_args__ = (UniqueConstraint("user_id", "charter_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id", ondelete="CASCADE"))
+    signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    charter: Mapped[Charter] = relationship()
+
+
+class TrainingRecord(db.Model):
+    __tablename__ = "training_records"
+    __table_args__ = (UniqueConstraint("user_id", "training_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
+    completed_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    training: Mapped[Training] = relationship()
+
+
+class Accreditation(db.Model):
+    """A visitor accredited for one detention centre, for one programme."""
+
+    __tablename__ = "accreditations"
+    __table_args__ = (UniqueConstraint("user_id", "programme_id", "place"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    place: Mapped[str] = mapped_column(String(20))
+    granted_on: Mapped[date] = mapped_column(Date)
+    expires_on: Mapped[date | None] = mapped_column(Date)
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))

@@ -1,0 +1,26 @@
+"""Eligibility gaps as sentences a person reads."""
+
+from flask_babel import lazy_gettext as _l
+
+from passerelle.programmes.eligibility import Finding, Gap
+from passerelle.programmes.models import DETENTION_CENTRES
+
+SENTENCES = {
+    Gap.interview: _l("The screening interview has not taken place yet."),
+    Gap.charter_missing: _l("The charter is not signed yet."),
+    Gap.charter_outdated: _l("The charter has a new version (%(subject)s) to sign."),
+    Gap.charter_expired: _l("The charter signature has expired: sign it again."),
+    Gap.training_missing: _l("Training still to do: %(subject)s."),
+    Gap.training_expired: _l("Training expired, to renew: %(subject)s."),
+    Gap.accreditation_missing: _l("Not yet accredited for a detention centre."),
+    Gap.accreditation_expired: _l("Accreditation expired for %(subject)s."),
+    Gap.too_young: _l("The programme asks for a minimum age of %(subject)s."),
+    Gap.age_unknown: _l("The programme asks for a minimum age of %(subject)s: add your date "
+                        "of birth to your profile."),
+}
+
+
+def explain(finding: Finding) -> str:
+    subject = DETENTION_CENTRES.get(finding.subject, finding.subject)
+    # A mapping leaves sentences without a placeholder as they are.
+    return str(SENTENCES[finding.gap]) % {"subject": subject}

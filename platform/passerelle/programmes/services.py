@@ -1,0 +1,299 @@
+"""Applying to a programme and moving through screening. Each operation commits once."""
+
+from datetime import date, datetime
+
+from dateutil.relativedelta import relativedelta
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from passerelle.accounts.models import User
+from passerelle.core.errors import DomainError
+from passerelle.core.time import utcnow
+from passerelle.extensions import db
+from passerelle.organisations.models import Programme
+from passerelle.programmes.eligibility import Finding, Standing, gaps
+from passerelle.programmes.models import (
+    DETENTION_CENTRES,
+    Accreditation,
+    Application,
+    ApplicationStatus,
+    ApplicationStep,
+    Charter,
+    CharterSignature,
+    Requirements,
+    Training,
+    TrainingRecord,
+)
+from passerelle.volunteers.models import VolunteerProfile
+
+S = ApplicationStatus
+CLOSED = (S.refused, S.withdrawn, S.suspended)
+NOT_OPEN = _l("This application is closed.")
+
+
+# Reading ------------------------------------------------------------------------------
+
+def requirements_of(programme: Programme) -> Requirements:
+    found = db.session.scalar(select(Requirements).where(
+        Requirements.programme_id == programme.id))
+    return found or Requirements(programme_id=programme.id, accreditation_places=[])
+
+
+def current_charter(programme: Programme) -> Charter | None:
+    return db.session.scalar(select(Charter).where(Charter.programme_id == programme.id)
+                             .order_by(Charter.version.desc()).limit(1))
+
+
+def trainings_of(programme: Programme) -> list[Training]:
+    return list(db.session.scalars(select(Training).where(
+        Training.programme_id == programme.id).order_by(Training.id)))
+
+
+def application_of(user: User, programme: Programme) -> Application | None:
+    return db.session.scalar(select(Application).where(
+        Application.user_id == user.id, Application.programme_id == programme.id))
+
+
+def applications_of(user: User) -> list[Application]:
+    return list(db.session.scalars(select(Application).where(Application.user_id == user.id)
+                                   .order_by(Application.created_at.desc())))
+
+
+def queue(programme: Programme, status: str | None = None) -> list[Application]:
+    query = select(Application).where(Application.programme_id == programme.id)
+    if status:
+        query = query.where(Application.status == status)
+    return list(db.session.scalars(query.order_by(Application.updated_at)))
+
+
+def status_counts(programme: Programme) -> dict[ApplicationStatus, int]:
+    rows = db.session.execute(select(Application.status, func.count()).where(
+        Application.programme_id == programme.id).group_by(Application.status)).all()
+    counts = dict.fromkeys(ApplicationStatus, 0)
+    counts.update(dict(rows))
+    return counts
+
+
+def standing(application: Application, today: date) -> Standing:
+    programme, user = application.programme, application.user
+    rules = requirements_of(programme)
+    charter = current_charter(programme) if rules.charter else None
+    signature = _latest_signature(user, programme) if charter else None
+    profile = db.session.scalar(select(VolunteerProfile).where(
+        VolunteerProfile.user_id == user.id))
+    return Standing(
+        today=today, interview_required=rules.interview,
+        interview_passed=_passed_screening(application),
+        charter_version=charter.version if charter else None,
+        signed_version=signature.charter.version if signature else None,
+        signature_expires_on=signature.expires_on if signature else None,
+        trainings=_training_standing(user, programme),
+        places=_place_standing(user, programme, rules.accreditation_places),
+        minimum_age=rules.minimum_age,
+        birth_date=profile.birth_date if profile else None)
+
+
+def findings(application: Application, today: date) -> list[Finding]:
+    return gaps(standing(application, today))
+
+
+# Volunteer's side -----------------------------------------------------------------------
+
+def apply(user: User, programme: Programme, motivation: str) -> Application:
+    if application_of(user, programme) is not None:
+        raise DomainError(_l("You have already applied to this programme."))
+    now = utcnow()
+    application = Application(user=user, programme=programme, status=S.submitted,
+                              motivation=motivation.strip(), created_at=now, updated_at=now)
+    db.session.add(application)
+    _step(application, S.submitted, user, now)
+    db.session.commit()
+    return application
+
+
+def sign_charter(user: User, application: Application, version: int, today: date) -> None:
+    """The volunteer signs the charter version shown to them, which must be the current one."""
+    _check_open(application)
+    charter = current_charter(application.programme)
+    if charter is None:
+        raise DomainError(_l("This programme has no charter to sign."))
+    if version != charter.version:
+        raise DomainError(_l("The charter has changed since you opened it. Read the new "
+                             "version and sign again."))
+    _record_signature(user, charter, user, today)
+    _advance(application, user, today, S.charter_signed)
+    db.session.commit()
+
+
+def withdraw(user: User, application: Application, reason: str) -> None:
+    if application.user_id != user.id:
+        raise DomainError(NOT_OPEN)
+    if application.status == S.withdrawn:
+        raise DomainError(_l("You have already withdrawn."))
+    _set_status(application, S.withdrawn, user, reason)
+    db.session.commit()
+
+
+# Coordinator's side ---------------------------------------------------------------------
+
+def plan_interview(coordinator: User, application: Application, moment: datetime) -> None:
+    _check_open(application)
+    application.interview_at = moment
+    _set_status(application, S.interview_planned, coordinator)
+    db.session.commit()
+
+
+def record_screening(coordinator: User, application: Application, passed: bool, note: str,
+                     today: date) -> None:
+    _check_open(application)
+    application.screening_note = note.strip()
+    if not passed:
+        _set_status(application, S.refused, coordinator, note)
+    else:
+        _advance(application, coordinator, today, S.screened)
+    db.session.commit()
+
+
+def record_charter_on_paper(coordinator: User, application: Application, today: date) -> None:
+    """The volunteer signed the current charter on paper; the coordinator records it."""
+    _check_open(application)
+    charter = current_charter(application.programme)
+    if charter is None:
+        raise DomainError(_l("This programme has no charter to sign."))
+    _record_signature(application.user, charter, coordinator, today)
+    _advance(application, coordinator, today, S.charter_signed)
+    db.session.commit()
+
+
+def record_training(coordinator: User, application: Application, training: Training,
+                    completed_on: date, today: date) -> None:
+    _check_open(application)
+    if training.programme_id != application.programme_id:
+        raise DomainError(_l("Choose a training of this programme."), field="training")
+    if completed_on > today:
+        raise DomainError(_l("A training cannot be done in the future."), field="completed_on")
+    record = db.session.scalar(select(TrainingRecord).where(
+        TrainingRecord.user_id == application.user_id, TrainingRecord.training_id == training.id))
+    record = record or TrainingRecord(user_id=application.user_id, training=training)
+    record.completed_on = completed_on
+    record.expires_on = _expiry(completed_on, training.valid_months)
+    record.recorded_by_id = coordinator.id
+    db.session.add(record)
+    _advance(application, coordinator, today, S.trained)
+    db.session.commit()
+
+
+def grant_accreditation(coordinator: User, application: Application, place: str,
+                        granted_on: date, expires_on: date | None, today: date) -> None:
+    _check_open(application)
+    if place not in DETENTION_CENTRES:
+        raise DomainError(_l("Choose a detention centre from the list."), field="place")
+    if expires_on is not None and expires_on <= granted_on:
+        raise DomainError(_l("The accreditation must end after it starts."), field="expires_on")
+    record = db.session.scalar(select(Accreditation).where(
+        Accreditation.user_id == application.user_id,
+        Accreditation.programme_id == application.programme_id, Accreditation.place == place))
+    record = record or Accreditation(user_id=application.user_id,
+                                     programme_id=application.programme_id, place=place)
+    record.granted_on, record.expires_on = granted_on, expires_on
+    record.granted_by_id = coordinator.id
+    db.session.add(record)
+    _advance(application, coordinator, today, S.accredited)
+    db.session.commit()
+
+
+def suspend(coordinator: User, application: Application, reason: str) -> None:
+    if application.status in CLOSED:
+        raise DomainError(NOT_OPEN)
+    if not reason.strip():
+        raise DomainError(_l("Give the reason for the suspension."), field="reason")
+    _set_status(application, S.suspended, coordinator, reason)
+    db.session.commit()
+
+
+def reinstate(coordinator: User, application: Application, today: date) -> None:
+    if application.status != S.suspended:
+        raise DomainError(_l("Only a suspended application can be reinstated."))
+    _advance(application, coordinator, today,
+             S.screened if _passed_screening(application) else S.submitted)
+    db.session.commit()
+
+
+def refresh_status(application: Application, today: date) -> ApplicationStatus:
+    """Active becomes inactive when a charter or training expires, and back once renewed."""
+    if application.status in CLOSED:
+        return application.status
+    _advance(application, None, today, _last_step_before_active(application))
+    db.session.commit()
+    return application.status
+
+
+# Inside ---------------------------------------------------------------------------------
+
+def _check_open(application: Application) -> None:
+    if application.status in CLOSED:
+        raise DomainError(NOT_OPEN)
+
+
+def _last_step_before_active(application: Application) -> ApplicationStatus:
+    reached = [step.status for step in application.steps if step.status not in (S.active,)]
+    return reached[-1] if reached else S.submitted
+
+
+def _passed_screening(application: Application) -> bool:
+    return any(step.status == S.screened for step in application.steps)
+
+
+def _advance(application, actor, today, reached: ApplicationStatus) -> None:
+    """Record the step reached, then active once nothing is missing (inactive if it was)."""
+    if reached != application.status:
+        _set_status(application, reached, actor)
+    if not findings(application, today) and application.status != S.active:
+        _set_status(application, S.active, actor)
+
+
+def _set_status(application, status, actor, reason: str = "") -> None:
+    now = utcnow()
+    application.status, application.updated_at = status, now
+    _step(application, status, actor, now, reason)
+
+
+def _step(application, status, actor, at, reason: str = "") -> None:
+    application.steps.append(ApplicationStep(status=status, actor=actor, at=at,
+                                             reason=reason.strip()))
+
+
+def _record_signature(user: User, charter: Charter, recorder: User, today: date) -> None:
+    signature = db.session.scalar(select(CharterSignature).where(
+        CharterSignature.user_id == user.id, CharterSignature.charter_id == charter.id))
+    signature = signature or CharterSignature(user_id=user.id, charter=charter)
+    signature.signed_at = utcnow()
+    signature.expires_on = _expiry(today, charter.valid_months)
+    signature.recorded_by_id = recorder.id
+    db.session.add(signature)
+    db.session.flush()
+
+
+def _latest_signature(user: User, programme: Programme) -> CharterSignature | None:
+    return db.session.scalar(select(CharterSignature).join(Charter).where(
+        CharterSignature.user_id == user.id, Charter.programme_id == programme.id)
+        .order_by(Charter.version.desc()).limit(1))
+
+
+def _training_standing(user: User, programme: Programme) -> dict:
+    done = {record.training_id: record.expires_on for record in db.session.scalars(
+        select(TrainingRecord).join(Training).where(
+            TrainingRecord.user_id == user.id, Training.programme_id == programme.id))}
+    return {training.text("name", "en"): done.get(training.id, False)
+            for training in trainings_of(programme)}
+
+
+def _place_standing(user: User, programme: Programme, places: list[str]) -> dict:
+    granted = {record.place: record.expires_on for record in db.session.scalars(
+        select(Accreditation).where(Accreditation.user_id == user.id,
+                                    Accreditation.programme_id == programme.id))}
+    return {place: granted.get(place, False) for place in places}
+
+
+def _expiry(start: date, months: int | None) -> date | None:
+    return start + relativedelta(months=months) if months else None

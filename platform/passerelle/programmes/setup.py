@@ -1,0 +1,133 @@
+"""Coordinators set up their programmes: texts, requirements, settings, charter, trainings."""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, select
+
+from passerelle.core.errors import DomainError
+from passerelle.core.time import utcnow
+from passerelle.extensions import db
+from passerelle.organisations.models import Organisation, Programme
+from passerelle.programmes.models import (
+    Application,
+    Charter,
+    Requirements,
+    Training,
+)
+from passerelle.programmes.services import CLOSED, current_charter, requirements_of
+
+TEXT_FIELDS = tuple(f"{field}_{code}" for field in ("name", "description")
+                    for code in ("fr", "nl", "en"))
+
+
+@dataclass
+class ProgrammeData:
+    kind: str
+    texts: dict[str, str]  # name_fr ... description_en
+    cities: list[str]  # municipality codes, or the names of places abroad
+    interview: bool
+    charter: bool
+    minimum_age: int | None
+    accreditation_places: list[str]
+    settings: dict[str, int | None]  # kind-specific facts a coordinator sets
+
+
+def create_programme(organisation: Organisation, slug: str, data: ProgrammeData) -> Programme:
+    if db.session.scalar(select(Programme.id).where(Programme.slug == slug)):
+        raise DomainError(_l("A programme with this name exists already."), field="name_en")
+    programme = Programme(slug=slug, organisation=organisation, cities=[], facts={},
+                          kind=data.kind, edited_at=utcnow(), **data.texts)
+    db.session.add(programme)
+    db.session.flush()  # the requirements row needs the programme's id
+    _apply(programme, data)
+    db.session.commit()
+    return programme
+
+
+def update_programme(programme: Programme, data: ProgrammeData) -> None:
+    _apply(programme, data)
+    programme.edited_at = utcnow()
+    db.session.commit()
+
+
+def publish_charter(programme: Programme, bodies: dict[str, str],
+                    valid_months: int | None) -> Charter:
+    """A new version; everyone signs it again before the next contact."""
+    latest = current_charter(programme)
+    charter = Charter(programme_id=programme.id, version=(latest.version + 1) if latest else 1,
+                      valid_months=valid_months, published_at=utcnow(), **bodies)
+    db.session.add(charter)
+    db.session.commit()
+    return charter
+
+
+def add_training(programme: Programme, names: dict[str, str],
+                 valid_months: int | None) -> Training:
+    training = Training(programme_id=programme.id, valid_months=valid_months, **names)
+    db.session.add(training)
+    db.session.commit()
+    return training
+
+
+def delete_programme(programme: Programme) -> None:
+    """Refused while volunteers are active or in screening: they would lose their place."""
+    engaged = db.session.scalar(select(func.count()).select_from(Application).where(
+        Application.programme_id == programme.id, Application.status.not_in(CLOSED)))
+    if engaged:
+        raise DomainError(_l(
+            "%(num)d volunteers are active or in screening in this programme. Suspend or "
+            "close their applications first.", num=engaged))
+    db.session.delete(programme)
+    db.session.commit()
+
+
+def _apply(programme: Programme, data: ProgrammeData) -> None:
+    programme.kind, programme.cities = data.kind, data.cities
+    for name in TEXT_FIELDS:
+        setattr(programme, name, data.texts[name])
+    facts = dict(programme.facts or {})
+    for key, value in data.settings.items():
+        if value:
+            facts[key] = value
+        else:
+            facts.pop(key, None)
+    programme.facts = facts
+    rules = requirements_of(programme)
+    rules.interview, rules.charter = data.interview, data.charter
+    rules.minimum_age, rules.accreditation_places = data.minimum_age, data.accreditation_places
+    db.session.add(rules)
+
+
+# The first charter of a seeded programme: the organisation's own charter is on paper.
+PAPER_CHARTER = {
+    "body_fr": "La charte de ce programme vous est remise et expliquée par l’organisation lors "
+               "de votre rencontre. En signant ici, vous confirmez l’avoir reçue, lue et "
+               "acceptée.",
+    "body_nl": "Het charter van dit programma krijg je van de organisatie bij jullie "
+               "kennismaking, met uitleg. Door hier te ondertekenen bevestig je dat je het "
+               "ontvangen en gelezen hebt en ermee akkoord gaat.",
+    "body_en": "The organisation gives you this programme's charter, and explains it, when "
+               "you meet. By signing here you confirm that you have received, read and "
+               "accepted it.",
+}
+
+
+def seed_requirements(programme: Programme, spec: dict) -> bool:
+    """Requirements from the seed file, once: False when the programme has them already.
+
+    Part of the seed's transaction (the seed commits)."""
+    if db.session.scalar(select(Requirements.id).where(
+            Requirements.programme_id == programme.id)):
+        return False
+    db.session.add(Requirements(
+        programme_id=programme.id, interview=spec.get("interview", False),
+        charter=spec.get("charter", False), minimum_age=spec.get("minimum_age"),
+        accreditation_places=list(spec.get("accreditation_places", []))))
+    if spec.get("charter") and current_charter(programme) is None:
+        db.session.add(Charter(programme_id=programme.id, version=1, published_at=utcnow(),
+                               **PAPER_CHARTER))
+    for names in spec.get("trainings", []):
+        db.session.add(Training(programme_id=programme.id, name_fr=names["fr"],
+                                name_nl=names["nl"], name_en=names["en"]))
+    return True

@@ -1,0 +1,324 @@
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from passerelle.core import access
+from passerelle.core.errors import DomainError
+from passerelle.core.time import BRUSSELS, today_in_brussels
+from passerelle.core.web import form_error
+from passerelle.data import places
+from passerelle.extensions import db
+from passerelle.organisations import queries
+from passerelle.programmes import forms, services, setup
+from passerelle.programmes.models import Application, ApplicationStatus, Training
+from passerelle.programmes.reasons import explain
+
+bp = Blueprint("programmes", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+# Volunteers ---------------------------------------------------------------------------
+
+@bp.post("/programmes/<slug>/apply")
+@login_required
+def apply(slug: str):
+    programme = queries.programme_by_slug(slug) or abort(404)
+    form = forms.ApplyForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for error in errors:
+                flash(error, "error")
+        return redirect(url_for("organisations.programme", slug=slug))
+    try:
+        application = services.apply(_me(), programme, form.motivation.data or "")
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("organisations.programme", slug=slug))
+    services.refresh_status(application, today_in_brussels())
+    flash(_l("Your application is sent. The coordinators will contact you."), "success")
+    return redirect(url_for("programmes.my_applications"))
+
+
+@bp.get("/applications/")
+@login_required
+def my_applications():
+    today = today_in_brussels()
+    rows = [(application, [explain(f) for f in services.findings(application, today)])
+            for application in services.applications_of(_me())]
+    return render_template("programmes/my_applications.html", rows=rows,
+                           withdraw_form=forms.WithdrawForm())
+
+
+def _own_application(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or application.user_id != current_user.id:
+        abort(404)
+    return application
+
+
+@bp.route("/applications/<int:application_id>/charter", methods=["GET", "POST"])
+@login_required
+def sign_charter(application_id: int):
+    application = _own_application(application_id)
+    charter = services.current_charter(application.programme) or abort(404)
+    form = forms.SignCharterForm(version=charter.version)
+    if form.validate_on_submit():
+        try:
+            services.sign_charter(_me(), application, form.version.data, today_in_brussels())
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("Thank you: the charter is signed."), "success")
+            return redirect(url_for("programmes.my_applications"))
+    return render_template("programmes/charter.html", application=application,
+                           charter=charter, form=form)
+
+
+@bp.post("/applications/<int:application_id>/withdraw")
+@login_required
+def withdraw(application_id: int):
+    application = _own_application(application_id)
+    form = forms.WithdrawForm()
+    if form.validate_on_submit():
+        try:
+            services.withdraw(_me(), application, form.reason.data or "")
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_l("You have withdrawn from this programme."), "success")
+    return redirect(url_for("programmes.my_applications"))
+
+
+# Coordinators -------------------------------------------------------------------------
+
+@bp.get("/coordination/")
+@login_required
+def coordination():
+    programmes = [p for p in queries.programmes_for_staff(_me())
+                  if access.can_coordinate_programme(_me(), p)]
+    return render_template("programmes/coordination.html",
+                           rows=[(p, services.status_counts(p)) for p in programmes])
+
+
+def _coordinated(slug: str):
+    programme = queries.programme_by_slug(slug) or abort(404)
+    if not access.can_coordinate_programme(_me(), programme):
+        abort(404)
+    return programme
+
+
+@bp.get("/programmes/<slug>/applications")
+@login_required
+def queue(slug: str):
+    programme = _coordinated(slug)
+    status = request.args.get("status") or None
+    if status and status not in ApplicationStatus.__members__:
+        flash(_l("Choose a status from the list."), "error")
+        status = None
+    return render_template("programmes/queue.html", programme=programme, status=status,
+                           applications=services.queue(programme, status),
+                           counts=services.status_counts(programme),
+                           statuses=list(ApplicationStatus))
+
+
+def _reviewed(application_id: int) -> Application:
+    application = db.session.get(Application, application_id)
+    if application is None or not access.can_coordinate_programme(_me(),
+                                                                   application.programme):
+        abort(404)
+    return application
+
+
+def _review_forms(application: Application, locale: str) -> dict:
+    rules = services.requirements_of(application.programme)
+    return {
+        "interview": forms.InterviewForm(prefix="interview"),
+        "screening": forms.ScreeningForm(prefix="screening"),
+        "training": forms.TrainingDoneForm(prefix="training", locale=locale,
+                                           trainings=services.trainings_of(
+                                               application.programme)),
+        "accreditation": forms.AccreditationForm(prefix="accreditation",
+                                                 places=rules.accreditation_places),
+        "suspend": forms.SuspendForm(prefix="suspend"),
+    }
+
+
+@bp.get("/applications/<int:application_id>/review")
+@login_required
+def review(application_id: int):
+    application = _reviewed(application_id)
+    return _render_review(application, _review_forms(application, str(get_locale())))
+
+
+def _render_review(application, review_forms, status=200):
+    today = today_in_brussels()
+    return render_template(
+        "programmes/review.html", application=application, forms=review_forms,
+        reasons=[explain(f) for f in services.findings(application, today)],
+        rules=services.requirements_of(application.programme),
+        charter=services.current_charter(application.programme)), status
+
+
+@bp.post("/applications/<int:application_id>/review/<action>")
+@login_required
+def review_action(application_id: int, action: str):
+    application = _reviewed(application_id)
+    review_forms = _review_forms(application, str(get_locale()))
+    form = review_forms.get(action)
+    if form is None and action not in ("charter", "reinstate"):
+        abort(404)
+    if form is not None and not form.validate_on_submit():
+        return _render_review(application, review_forms, 200)
+    try:
+        _perform(action, application, form)
+    except DomainError as error:
+        if form is not None and error.field:
+            form_error(form, error)
+            return _render_review(application, review_forms, 200)
+        flash(error.message, "error")
+    else:
+        flash(_l("Saved."), "success")
+    return redirect(url_for("programmes.review", application_id=application.id))
+
+
+def _perform(action: str, application: Application, form) -> None:
+    me, today = _me(), today_in_brussels()
+    if action == "interview":
+        moment = form.moment.data.replace(tzinfo=BRUSSELS)
+        services.plan_interview(me, application, moment)
+    elif action == "screening":
+        services.record_screening(me, application, form.outcome.data == "passed",
+                                  form.note.data or "", today)
+    elif action == "charter":
+        services.record_charter_on_paper(me, application, today)
+    elif action == "training":
+        training = db.session.get(Training, int(form.training.data))
+        services.record_training(me, application, training, form.completed_on.data, today)
+    elif action == "accreditation":
+        services.grant_accreditation(me, application, form.place.data, form.granted_on.data,
+                                     form.expires_on.data, today)
+    elif action == "suspend":
+        services.suspend(me, application, form.reason.data)
+    elif action == "reinstate":
+        services.reinstate(me, application, today)
+
+
+# Programme set-up -----------------------------------------------------------------------
+
+def _programme_data(form: forms.ProgrammeForm) -> setup.ProgrammeData:
+    return setup.ProgrammeData(
+        kind=form.kind.data,
+        texts={name: getattr(form, name).data for name in setup.TEXT_FIELDS},
+        cities=form.cities.keys,
+        interview=form.interview.data, charter=form.charter.data,
+        minimum_age=form.minimum_age.data,
+        accreditation_places=form.accreditation_places.data,
+        settings={key: getattr(form, key).data for key in forms.ProgrammeForm.SETTINGS})
+
+
+@bp.route("/programmes/<slug>/settings", methods=["GET", "POST"])
+@login_required
+def settings(slug: str):
+    programme = _coordinated(slug)
+    form = forms.ProgrammeForm(data=_programme_initial(programme),
+                               foreign_places=_foreign(programme))
+    if form.validate_on_submit():
+        setup.update_programme(programme, _programme_data(form))
+        flash(_l("The programme is saved."), "success")
+        return redirect(url_for("programmes.settings", slug=slug))
+    return _render_settings(programme, form=form)
+
+
+@bp.post("/programmes/<slug>/charter")
+@login_required
+def publish_charter(slug: str):
+    programme = _coordinated(slug)
+    form = forms.CharterForm(prefix="charter")
+    if form.validate_on_submit():
+        setup.publish_charter(programme, {f"body_{c}": getattr(form, f"body_{c}").data
+                                          for c in ("fr", "nl", "en")}, form.valid_months.data)
+        flash(_l("The new charter version is published."), "success")
+        return redirect(url_for("programmes.settings", slug=slug))
+    return _render_settings(programme, charter_form=form)
+
+
+@bp.post("/programmes/<slug>/trainings")
+@login_required
+def add_training(slug: str):
+    programme = _coordinated(slug)
+    form = forms.TrainingForm(prefix="training")
+    if form.validate_on_submit():
+        setup.add_training(programme, {f"name_{c}": getattr(form, f"name_{c}").data
+                                       for c in ("fr", "nl", "en")}, form.valid_months.data)
+        flash(_l("The training is added."), "success")
+        return redirect(url_for("programmes.settings", slug=slug))
+    return _render_settings(programme, training_form=form)
+
+
+def _place_text(key: str, locale: str) -> str:
+    place = places.by_refnis(key)
+    return place.label(locale) if place else key
+
+
+def _foreign(programme) -> list[str]:
+    return [key for key in programme.cities if places.by_refnis(key) is None]
+
+
+def _programme_initial(programme) -> dict:
+    rules = services.requirements_of(programme)
+    locale = str(get_locale())
+    return {name: getattr(programme, name) for name in setup.TEXT_FIELDS} | {
+        "cities": ", ".join(_place_text(key, locale) for key in programme.cities),
+        "kind": programme.kind, "interview": rules.interview, "charter": rules.charter,
+        "minimum_age": rules.minimum_age, "accreditation_places": rules.accreditation_places,
+    } | {key: programme.facts.get(key) for key in forms.ProgrammeForm.SETTINGS}
+
+
+def _render_settings(programme, **forms_shown):
+    """The settings page; each form is the one submitted (with its errors) or a fresh one."""
+    context = {
+        "form": forms.ProgrammeForm(formdata=None, data=_programme_initial(programme),
+                                    foreign_places=_foreign(programme)),
+        "charter_form": forms.CharterForm(prefix="charter", formdata=None),
+        "training_form": forms.TrainingForm(prefix="training", formdata=None),
+    } | forms_shown
+    return render_template("programmes/settings.html", programme=programme,
+                           charter=services.current_charter(programme),
+                           trainings=services.trainings_of(programme), **context)
+
+
+@bp.route("/organisations/<slug>/programmes/new", methods=["GET", "POST"])
+@login_required
+def new_programme(slug: str):
+    organisation = queries.organisation_by_slug(slug) or abort(404)
+    if not access.can_manage_people(_me(), organisation):
+        abort(404)
+    form = forms.ProgrammeForm()
+    if form.validate_on_submit():
+        try:
+            programme = setup.create_programme(
+                organisation, queries.new_programme_slug(organisation, form.name_en.data),
+                _programme_data(form))
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The programme is created."), "success")
+            return redirect(url_for("programmes.settings", slug=programme.slug))
+    return render_template("programmes/new.html", organisation=organisation, form=form)
+
+
+@bp.post("/programmes/<slug>/delete")
+@login_required
+def delete(slug: str):
+    programme = _coordinated(slug)
+    try:
+        setup.delete_programme(programme)
+    except DomainError as error:
+        flash(error.message, "error")
+        return redirect(url_for("programmes.settings", slug=slug))
+    flash(_l("The programme is deleted."), "success")
+    return redirect(url_for("organisations.organisation", slug=programme.organisation.slug))

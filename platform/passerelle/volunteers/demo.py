@@ -1,0 +1,210 @@
+"""Deterministic, realistic demo data for the demo and for benchmarks.
+
+The same seed always gives the same people, places, languages and needs. Rows are
+inserted in bulk (executemany) with ids chosen here, so 100,000 volunteers take seconds.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import func, insert, select, text
+from werkzeug.security import generate_password_hash
+
+from passerelle.accounts.models import User
+from passerelle.core.languages import BIT, mask_of
+from passerelle.core.skills import SKILLS
+from passerelle.core.time import utcnow
+from passerelle.core.week import mask_of_range
+from passerelle.data import places
+from passerelle.extensions import db
+from passerelle.needs.models import Need
+from passerelle.organisations.models import Organisation, Programme
+from passerelle.volunteers.choices import INTERESTS, SECTORS
+from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
+
+FIRST_NAMES = (
+    "Lucas", "Emma", "Noah", "Olivia", "Louis", "Louise", "Arthur", "Mila", "Jules", "Elena",
+    "Victor", "Alice", "Adam", "Lina", "Mohamed", "Nour", "Amir", "Sara", "Yusuf", "Aya",
+    "Lars", "Marie", "Wout", "Fien", "Jef", "Lotte", "Bram", "Hanne", "Senne", "Ines",
+    "Thomas", "Camille", "Hugo", "Chloé", "Maxime", "Manon", "Nathan", "Juliette", "Ali", "Fatima",
+    "Dawit", "Helen", "Ahmad", "Zahra", "Arben", "Elira", "Emre", "Elif", "Olena", "Taras",
+)
+LAST_NAMES = (
+    "Peeters", "Janssens", "Maes", "Jacobs", "Mertens", "Willems", "Claes", "Goossens",
+    "Wouters", "De Smet", "Dubois", "Lambert", "Dupont", "Martin", "Simon", "Laurent",
+    "Leclercq", "Lejeune", "Renard", "Lemaire", "Van Damme", "Vermeulen", "De Backer",
+    "El Amrani", "Benali", "Haddad", "Rahimi", "Ahmadi", "Tesfaye", "Gebremariam", "Krasniqi",
+    "Hoxha", "Yilmaz", "Demir", "Kovalenko", "Shevchenko", "Diallo", "Mbeki", "Kabila", "Nguyen",
+)
+BIG_CITIES = {  # REFNIS code: weight; the rest of Belgium weighs 1 per municipality
+    "21004": 40, "11002": 40, "44021": 25, "62063": 25, "52011": 20, "92094": 12,
+    "24062": 12, "31005": 10, "53053": 8, "21001": 10, "21012": 10, "21015": 8, "21009": 8,
+}
+HOME_LANGUAGE = {"brussels": ("fr", "nl"), "flanders": ("nl",), "wallonia": ("fr",)}
+OTHER_LANGUAGES = ("ar", "prs", "fa", "ps", "ti", "so", "sq", "tr", "ru", "uk", "es", "pt",
+                   "ln", "ku", "am", "de", "it", "ro", "pl")
+SKILL_KEYS, SECTOR_KEYS, INTEREST_KEYS = tuple(SKILLS), tuple(SECTORS), tuple(INTERESTS)
+NEED_TITLES = {
+    "detention_visits": "Visitor for the weekly rota",
+    "sponsorship": "Sponsor for a family",
+    "housing_hosting": "Host for a stay",
+    "housing_search_support": "Volunteer for a housing-café session",
+    "mentoring": "Mentor for a young job seeker",
+    "language_exchange": "Language duo partner",
+    "activities": "Helping hands for an activity",
+    "material_offers": "Furniture and household goods",
+    "training": "Participant for a training",
+}
+DEMO_PASSWORD_HASH_COST = "pbkdf2:sha256:1000"  # demo people only: cheap to make 100,000 of
+CHUNK = 5000
+
+
+@dataclass
+class DemoReport:
+    volunteers: int
+    needs: int
+    skipped: bool = False
+
+
+def demo_email(seed: int, index: int) -> str:
+    return f"volunteer-{seed}-{index}@demo.passerelle.example"
+
+
+def load_demo(volunteers: int, needs: int, seed: int) -> DemoReport:
+    """Add the demo people and needs of this seed, unless they are there already."""
+    if db.session.scalar(select(User.id).where(User.email == demo_email(seed, 0))):
+        return DemoReport(0, 0, skipped=True)
+    rng = random.Random(seed)
+    municipalities = places.load_places()
+    weights = [BIG_CITIES.get(place.refnis, 1) for place in municipalities]
+    password_hash = generate_password_hash(f"demo-{seed}", method=DEMO_PASSWORD_HASH_COST)
+    _insert_volunteers(rng, seed, volunteers, municipalities, weights, password_hash)
+    needs_made = _insert_needs(rng, needs, municipalities, weights)
+    _advance_sequences()
+    db.session.commit()
+    return DemoReport(volunteers, needs_made)
+
+
+def _next_id(model) -> int:
+    return (db.session.scalar(select(func.max(model.id))) or 0) + 1
+
+
+def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash) -> None:
+    user_id, profile_id = _next_id(User), _next_id(VolunteerProfile)
+    language_id, slot_id = _next_id(SpokenLanguage), _next_id(AvailabilitySlot)
+    now = utcnow()
+    for start in range(0, count, CHUNK):
+        users, profiles, languages, slots = [], [], [], []
+        for index in range(start, min(start + CHUNK, count)):
+            place = rng.choices(municipalities, weights)[0]
+            users.append({
+                "id": user_id, "email": demo_email(seed, index),
+                "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
+                "password_hash": password_hash, "locale": _locale_for(place, rng),
+                "is_admin": False, "email_confirmed_at": now, "session_version": 1,
+                "created_at": now})
+            spoken = _spoken_languages(place, rng)
+            weekly = _weekly_slots(rng)
+            profiles.append({
+                "id": profile_id, "user_id": user_id, "place_refnis": place.refnis,
+                "region": place.region, "lat": place.lat, "lon": place.lon,
+                "travel_km": rng.choice((5, 10, 15, 25, 40)),
+                "language_mask": mask_of(code for code, _level in spoken),
+                "availability_mask": _weekly_mask(weekly),
+                "birth_date": date(1950, 1, 1) + timedelta(days=rng.randrange(365 * 55)),
+                "max_matches": rng.choice((1, 1, 1, 2, 3)),
+                "sector": rng.choice(SECTOR_KEYS),
+                "skills": rng.sample(SKILL_KEYS, rng.choice((0, 0, 1, 1, 2))),
+                "interests": rng.sample(INTEREST_KEYS, rng.randint(1, 3)),
+                "created_at": now})
+            for code, level in spoken:
+                languages.append({"id": language_id, "profile_id": profile_id,
+                                  "code": code, "level": level})
+                language_id += 1
+            for day, begin, end in weekly:
+                slots.append({"id": slot_id, "profile_id": profile_id, "weekday": day,
+                              "start_minute": begin, "end_minute": end})
+                slot_id += 1
+            user_id += 1
+            profile_id += 1
+        for model, rows in ((User, users), (VolunteerProfile, profiles),
+                            (SpokenLanguage, languages), (AvailabilitySlot, slots)):
+            if rows:
+                db.session.execute(insert(model), rows)
+
+
+def _locale_for(place, rng) -> str:
+    if place.region == "flanders":
+        return "nl"
+    if place.region == "wallonia":
+        return "fr"
+    return rng.choice(("fr", "fr", "nl", "en"))
+
+
+def _spoken_languages(place, rng) -> list[tuple[str, int]]:
+    spoken = {code: 4 for code in HOME_LANGUAGE[place.region][:1]}
+    if place.region == "brussels" or rng.random() < 0.3:
+        second = "nl" if "fr" in spoken else "fr"
+        spoken.setdefault(second, rng.choice((2, 3)))
+    if rng.random() < 0.7:
+        spoken.setdefault("en", rng.choice((2, 3)))
+    if rng.random() < 0.2:
+        spoken.setdefault(rng.choice(OTHER_LANGUAGES), rng.choice((3, 4)))
+    return [(code, level) for code, level in spoken.items() if code in BIT]
+
+
+def _weekly_slots(rng) -> list[tuple[int, int, int]]:
+    slots = []
+    for day in rng.sample(range(7), rng.randint(1, 4)):
+        begin = rng.choice((9, 10, 13, 14, 17, 18)) * 60
+        slots.append((day, begin, begin + rng.choice((2, 3, 4)) * 60))
+    return sorted(slots)
+
+
+def _weekly_mask(slots) -> int:
+    mask = 0
+    for day, begin, end in slots:
+        mask |= mask_of_range(day, begin, end)
+    return mask
+
+
+def _insert_needs(rng, count, municipalities, weights) -> int:
+    programmes = db.session.execute(
+        select(Programme.id, Programme.organisation_id, Programme.kind)
+        .join(Organisation).where(Programme.is_listed, Programme.kind.in_(list(NEED_TITLES)))
+        .order_by(Programme.id)).all()
+    if not programmes or not count:
+        return 0
+    need_id, today, now, rows = _next_id(Need), date.today(), utcnow(), []
+    for _index in range(count):
+        programme_id, organisation_id, kind = rng.choice(programmes)
+        place = rng.choices(municipalities, weights)[0]
+        languages = sorted({HOME_LANGUAGE[place.region][0]} | (
+            {rng.choice(OTHER_LANGUAGES)} if rng.random() < 0.5 else set()))
+        starts = today + timedelta(days=rng.randrange(60))
+        rows.append({
+            "id": need_id, "organisation_id": organisation_id, "programme_id": programme_id,
+            "title": NEED_TITLES[kind], "description": "", "people_needed": rng.randint(1, 4),
+            "languages": languages, "language_mask": mask_of(languages),
+            "skills": rng.sample(SKILL_KEYS, rng.choice((0, 0, 1))),
+            "place_refnis": place.refnis, "region": place.region,
+            "lat": place.lat, "lon": place.lon,
+            "weekly_mask": _weekly_mask(_weekly_slots(rng)),
+            "starts_on": starts, "ends_on": starts + timedelta(days=rng.choice((7, 30, 56, 180))),
+            "urgency": rng.choice(("low", "normal", "normal", "high")), "status": "open",
+            "created_at": now})
+        need_id += 1
+    db.session.execute(insert(Need), rows)
+    return count
+
+
+def _advance_sequences() -> None:
+    """On PostgreSQL, ids were given by hand: move each table's sequence past them."""
+    if db.engine.dialect.name != "postgresql":
+        return
+    for table in ("users", "volunteer_profiles", "spoken_languages", "availability_slots",
+                  "needs"):
+        db.session.execute(text(
+            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))

@@ -1,0 +1,43 @@
+"""Small factories: real rows through the real models, committed."""
+
+import itertools
+
+from werkzeug.security import generate_password_hash
+
+from passerelle.accounts.models import User
+from passerelle.core.time import utcnow
+from passerelle.extensions import db
+from passerelle.organisations.models import Membership, Organisation
+
+PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+# Hashing is slow on purpose; tests share one hash of PASSWORD.
+_PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def make_user(email=None, name="Ada Peeters", locale="en", is_admin=False, confirmed=True):
+    n = next(_counter)
+    user = User(email=email or f"person{n}@example.org", name=name, locale=locale,
+                is_admin=is_admin, password_hash=_PASSWORD_HASH,
+                email_confirmed_at=utcnow() if confirmed else None)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def make_organisation(slug=None, name=None, kind="ngo", **fields):
+    n = next(_counter)
+    organisation = Organisation(slug=slug or f"organisation-{n}", name=name or f"Organisation {n}",
+                                kind=kind, description_fr="Une association.",
+                                description_nl="Een vereniging.",
+                                description_en="An association.", **fields)
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+def make_membership(user, organisation, role="staff"):
+    membership = Membership(user=user, organisation=organisation, role=role)
+    db.session.add(membership)
+    db.session.commit()
+    return membership

@@ -1,0 +1,62 @@
+from sqlalchemy import func, select
+
+from passerelle.accounts.models import User
+from passerelle.core.languages import BIT
+from passerelle.needs.models import Need
+from passerelle.organisations.models import Membership
+from passerelle.volunteers.demo import load_demo
+from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
+
+
+def snapshot(db):
+    profiles = db.session.execute(select(
+        User.email, User.name, VolunteerProfile.place_refnis, VolunteerProfile.language_mask,
+        VolunteerProfile.availability_mask, VolunteerProfile.skills)
+        .join(VolunteerProfile, VolunteerProfile.user_id == User.id).order_by(User.email)).all()
+    needs = db.session.execute(select(Need.title, Need.place_refnis, Need.languages)
+                               .order_by(Need.id)).all()
+    return profiles, needs
+
+
+def test_demo_data_is_realistic(db, directory):
+    report = load_demo(volunteers=300, needs=50, seed=7)
+    assert (report.volunteers, report.needs) == (300, 50)
+    profiles = db.session.scalars(select(VolunteerProfile)).all()
+    assert len(profiles) == 300
+    assert all(p.place_refnis and p.lat and p.region for p in profiles)
+    assert all(p.language_mask & (BIT["fr"] | BIT["nl"]) for p in profiles)
+    assert any(p.language_mask & BIT["ar"] for p in profiles)
+    assert all(p.availability_mask for p in profiles)
+    languages = db.session.scalar(select(func.count()).select_from(SpokenLanguage))
+    slots = db.session.scalar(select(func.count()).select_from(AvailabilitySlot))
+    assert languages >= 300 and slots >= 300
+    assert db.session.scalar(select(func.count()).select_from(Need)) == 50
+
+
+def test_same_seed_gives_the_same_data_and_a_second_run_adds_nothing(app, db, directory):
+    load_demo(volunteers=50, needs=10, seed=3)
+    first = snapshot(db)
+    assert load_demo(volunteers=50, needs=10, seed=3).skipped
+    assert snapshot(db) == first
+    # Same seed elsewhere: drop everything demo and load it again.
+    db.session.execute(Need.__table__.delete())
+    db.session.execute(VolunteerProfile.__table__.delete())
+    db.session.execute(User.__table__.delete())
+    db.session.commit()
+    load_demo(volunteers=50, needs=10, seed=3)
+    second = snapshot(db)
+    assert [row[1:] for row in second[0]] == [row[1:] for row in first[0]]
+    assert second[1] == first[1]
+
+
+def test_demo_data_command_adds_demo_accounts(app, db, directory):
+    result = app.test_cli_runner().invoke(args=["demo-data", "--volunteers", "20",
+                                                "--needs", "5", "--seed", "1"])
+    assert result.exit_code == 0, result.output
+    assert "Added 20 volunteers and 5 needs." in result.output
+    coordinator = db.session.scalar(select(User).where(
+        User.email == "coordinator@demo.passerelle.example"))
+    membership = db.session.scalar(select(Membership).where(Membership.user_id == coordinator.id))
+    assert membership.role == "coordinator" and membership.organisation.slug == "cire"
+    again = app.test_cli_runner().invoke(args=["demo-data", "--volunteers", "20", "--seed", "1"])
+    assert "already loaded" in again.output

@@ -1,0 +1,3 @@
+from passerelle import create_app
+
+app = create_app()
