@@ -3,8 +3,8 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 
 from passerelle.core.audit import AuditEntry
+from passerelle.core.time import today_in_brussels as today
 from passerelle.needs.models import NeedStatus
-from passerelle.needs.services import today
 from tests.factories import make_organisation
 from tests.needs.factories import make_need, make_person, make_programme
 

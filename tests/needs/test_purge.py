@@ -3,9 +3,9 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from passerelle.core.audit import AuditEntry, record_read
+from passerelle.core.time import today_in_brussels as today
 from passerelle.needs.jobs import purge_expired
 from passerelle.needs.models import Person
-from passerelle.needs.services import today
 from tests.factories import make_organisation, make_user
 from tests.needs.factories import make_person
 

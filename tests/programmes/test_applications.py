@@ -1,6 +1,6 @@
 """A volunteer applies; a coordinator screens; requirements make them active, or not."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from sqlalchemy import select
@@ -12,6 +12,8 @@ from passerelle.programmes import services, setup
 from passerelle.programmes.models import Application, Charter, CharterSignature
 from passerelle.volunteers.models import VolunteerProfile
 from tests.factories import make_organisation, make_user
+
+TODAY = date(2026, 6, 1)
 
 
 def make_programme(organisation, slug="visits", kind="sponsorship", interview=True,
@@ -86,7 +88,7 @@ def test_volunteer_applies_and_coordinator_screens_until_active(client, app, db,
 def test_the_private_note_is_not_shown_to_the_volunteer(client, db, login_as, cire,
                                                         sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "")
+    application = services.apply(volunteer, sponsorship, "", TODAY)
     coordinator = make_user()
     services.record_screening(coordinator, application, True, "Secret remark", date(2026, 1, 1))
     assert "Secret remark" not in client.get("/applications/").get_data(as_text=True)
@@ -94,7 +96,7 @@ def test_the_private_note_is_not_shown_to_the_volunteer(client, db, login_as, ci
 
 def test_signing_an_old_charter_version_is_refused(client, db, login_as, sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "")
+    application = services.apply(volunteer, sponsorship, "", TODAY)
     setup.publish_charter(sponsorship, {"body_fr": "v2", "body_nl": "v2", "body_en": "v2"}, None)
     page = client.post(f"/applications/{application.id}/charter",
                        data={"version": "1", "accept": "y"}).get_data(as_text=True)
@@ -103,7 +105,7 @@ def test_signing_an_old_charter_version_is_refused(client, db, login_as, sponsor
 
 
 def test_charter_needs_the_box_ticked(client, db, login_as, sponsorship):
-    application = services.apply(login_as(), sponsorship, "")
+    application = services.apply(login_as(), sponsorship, "", TODAY)
     page = client.post(f"/applications/{application.id}/charter",
                        data={"version": "1"}).get_data(as_text=True)
     assert "Tick the box to sign the charter." in page
@@ -111,7 +113,7 @@ def test_charter_needs_the_box_ticked(client, db, login_as, sponsorship):
 
 
 def test_someone_elses_application_is_404(client, db, login_as, sponsorship):
-    other = services.apply(make_user(), sponsorship, "")
+    other = services.apply(make_user(), sponsorship, "", TODAY)
     login_as()
     assert client.get(f"/applications/{other.id}/charter").status_code == 404
     assert client.post(f"/applications/{other.id}/withdraw").status_code == 404
@@ -120,15 +122,15 @@ def test_someone_elses_application_is_404(client, db, login_as, sponsorship):
 
 def test_applying_twice_is_refused(db, sponsorship):
     volunteer = make_user()
-    services.apply(volunteer, sponsorship, "")
+    services.apply(volunteer, sponsorship, "", TODAY)
     with pytest.raises(services.DomainError):
-        services.apply(volunteer, sponsorship, "")
+        services.apply(volunteer, sponsorship, "", TODAY)
 
 
 def test_expired_charter_makes_an_active_volunteer_inactive_until_renewed(db, cire):
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "")
+    application = services.apply(volunteer, programme, "", TODAY)
     services.sign_charter(volunteer, application, 1, date(2026, 1, 10))
     assert application.status == "active"
     assert services.refresh_status(application, date(2027, 1, 11)) == "charter_signed"
@@ -143,7 +145,7 @@ def test_detention_visitor_needs_training_and_accreditation(db, cire):
                                charter=False, places=["caricole"],
                                trainings=["Visiting in detention"])
     volunteer, coordinator = make_user(), make_user()
-    application = services.apply(volunteer, programme, "")
+    application = services.apply(volunteer, programme, "", TODAY)
     training = services.trainings_of(programme)[0]
     services.record_training(coordinator, application, training, date(2026, 3, 1),
                              date(2026, 3, 2))
@@ -160,7 +162,7 @@ def test_minimum_age_uses_the_profile(db, cire):
     programme = make_programme(cire, slug="duo", kind="mentoring", interview=False,
                                charter=False, minimum_age=18)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "")
+    application = services.apply(volunteer, programme, "", TODAY)
     assert [f.gap for f in services.findings(application, date(2026, 6, 1))] == ["age_unknown"]
     db.session.add(VolunteerProfile(user=volunteer, birth_date=date(2010, 1, 1)))
     db.session.commit()
@@ -169,7 +171,7 @@ def test_minimum_age_uses_the_profile(db, cire):
 
 def test_withdraw_and_suspend_with_reason(client, db, login_as, sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "")
+    application = services.apply(volunteer, sponsorship, "", TODAY)
     coordinator = make_user()
     with pytest.raises(services.DomainError):
         services.suspend(coordinator, application, "   ")
@@ -183,7 +185,7 @@ def test_withdraw_and_suspend_with_reason(client, db, login_as, sponsorship):
 
 def test_deleting_a_programme_with_engaged_volunteers_is_refused(client, db, login_as, cire,
                                                                  sponsorship):
-    services.apply(make_user(), sponsorship, "")
+    services.apply(make_user(), sponsorship, "", TODAY)
     login_as("coordinator", organisation=cire)
     page = client.post("/programmes/cire-sponsorship/delete",
                        follow_redirects=True).get_data(as_text=True)
@@ -217,7 +219,7 @@ def test_coordinator_edits_requirements_and_settings(client, db, login_as, cire,
 def test_new_charter_version_requires_signing_again(db, cire):
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "")
+    application = services.apply(volunteer, programme, "", TODAY)
     services.sign_charter(volunteer, application, 1, date(2026, 2, 1))
     assert application.status == "active"
     setup.publish_charter(programme, {"body_fr": "2", "body_nl": "2", "body_en": "2"}, None)
@@ -229,7 +231,7 @@ def test_new_charter_version_requires_signing_again(db, cire):
 
 def test_staff_cannot_screen_and_other_organisations_get_404(client, db, login_as, cire,
                                                              sponsorship):
-    application = services.apply(make_user(), sponsorship, "")
+    application = services.apply(make_user(), sponsorship, "", TODAY)
     login_as("staff", organisation=cire)
     assert client.get(f"/applications/{application.id}/review").status_code == 404
     assert client.get("/programmes/cire-sponsorship/applications").status_code == 404
@@ -252,7 +254,7 @@ def test_refresh_job_and_command_follow_expiries(app, db, cire):
 
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "")
+    application = services.apply(volunteer, programme, "", TODAY)
     services.sign_charter(volunteer, application, 1, date(2020, 1, 10))
     assert application.status == "active"
     assert refresh_statuses(date(2020, 6, 1)) == 0
@@ -260,3 +262,17 @@ def test_refresh_job_and_command_follow_expiries(app, db, cire):
     assert status_of(application.id) == "charter_signed"
     result = app.test_cli_runner().invoke(args=["programmes", "refresh-statuses"])
     assert result.exit_code == 0 and "0 application(s) changed status." in result.output
+
+
+def test_applying_under_the_minimum_age_is_refused_and_changes_nothing(client, db, login_as,
+                                                                       cire):
+    make_programme(cire, slug="duo-mentoring", kind="mentoring", interview=False,
+                   charter=False, minimum_age=18)
+    volunteer = login_as()
+    sixteen = date.today() - timedelta(days=16 * 365)
+    db.session.add(VolunteerProfile(user=volunteer, birth_date=sixteen))
+    db.session.commit()
+    page = client.post("/programmes/duo-mentoring/apply", data={"motivation": "Hi"},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "This programme is open from the age of 18." in page
+    assert db.session.scalar(select(Application)) is None

@@ -188,3 +188,11 @@ def distance_between(lat1: float, lon1: float, lat2: float, lon2: float) -> floa
 
 def distance_km(a: Place, b: Place) -> float:
     return distance_between(a.lat, a.lon, b.lat, b.lon)
+
+
+def label_of(key: str | None, locale: str) -> str:
+    """"1060 Saint-Gilles" for a municipality code; a place abroad (a plain name) as it is."""
+    if not key:
+        return ""
+    place = by_refnis(key)
+    return place.label(locale) if place else key

@@ -2,10 +2,10 @@
 
 from datetime import date
 
+from passerelle.core.time import today_in_brussels
 from passerelle.needs import people
-from passerelle.needs.services import today as brussels_today
 
 
 def purge_expired(today: date | None = None) -> int:
     """Delete the records of people supported whose delete-after date has passed."""
-    return people.delete_expired(today or brussels_today())
+    return people.delete_expired(today or today_in_brussels())

@@ -12,7 +12,7 @@ from passerelle.accounts.models import User
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.time import to_brussels, utcnow
+from passerelle.core.time import today_in_brussels
 from passerelle.core.week import DAYS, PARTS, bit
 from passerelle.data.places import Place, distance_between
 from passerelle.extensions import db
@@ -39,11 +39,6 @@ class NeedData:
     urgency: str
     person_id: int | None = None
     status: str = NeedStatus.open
-
-
-def today() -> date:
-    """Today in Brussels, where whole-day facts are meant."""
-    return to_brussels(utcnow()).date()
 
 
 def set_place(record, place: Place | None) -> None:
@@ -109,7 +104,7 @@ def open_needs(kind: str | None = None, near: Place | None = None, within_km: in
 
     Returns (need, distance in km or None) pairs. Nothing about the person a need is for.
     """
-    on = on or today()
+    on = on or today_in_brussels()
     query = (select(Need).join(Need.programme).join(Programme.organisation)
              .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
                     or_(Need.ends_on.is_(None), Need.ends_on >= on))

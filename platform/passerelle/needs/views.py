@@ -7,6 +7,7 @@ from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
 from passerelle.core.skills import SKILLS
+from passerelle.core.time import today_in_brussels
 from passerelle.core.web import form_error
 from passerelle.data import places
 from passerelle.needs import forms, material, people, services
@@ -37,8 +38,7 @@ def _organisation(slug: str, allowed=access.can_manage_needs):
 
 
 def _place_label(refnis: str | None) -> str:
-    place = places.by_refnis(refnis) if refnis else None
-    return place.label(_locale()) if place else ""
+    return places.label_of(refnis, _locale())
 
 
 def _render(template: str, **context):
@@ -160,7 +160,7 @@ def new_person(slug: str):
     form = _person_form(organisation)
     if form.validate_on_submit():
         try:
-            person = people.register(_user(), organisation, _person_data(form), services.today())
+            person = people.register(_user(), organisation, _person_data(form), today_in_brussels())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -184,7 +184,7 @@ def edit_person(person_id: int):
     form = _person_form(record.organisation, record)
     if form.validate_on_submit():
         try:
-            people.update(_user(), record, _person_data(form), services.today())
+            people.update(_user(), record, _person_data(form), today_in_brussels())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -204,7 +204,7 @@ def delete_person(person_id: int):
 
 def _person_form(organisation, person=None):
     if person is None:
-        data = {"waiting_since": services.today()}
+        data = {"waiting_since": today_in_brussels()}
     else:
         data = {
             "first_name": person.first_name, "languages": person.languages,
@@ -242,13 +242,13 @@ def offers():
 @bp.route("/offers/new", methods=["GET", "POST"])
 @login_required
 def new_offer():
-    form = forms.OfferForm(data={"available_from": services.today()})
+    form = forms.OfferForm(data={"available_from": today_in_brussels()})
     if form.validate_on_submit():
         try:
             material.post_offer(_user(), material.OfferData(
                 category=form.category.data, description=form.description.data,
                 place=form.place.place, available_from=form.available_from.data,
-                available_until=form.available_until.data), services.today())
+                available_until=form.available_until.data), today_in_brussels())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -318,7 +318,7 @@ def close_material_need(slug: str, need_id: int):
 def material_matches(slug: str):
     organisation = _organisation(slug)
     return _render("needs/material_matches.html", organisation=organisation,
-                   found=material.candidates(_user(), organisation, services.today()))
+                   found=material.candidates(_user(), organisation, today_in_brussels()))
 
 
 @bp.post("/organisations/<slug>/material/<int:need_id>/propose")

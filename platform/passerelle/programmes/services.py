@@ -11,7 +11,7 @@ from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Programme
-from passerelle.programmes.eligibility import Finding, Standing, gaps
+from passerelle.programmes.eligibility import Finding, Standing, age_on, gaps
 from passerelle.programmes.models import (
     DETENTION_CENTRES,
     Accreditation,
@@ -79,8 +79,6 @@ def standing(application: Application, today: date) -> Standing:
     rules = requirements_of(programme)
     charter = current_charter(programme) if rules.charter else None
     signature = _latest_signature(user, programme) if charter else None
-    profile = db.session.scalar(select(VolunteerProfile).where(
-        VolunteerProfile.user_id == user.id))
     return Standing(
         today=today, interview_required=rules.interview,
         interview_passed=_passed_screening(application),
@@ -90,7 +88,7 @@ def standing(application: Application, today: date) -> Standing:
         trainings=_training_standing(user, programme),
         places=_place_standing(user, programme, rules.accreditation_places),
         minimum_age=rules.minimum_age,
-        birth_date=profile.birth_date if profile else None)
+        birth_date=_birth_date(user))
 
 
 def findings(application: Application, today: date) -> list[Finding]:
@@ -99,9 +97,13 @@ def findings(application: Application, today: date) -> list[Finding]:
 
 # Volunteer's side -----------------------------------------------------------------------
 
-def apply(user: User, programme: Programme, motivation: str) -> Application:
+def apply(user: User, programme: Programme, motivation: str, today: date) -> Application:
     if application_of(user, programme) is not None:
         raise DomainError(_l("You have already applied to this programme."))
+    minimum = requirements_of(programme).minimum_age
+    birth_date = _birth_date(user)
+    if minimum and birth_date and age_on(birth_date, today) < minimum:
+        raise DomainError(_l("This programme is open from the age of %(age)d.", age=minimum))
     now = utcnow()
     application = Application(user=user, programme=programme, status=S.submitted,
                               motivation=motivation.strip(), created_at=now, updated_at=now)
@@ -238,6 +240,11 @@ def _check_open(application: Application) -> None:
 def _last_step_before_active(application: Application) -> ApplicationStatus:
     reached = [step.status for step in application.steps if step.status not in (S.active,)]
     return reached[-1] if reached else S.submitted
+
+
+def _birth_date(user: User) -> date | None:
+    return db.session.scalar(select(VolunteerProfile.birth_date).where(
+        VolunteerProfile.user_id == user.id))
 
 
 def _passed_screening(application: Application) -> bool:

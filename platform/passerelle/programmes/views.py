@@ -34,7 +34,8 @@ def apply(slug: str):
                 flash(error, "error")
         return redirect(url_for("organisations.programme", slug=slug))
     try:
-        application = services.apply(_me(), programme, form.motivation.data or "")
+        application = services.apply(_me(), programme, form.motivation.data or "",
+                                     today_in_brussels())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("organisations.programme", slug=slug))
@@ -259,11 +260,6 @@ def add_training(slug: str):
     return _render_settings(programme, training_form=form)
 
 
-def _place_text(key: str, locale: str) -> str:
-    place = places.by_refnis(key)
-    return place.label(locale) if place else key
-
-
 def _foreign(programme) -> list[str]:
     return [key for key in programme.cities if places.by_refnis(key) is None]
 
@@ -272,7 +268,7 @@ def _programme_initial(programme) -> dict:
     rules = services.requirements_of(programme)
     locale = str(get_locale())
     return {name: getattr(programme, name) for name in setup.TEXT_FIELDS} | {
-        "cities": ", ".join(_place_text(key, locale) for key in programme.cities),
+        "cities": ", ".join(places.label_of(key, locale) for key in programme.cities),
         "kind": programme.kind, "interview": rules.interview, "charter": rules.charter,
         "minimum_age": rules.minimum_age, "accreditation_places": rules.accreditation_places,
     } | {key: programme.facts.get(key) for key in forms.ProgrammeForm.SETTINGS}
