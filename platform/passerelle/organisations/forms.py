@@ -1,10 +1,26 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SearchField, SelectField
-from wtforms.validators import Optional
+from wtforms import (
+    EmailField,
+    SearchField,
+    SelectField,
+    StringField,
+    TextAreaField,
+    URLField,
+)
+from wtforms.validators import URL, Optional, Regexp, ValidationError
 
 from passerelle.accounts.forms import email_field
-from passerelle.core.forms import choices, max_length, one_of_the_choices, strip
+from passerelle.core.forms import (
+    PlaceField,
+    choices,
+    email_address,
+    max_length,
+    normalise_email,
+    one_of_the_choices,
+    required,
+    strip,
+)
 from passerelle.organisations.models import ProgrammeKind
 
 
@@ -36,3 +52,31 @@ class InvitationForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.role.choices = choices((role.value, role.label) for role in roles)
         self.role.pre_validate = one_of_the_choices(self.role, _l("Choose a role from the list."))
+
+
+class ProfileForm(FlaskForm):
+    """An organisation's public profile."""
+
+    full_name = StringField(_l("Full name"), filters=[strip], validators=[max_length(300)])
+    address = StringField(_l("Street and number"), filters=[strip],
+                          validators=[max_length(300)])
+    postcode = StringField(_l("Postcode"), filters=[strip], validators=[
+        Optional(), Regexp(r"^[1-9][0-9]{3}$", message=_l("A Belgian postcode has four digits."))])
+    place = PlaceField(_l("Municipality"), validators=[max_length(80)])
+    phone = StringField(_l("Phone"), filters=[strip], validators=[max_length(60)])
+    email = EmailField(_l("Public e-mail address"), filters=[normalise_email],
+                       validators=[Optional(), max_length(254), email_address()])
+    website = URLField(_l("Website"), filters=[strip], validators=[
+        Optional(), max_length(300), URL(message=_l("Enter a full address, such as https://example.org."))])
+    description_fr = TextAreaField(_l("Description in French"), filters=[strip],
+                                   validators=[required(), max_length(4000)])
+    description_nl = TextAreaField(_l("Description in Dutch"), filters=[strip],
+                                   validators=[required(), max_length(4000)])
+    description_en = TextAreaField(_l("Description in English"), filters=[strip],
+                                   validators=[required(), max_length(4000)])
+
+    def validate_place(self, field):
+        # Here, not on the postcode: fields are checked in order, and the place comes after.
+        postcode = self.postcode.data
+        if postcode and field.place is not None and postcode not in field.place.postcodes:
+            raise ValidationError(_l("This postcode is not in that municipality."))

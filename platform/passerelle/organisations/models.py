@@ -155,6 +155,8 @@ class Organisation(TextsMixin, db.Model):
     description_en: Mapped[str] = mapped_column(Text, default="")
     # Organisations removed from the seed file are unlisted, never deleted with what hangs on them.
     is_listed: Mapped[bool] = mapped_column(default=True)
+    # Set once its coordinators edit the profile here: from then on `flask seed` leaves it.
+    edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     programmes: Mapped[list["Programme"]] = relationship(

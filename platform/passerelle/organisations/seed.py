@@ -68,7 +68,10 @@ def load_directory(directory: dict) -> SeedReport:
             organisation = by_slug[entry["slug"]] = Organisation(slug=entry["slug"])
             db.session.add(organisation)
             report.created.append(entry["slug"])
-        changed = _apply(organisation, _organisation_values(entry))
+        values = _organisation_values(entry)
+        if organisation.edited_at is not None:  # its coordinators keep the profile now
+            values = {"is_listed": True}
+        changed = _apply(organisation, values)
         if changed and entry["slug"] not in report.created:
             report.updated.append(entry["slug"])
         for item in entry.get("programmes") or []:

@@ -86,3 +86,19 @@ def _send_invitation(invitation: Invitation, inviter: User, locale: str) -> None
         body = render_template("organisations/mail/invitation.txt", invitation=invitation,
                                inviter=inviter, link=link)
     send_mail(invitation.email, subject, body)
+
+
+PROFILE_FIELDS = ("full_name", "address", "postcode", "phone", "email", "website",
+                  "description_fr", "description_nl", "description_en")
+
+
+def update_profile(organisation: Organisation, values: dict, place) -> None:
+    """The organisation's public profile, as its coordinators keep it up to date.
+    `place` is the Belgian municipality (None for an organisation abroad)."""
+    for name in PROFILE_FIELDS:
+        value = (values.get(name) or "").strip()
+        setattr(organisation, name, value if name.startswith("description_") else value or None)
+    if place is not None:
+        organisation.place_refnis, organisation.city = place.refnis, place.name_fr
+    organisation.edited_at = utcnow()
+    db.session.commit()

@@ -8,6 +8,7 @@ from passerelle.accounts.services import user_by_email
 from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.web import form_error
+from passerelle.data import places
 from passerelle.organisations import facts, forms, queries, services
 from passerelle.programmes.forms import ApplyForm
 from passerelle.programmes.services import application_of
@@ -47,6 +48,26 @@ def programme(slug: str):
         application=application_of(user, programme) if user.is_authenticated else None,
         can_coordinate=access.can_coordinate_programme(user, programme),
         apply_form=ApplyForm())
+
+
+@bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
+@login_required
+def edit_profile(slug: str):
+    organisation = queries.organisation_by_slug(slug) or abort(404)
+    if not access.can_manage_people(current_user, organisation):
+        abort(404)
+    abroad = organisation.country != "BE"
+    initial = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS} | {
+        "place": places.label_of(organisation.place_refnis, str(get_locale()))}
+    form = forms.ProfileForm(data=initial)
+    if abroad:
+        del form.place, form.postcode
+    if form.validate_on_submit():
+        services.update_profile(organisation, form.data, None if abroad else form.place.place)
+        flash(_l("The profile of %(name)s is saved.", name=organisation.name), "success")
+        return redirect(url_for("organisations.organisation", slug=slug))
+    return render_template("organisations/edit_profile.html", organisation=organisation,
+                           form=form)
 
 
 @bp.route("/organisations/<slug>/people", methods=["GET", "POST"])
