@@ -50,12 +50,18 @@ def programme(slug: str):
         apply_form=ApplyForm())
 
 
+def _managed(slug: str):
+    """The organisation in the URL if this person coordinates it; else 404."""
+    organisation = queries.organisation_by_slug(slug)
+    if organisation is None or not access.can_manage_people(current_user, organisation):
+        abort(404)
+    return organisation
+
+
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
 @login_required
 def edit_profile(slug: str):
-    organisation = queries.organisation_by_slug(slug) or abort(404)
-    if not access.can_manage_people(current_user, organisation):
-        abort(404)
+    organisation = _managed(slug)
     abroad = organisation.country != "BE"
     initial = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS} | {
         "place": places.label_of(organisation.place_refnis, str(get_locale()))}
@@ -73,9 +79,7 @@ def edit_profile(slug: str):
 @bp.route("/organisations/<slug>/people", methods=["GET", "POST"])
 @login_required
 def people(slug: str):
-    organisation = queries.organisation_by_slug(slug) or abort(404)
-    if not access.can_manage_people(current_user, organisation):
-        abort(404)
+    organisation = _managed(slug)
     form = forms.InvitationForm(roles=access.invitable_roles(current_user, organisation))
     if form.validate_on_submit():
         try:
