@@ -8,6 +8,7 @@ from passerelle.accounts.models import User
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Membership, Organisation
+from passerelle.programmes import setup
 
 PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -41,3 +42,17 @@ def make_membership(user, organisation, role="staff"):
     db.session.add(membership)
     db.session.commit()
     return membership
+
+
+def make_programme(organisation, slug="visits", kind="sponsorship", interview=True,
+                   charter=True, minimum_age=None, places=(), trainings=()):
+    programme = setup.create_programme(organisation, slug, setup.ProgrammeData(
+        kind=kind, texts={name: f"{name} text" for name in setup.TEXT_FIELDS}, cities=[],
+        interview=interview, charter=charter, minimum_age=minimum_age,
+        accreditation_places=list(places), settings={}))
+    if charter:
+        setup.publish_charter(programme, {"body_fr": "Charte", "body_nl": "Charter",
+                                          "body_en": "Charter text v1"}, valid_months=12)
+    for name in trainings:
+        setup.add_training(programme, {"name_fr": name, "name_nl": name, "name_en": name}, 24)
+    return programme

@@ -11,23 +11,9 @@ from passerelle.organisations.models import Programme
 from passerelle.programmes import services, setup
 from passerelle.programmes.models import Application, Charter, CharterSignature
 from passerelle.volunteers.models import VolunteerProfile
-from tests.factories import make_organisation, make_user
+from tests.factories import make_organisation, make_programme, make_user
 
 TODAY = date(2026, 6, 1)
-
-
-def make_programme(organisation, slug="visits", kind="sponsorship", interview=True,
-                   charter=True, minimum_age=None, places=(), trainings=()):
-    programme = setup.create_programme(organisation, slug, setup.ProgrammeData(
-        kind=kind, texts={name: f"{name} text" for name in setup.TEXT_FIELDS}, cities=[],
-        interview=interview, charter=charter, minimum_age=minimum_age,
-        accreditation_places=list(places), settings={}))
-    if charter:
-        setup.publish_charter(programme, {"body_fr": "Charte", "body_nl": "Charter",
-                                          "body_en": "Charter text v1"}, valid_months=12)
-    for name in trainings:
-        setup.add_training(programme, {"name_fr": name, "name_nl": name, "name_en": name}, 24)
-    return programme
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ from wtforms import (
     SelectField,
     StringField,
     TextAreaField,
+    TimeField,
 )
 from wtforms.validators import InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
@@ -156,3 +157,13 @@ class CharterForm(FlaskForm):
 
 class TrainingForm(Names):
     valid_months = _number(_l("Valid for (months, optional)"), 1, 120)
+
+
+class SessionForm(FlaskForm):
+    day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a date."))])
+    start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter a time."))])
+    end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter a time."))])
+    place = _text(StringField, _l("Where (address)"), 300)
+    capacity = IntegerField(_l("Places"), validators=[InputRequired(message=_l(
+        "Enter a number.")), NumberRange(1, 500, message=_l(
+            "Between %(min)s and %(max)s.", min=1, max=500))])

@@ -1,3 +1,5 @@
+from datetime import datetime
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -10,8 +12,14 @@ from passerelle.core.web import form_error
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.programmes import forms, services, setup
-from passerelle.programmes.models import Application, ApplicationStatus, Training
+from passerelle.programmes import forms, services, sessions, setup
+from passerelle.programmes.models import (
+    Application,
+    ApplicationStatus,
+    Training,
+    TrainingSession,
+    TrainingSignup,
+)
 from passerelle.programmes.reasons import explain
 
 bp = Blueprint("programmes", __name__)
@@ -48,10 +56,11 @@ def apply(slug: str):
 @login_required
 def my_applications():
     today = today_in_brussels()
-    rows = [(application, [explain(f) for f in services.findings(application, today)])
+    rows = [(application, [explain(f) for f in services.findings(application, today)],
+             sessions.open_sessions_for(_me(), application))
             for application in services.applications_of(_me())]
     return render_template("programmes/my_applications.html", rows=rows,
-                           withdraw_form=forms.WithdrawForm())
+                           withdraw_form=forms.WithdrawForm(), sessions=sessions)
 
 
 def _own_application(application_id: int) -> Application:
@@ -318,3 +327,63 @@ def delete(slug: str):
         return redirect(url_for("programmes.settings", slug=slug))
     flash(_l("The programme is deleted."), "success")
     return redirect(url_for("organisations.organisation", slug=programme.organisation.slug))
+
+
+# Training sessions ----------------------------------------------------------------------
+
+def _coordinated_training(slug: str, training_id: int) -> Training:
+    programme = _coordinated(slug)
+    training = db.session.get(Training, training_id)
+    if training is None or training.programme_id != programme.id:
+        abort(404)
+    return training
+
+
+@bp.route("/programmes/<slug>/trainings/<int:training_id>", methods=["GET", "POST"])
+@login_required
+def training_sessions(slug: str, training_id: int):
+    training = _coordinated_training(slug, training_id)
+    form = forms.SessionForm()
+    if form.validate_on_submit():
+        starts = datetime.combine(form.day.data, form.start.data, BRUSSELS)
+        ends = datetime.combine(form.day.data, form.end.data, BRUSSELS)
+        try:
+            sessions.schedule(training, starts, ends, form.place.data, form.capacity.data)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The session is scheduled."), "success")
+            return redirect(request.path)
+    return render_template("programmes/training_sessions.html", training=training, form=form,
+                           sessions=sessions.all_sessions(training))
+
+
+@bp.post("/training-signups/<int:signup_id>/attended")
+@login_required
+def mark_attended(signup_id: int):
+    signup = db.session.get(TrainingSignup, signup_id) or abort(404)
+    session = db.session.get(TrainingSession, signup.session_id)
+    if not access.can_coordinate_programme(_me(), session.training.programme):
+        abort(404)
+    try:
+        sessions.mark_attended(_me(), signup)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_l("Attendance recorded: the training counts as done."), "success")
+    return redirect(url_for("programmes.training_sessions",
+                            slug=session.training.programme.slug,
+                            training_id=session.training_id))
+
+
+@bp.post("/training-sessions/<int:session_id>/sign-up")
+@login_required
+def sign_up(session_id: int):
+    session = db.session.get(TrainingSession, session_id) or abort(404)
+    try:
+        sessions.sign_up(_me(), session)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_l("You are signed up for the session."), "success")
+    return redirect(url_for("programmes.my_applications"))

@@ -1,0 +1,130 @@
+"""Trainings are given in sessions: volunteers sign up, attending counts as done."""
+
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from passerelle.core.time import utcnow
+from passerelle.extensions import db as _db
+from passerelle.programmes import services, sessions
+from passerelle.programmes.models import (
+    Application,
+    TrainingRecord,
+    TrainingSession,
+    TrainingSignup,
+)
+from tests.factories import make_organisation, make_programme, make_user
+
+TODAY = date(2026, 6, 1)
+
+
+@pytest.fixture
+def transit(db):
+    organisation = make_organisation(slug="cire", name="CIRÉ")
+    return make_programme(organisation, slug="transit", kind="detention_visits",
+                          interview=False, charter=False, trainings=["Visiting in detention"])
+
+
+def training_of(programme):
+    return services.trainings_of(programme)[0]
+
+
+def add_session(training, days_from_now=7, capacity=2):
+    start = utcnow() + timedelta(days=days_from_now)
+    session = TrainingSession(training=training, starts_at=start,
+                              ends_at=start + timedelta(hours=3), place="Rue du Vivier 80",
+                              capacity=capacity)
+    _db.session.add(session)
+    _db.session.commit()
+    return session
+
+
+def count(db, model):
+    return db.session.scalar(select(func.count()).select_from(model))
+
+
+def test_coordinator_schedules_a_session_from_the_page(client, db, login_as, transit):
+    login_as("coordinator", organisation=transit.organisation)
+    training = training_of(transit)
+    url = f"/programmes/transit/trainings/{training.id}"
+    day = (utcnow() + timedelta(days=10)).date().isoformat()
+    response = client.post(url, data={"day": day, "start": "09:30", "end": "12:30",
+                                      "place": "Rue du Vivier 80, Ixelles", "capacity": "12"})
+    assert response.status_code == 302
+    session = db.session.scalar(select(TrainingSession))
+    assert session.capacity == 12 and session.ends_at - session.starts_at == timedelta(hours=3)
+    assert "Rue du Vivier 80, Ixelles" in client.get(url).get_data(as_text=True)
+
+
+@pytest.mark.parametrize(("fields", "message"), [
+    ({"end": "08:00"}, "The session must end after it starts."),
+    ({"day": "2020-01-01"}, "Choose a moment in the future."),
+    ({"capacity": "0"}, "Between 1 and 500."),
+    ({"place": ""}, "This field is required."),
+])
+def test_bad_session_input_changes_nothing(client, db, login_as, transit, fields, message):
+    login_as("coordinator", organisation=transit.organisation)
+    day = (utcnow() + timedelta(days=10)).date().isoformat()
+    data = {"day": day, "start": "09:30", "end": "12:30", "place": "Ixelles",
+            "capacity": "12"} | fields
+    page = client.post(f"/programmes/transit/trainings/{training_of(transit).id}",
+                       data=data).get_data(as_text=True)
+    assert message in page
+    assert count(db, TrainingSession) == 0
+
+
+def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, transit):
+    session = add_session(training_of(transit), capacity=1)
+    volunteer = login_as()
+    services.apply(volunteer, transit, "", TODAY)
+    page = client.get("/applications/").get_data(as_text=True)
+    assert "Sign up (1 place left)" in page
+    client.post(f"/training-sessions/{session.id}/sign-up")
+    assert "You are signed up." in client.get("/applications/").get_data(as_text=True)
+    again = client.post(f"/training-sessions/{session.id}/sign-up", follow_redirects=True)
+    assert "You are already signed up for this session." in again.get_data(as_text=True)
+    latecomer = make_user()
+    services.apply(latecomer, transit, "", TODAY)
+    with pytest.raises(services.DomainError):
+        sessions.sign_up(latecomer, session)
+    assert count(db, TrainingSignup) == 1
+
+
+def test_signing_up_needs_an_application(db, transit):
+    session = add_session(training_of(transit))
+    with pytest.raises(services.DomainError):
+        sessions.sign_up(make_user(), session)
+    assert count(db, TrainingSignup) == 0
+
+
+def test_attending_counts_as_the_training_done(app, client, db, login_as, transit):
+    session = add_session(training_of(transit), days_from_now=-1)
+    volunteer = make_user()
+    application = services.apply(volunteer, transit, "", TODAY)
+    db.session.add(TrainingSignup(session_id=session.id, user_id=volunteer.id,
+                                  signed_up_at=utcnow()))
+    db.session.commit()
+    signup = db.session.scalar(select(TrainingSignup))
+    login_as("coordinator", organisation=transit.organisation)
+    client.post(f"/training-signups/{signup.id}/attended")
+    db.session.expire_all()
+    assert db.session.scalar(select(TrainingSignup)).attended
+    assert db.session.scalar(select(TrainingRecord)).user_id == volunteer.id
+    assert db.session.get(Application, application.id).status == "active"
+
+
+def test_attendance_before_the_session_is_refused(db, transit):
+    session = add_session(training_of(transit))
+    volunteer = make_user()
+    services.apply(volunteer, transit, "", TODAY)
+    signup = sessions.sign_up(volunteer, session)
+    with pytest.raises(services.DomainError):
+        sessions.mark_attended(make_user(), signup)
+    assert count(db, TrainingRecord) == 0 and not signup.attended
+
+
+def test_only_the_programme_coordinators_see_the_sessions(client, db, login_as, transit):
+    login_as("staff", organisation=transit.organisation)
+    assert client.get(f"/programmes/transit/trainings/{training_of(transit).id}"
+                      ).status_code == 404
