@@ -2,9 +2,10 @@
 
 from urllib.parse import urlsplit
 
+from flask import flash
 from flask_wtf import FlaskForm
 
-from passerelle.core.errors import DomainError
+from passerelle.core.errors import DomainError, NotFound
 
 
 def form_error(form: FlaskForm, error: DomainError) -> None:
@@ -24,3 +25,17 @@ def safe_next(target: str | None) -> str | None:
     if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//"):
         return None
     return target
+
+
+def act(operation, done_message) -> bool:
+    """Run a one-button operation: flash its result, or why it was refused.
+    NotFound goes on up, to become a 404."""
+    try:
+        operation()
+    except NotFound:
+        raise
+    except DomainError as error:
+        flash(error.message, "error")
+        return False
+    flash(done_message, "success")
+    return True

@@ -8,7 +8,7 @@ from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
 from passerelle.core.skills import SKILLS
 from passerelle.core.time import today_in_brussels
-from passerelle.core.web import form_error
+from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.needs import forms, material, people, services
 from passerelle.organisations import queries
@@ -260,14 +260,14 @@ def new_offer():
 @bp.post("/offers/<int:offer_id>/withdraw")
 @login_required
 def withdraw_offer(offer_id: int):
-    _act(lambda: material.withdraw_offer(_user(), offer_id), _l("Your offer is withdrawn."))
+    act(lambda: material.withdraw_offer(_user(), offer_id), _l("Your offer is withdrawn."))
     return redirect(url_for("needs.offers"))
 
 
 @bp.post("/offers/pairings/<int:pairing_id>/confirm")
 @login_required
 def confirm_as_owner(pairing_id: int):
-    _act(lambda: material.confirm_as_owner(_user(), pairing_id),
+    act(lambda: material.confirm_as_owner(_user(), pairing_id),
          _l("Thank you: you confirmed the pairing."))
     return redirect(url_for("needs.offers"))
 
@@ -275,7 +275,7 @@ def confirm_as_owner(pairing_id: int):
 @bp.post("/offers/pairings/<int:pairing_id>/decline")
 @login_required
 def decline_as_owner(pairing_id: int):
-    _act(lambda: material.decline_as_owner(_user(), pairing_id), _l("You declined the pairing."))
+    act(lambda: material.decline_as_owner(_user(), pairing_id), _l("You declined the pairing."))
     return redirect(url_for("needs.offers"))
 
 
@@ -308,7 +308,7 @@ def new_material_need(slug: str):
 @login_required
 def close_material_need(slug: str, need_id: int):
     organisation = _organisation(slug)
-    _act(lambda: material.close_material_need(_user(), organisation, need_id),
+    act(lambda: material.close_material_need(_user(), organisation, need_id),
          _l("The material need is closed."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
@@ -326,7 +326,7 @@ def material_matches(slug: str):
 def propose(slug: str, need_id: int):
     organisation = _organisation(slug)
     offer_id = request.form.get("offer", type=int) or 0
-    _act(lambda: material.propose(_user(), organisation, need_id, offer_id),
+    act(lambda: material.propose(_user(), organisation, need_id, offer_id),
          _l("The pairing is proposed. The person who offers will be asked to confirm."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
@@ -335,7 +335,7 @@ def propose(slug: str, need_id: int):
 @login_required
 def confirm_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
-    _act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
+    act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
          _l("You confirmed the pairing."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
@@ -344,18 +344,6 @@ def confirm_as_organisation(slug: str, pairing_id: int):
 @login_required
 def decline_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
-    _act(lambda: material.decline_as_organisation(_user(), organisation, pairing_id),
+    act(lambda: material.decline_as_organisation(_user(), organisation, pairing_id),
          _l("You declined the pairing."))
     return redirect(url_for("needs.material_needs", slug=slug))
-
-
-def _act(operation, done_message) -> None:
-    """Run a one-button operation: flash its result, or why it was refused."""
-    try:
-        operation()
-    except NotFound:
-        raise
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(done_message, "success")

@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.time import BRUSSELS, today_in_brussels
-from passerelle.core.web import form_error
+from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
@@ -94,12 +94,8 @@ def withdraw(application_id: int):
     application = _own_application(application_id)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
-        try:
-            services.withdraw(_me(), application, form.reason.data or "")
-        except DomainError as error:
-            flash(error.message, "error")
-        else:
-            flash(_l("You have withdrawn from this programme."), "success")
+        act(lambda: services.withdraw(_me(), application, form.reason.data or ""),
+            _l("You have withdrawn from this programme."))
     return redirect(url_for("programmes.my_applications"))
 
 
@@ -365,12 +361,8 @@ def mark_attended(signup_id: int):
     session = db.session.get(TrainingSession, signup.session_id)
     if not access.can_coordinate_programme(_me(), session.training.programme):
         abort(404)
-    try:
-        sessions.mark_attended(_me(), signup)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_l("Attendance recorded: the training counts as done."), "success")
+    act(lambda: sessions.mark_attended(_me(), signup),
+        _l("Attendance recorded: the training counts as done."))
     return redirect(url_for("programmes.training_sessions",
                             slug=session.training.programme.slug,
                             training_id=session.training_id))
@@ -380,10 +372,5 @@ def mark_attended(signup_id: int):
 @login_required
 def sign_up(session_id: int):
     session = db.session.get(TrainingSession, session_id) or abort(404)
-    try:
-        sessions.sign_up(_me(), session)
-    except DomainError as error:
-        flash(error.message, "error")
-    else:
-        flash(_l("You are signed up for the session."), "success")
+    act(lambda: sessions.sign_up(_me(), session), _l("You are signed up for the session."))
     return redirect(url_for("programmes.my_applications"))
