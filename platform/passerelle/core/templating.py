@@ -4,7 +4,7 @@ from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
 from passerelle.core.i18n import LOCALE_NAMES, LOCALES
-from passerelle.core.time import to_brussels
+from passerelle.core.time import as_utc, to_brussels
 from passerelle.core.week import DAYS, PARTS, weekly_grid_options
 
 
@@ -29,7 +29,8 @@ def init_templating(app: Flask) -> None:
 
     @app.template_filter("local_datetime")
     def local_datetime(moment, format="medium"):
-        return format_datetime(to_brussels(moment).replace(tzinfo=None), format) if moment else ""
+        # Flask-Babel converts from UTC to Europe/Brussels itself (BABEL_DEFAULT_TIMEZONE).
+        return format_datetime(as_utc(moment), format) if moment else ""
 
 
 def field_attrs(field, autocomplete: str | None = None) -> dict:
