@@ -2,7 +2,8 @@
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from wtforms import SelectField, SelectMultipleField, StringField
+from flask_wtf import FlaskForm
+from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
@@ -29,6 +30,19 @@ def normalise_email(value):
 
 def strip(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def text_field(field_class, label, limit: int):
+    """A required text, stripped, at most `limit` characters."""
+    return field_class(label, filters=[strip], validators=[required(), max_length(limit)])
+
+
+class Descriptions(FlaskForm):
+    """A description in the three languages of the interface."""
+
+    description_fr = text_field(TextAreaField, _l("Description in French"), 4000)
+    description_nl = text_field(TextAreaField, _l("Description in Dutch"), 4000)
+    description_en = text_field(TextAreaField, _l("Description in English"), 4000)
 
 
 def locale_field(label):

@@ -5,20 +5,19 @@ from wtforms import (
     SearchField,
     SelectField,
     StringField,
-    TextAreaField,
     URLField,
 )
 from wtforms.validators import URL, Optional, Regexp, ValidationError
 
 from passerelle.accounts.forms import email_field
 from passerelle.core.forms import (
+    Descriptions,
     PlaceField,
     choices,
     email_address,
     max_length,
     normalise_email,
     one_of_the_choices,
-    required,
     strip,
 )
 from passerelle.organisations.models import ProgrammeKind
@@ -54,7 +53,7 @@ class InvitationForm(FlaskForm):
         self.role.pre_validate = one_of_the_choices(self.role, _l("Choose a role from the list."))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(Descriptions):
     """An organisation's public profile."""
 
     full_name = StringField(_l("Full name"), filters=[strip], validators=[max_length(300)])
@@ -68,12 +67,6 @@ class ProfileForm(FlaskForm):
                        validators=[Optional(), max_length(254), email_address()])
     website = URLField(_l("Website"), filters=[strip], validators=[
         Optional(), max_length(300), URL(message=_l("Enter a full address, such as https://example.org."))])
-    description_fr = TextAreaField(_l("Description in French"), filters=[strip],
-                                   validators=[required(), max_length(4000)])
-    description_nl = TextAreaField(_l("Description in Dutch"), filters=[strip],
-                                   validators=[required(), max_length(4000)])
-    description_en = TextAreaField(_l("Description in English"), filters=[strip],
-                                   validators=[required(), max_length(4000)])
 
     def validate_place(self, field):
         # Here, not on the postcode: fields are checked in order, and the place comes after.

@@ -16,12 +16,14 @@ from wtforms.widgets import HiddenInput
 
 from passerelle.core.forms import (
     CheckboxesField,
+    Descriptions,
     PlacesField,
     choices,
     max_length,
     one_of_the_choices,
     required,
     strip,
+    text_field,
 )
 from passerelle.organisations.models import ProgrammeKind
 from passerelle.programmes.models import DETENTION_CENTRES
@@ -32,16 +34,12 @@ def _number(label, low, high, **kwargs):
         "Between %(min)s and %(max)s.", min=low, max=high))], **kwargs)
 
 
-def _text(field_class, label, limit: int):
-    return field_class(label, filters=[strip], validators=[required(), max_length(limit)])
-
-
 class Names(FlaskForm):
     """A name in the three languages of the interface."""
 
-    name_fr = _text(StringField, _l("Name in French"), 200)
-    name_nl = _text(StringField, _l("Name in Dutch"), 200)
-    name_en = _text(StringField, _l("Name in English"), 200)
+    name_fr = text_field(StringField, _l("Name in French"), 200)
+    name_nl = text_field(StringField, _l("Name in Dutch"), 200)
+    name_en = text_field(StringField, _l("Name in English"), 200)
 
 
 class ApplyForm(FlaskForm):
@@ -106,13 +104,10 @@ class SuspendForm(FlaskForm):
                            validators=[required(), max_length(1000)])
 
 
-class ProgrammeForm(Names):
+class ProgrammeForm(Names, Descriptions):
     """A programme as its organisation describes it, with its requirements and settings."""
 
     kind = SelectField(_l("Programme kind"))
-    description_fr = _text(TextAreaField, _l("Description in French"), 4000)
-    description_nl = _text(TextAreaField, _l("Description in Dutch"), 4000)
-    description_en = _text(TextAreaField, _l("Description in English"), 4000)
     cities = PlacesField(_l("Where (municipalities, separated by commas)"),
                          validators=[max_length(500)])
     interview = BooleanField(_l("A screening interview is required"))
@@ -149,9 +144,9 @@ class ProgrammeForm(Names):
 
 
 class CharterForm(FlaskForm):
-    body_fr = _text(TextAreaField, _l("Charter in French"), 20000)
-    body_nl = _text(TextAreaField, _l("Charter in Dutch"), 20000)
-    body_en = _text(TextAreaField, _l("Charter in English"), 20000)
+    body_fr = text_field(TextAreaField, _l("Charter in French"), 20000)
+    body_nl = text_field(TextAreaField, _l("Charter in Dutch"), 20000)
+    body_en = text_field(TextAreaField, _l("Charter in English"), 20000)
     valid_months = _number(_l("Sign again after (months, optional)"), 1, 120)
 
 
@@ -163,7 +158,7 @@ class SessionForm(FlaskForm):
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a date."))])
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter a time."))])
     end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter a time."))])
-    place = _text(StringField, _l("Where (address)"), 300)
+    place = text_field(StringField, _l("Where (address)"), 300)
     capacity = IntegerField(_l("Places"), validators=[InputRequired(message=_l(
         "Enter a number.")), NumberRange(1, 500, message=_l(
             "Between %(min)s and %(max)s.", min=1, max=500))])
