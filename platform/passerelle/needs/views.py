@@ -268,7 +268,7 @@ def withdraw_offer(offer_id: int):
 @login_required
 def confirm_as_owner(pairing_id: int):
     act(lambda: material.confirm_as_owner(_user(), pairing_id),
-         _l("Thank you: you confirmed the pairing."))
+        _l("Thank you: you confirmed the pairing."))
     return redirect(url_for("needs.offers"))
 
 
@@ -309,7 +309,7 @@ def new_material_need(slug: str):
 def close_material_need(slug: str, need_id: int):
     organisation = _organisation(slug)
     act(lambda: material.close_material_need(_user(), organisation, need_id),
-         _l("The material need is closed."))
+        _l("The material need is closed."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
 
@@ -327,7 +327,7 @@ def propose(slug: str, need_id: int):
     organisation = _organisation(slug)
     offer_id = request.form.get("offer", type=int) or 0
     act(lambda: material.propose(_user(), organisation, need_id, offer_id),
-         _l("The pairing is proposed. The person who offers will be asked to confirm."))
+        _l("The pairing is proposed. The person who offers will be asked to confirm."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
 
@@ -336,7 +336,7 @@ def propose(slug: str, need_id: int):
 def confirm_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
     act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
-         _l("You confirmed the pairing."))
+        _l("You confirmed the pairing."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
 
@@ -345,5 +345,5 @@ def confirm_as_organisation(slug: str, pairing_id: int):
 def decline_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
     act(lambda: material.decline_as_organisation(_user(), organisation, pairing_id),
-         _l("You declined the pairing."))
+        _l("You declined the pairing."))
     return redirect(url_for("needs.material_needs", slug=slug))

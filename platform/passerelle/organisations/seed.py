@@ -68,9 +68,9 @@ def load_directory(directory: dict) -> SeedReport:
             organisation = by_slug[entry["slug"]] = Organisation(slug=entry["slug"])
             db.session.add(organisation)
             report.created.append(entry["slug"])
-        values = _organisation_values(entry)
-        if organisation.edited_at is not None:  # its coordinators keep the profile now
-            values = {"is_listed": True}
+        # Once its coordinators edit the profile here, they keep it.
+        values = ({"is_listed": True} if organisation.edited_at is not None
+                  else _organisation_values(entry))
         changed = _apply(organisation, values)
         if changed and entry["slug"] not in report.created:
             report.updated.append(entry["slug"])
