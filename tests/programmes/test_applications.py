@@ -3,7 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from passerelle.core.time import today_in_brussels
 from passerelle.extensions import db as _db
@@ -262,3 +262,24 @@ def test_applying_under_the_minimum_age_is_refused_and_changes_nothing(client, d
                        follow_redirects=True).get_data(as_text=True)
     assert "This programme is open from the age of 18." in page
     assert db.session.scalar(select(Application)) is None
+
+
+def test_refreshing_an_unchanged_application_writes_nothing(app, db, cire):
+    from passerelle.programmes.jobs import refresh_statuses
+    from passerelle.programmes.models import ApplicationStep
+
+    programme = make_programme(cire, interview=False)
+    volunteer = make_user()
+    application = services.apply(volunteer, programme, "", TODAY)
+    services.sign_charter(volunteer, application, 1, date(2026, 1, 10))
+    steps = db.session.scalar(select(func.count()).select_from(ApplicationStep))
+    updated = status_updated(application.id)
+    assert refresh_statuses(date(2026, 2, 1)) == 0
+    assert refresh_statuses(date(2026, 3, 1)) == 0
+    assert db.session.scalar(select(func.count()).select_from(ApplicationStep)) == steps
+    assert status_updated(application.id) == updated
+
+
+def status_updated(application_id):
+    _db.session.expire_all()
+    return _db.session.get(Application, application_id).updated_at

@@ -7,7 +7,7 @@ from sqlalchemy import func, select
 
 from passerelle.core.time import utcnow
 from passerelle.extensions import db as _db
-from passerelle.programmes import services, sessions
+from passerelle.programmes import services, sessions, setup
 from passerelle.programmes.models import (
     Application,
     TrainingRecord,
@@ -128,3 +128,40 @@ def test_only_the_programme_coordinators_see_the_sessions(client, db, login_as, 
     login_as("staff", organisation=transit.organisation)
     assert client.get(f"/programmes/transit/trainings/{training_of(transit).id}"
                       ).status_code == 404
+
+
+@pytest.mark.parametrize("close", ["withdraw", "suspend", "refuse"])
+def test_a_closed_application_takes_no_training_place(db, transit, close):
+    session = add_session(training_of(transit))
+    volunteer, coordinator = make_user(), make_user()
+    application = services.apply(volunteer, transit, "", TODAY)
+    if close == "withdraw":
+        services.withdraw(volunteer, application, "")
+    elif close == "suspend":
+        services.suspend(coordinator, application, "Not coming to visits")
+    else:
+        services.record_screening(coordinator, application, False, "Not retained", TODAY)
+    with pytest.raises(services.DomainError) as refused:
+        sessions.sign_up(volunteer, session)
+    assert refused.value.message is services.NOT_OPEN
+    assert count(db, TrainingSignup) == 0
+
+
+@pytest.mark.parametrize(("locale", "sentence"), [
+    ("fr", "Visiter en détention"), ("nl", "Bezoeken in detentie"),
+    ("en", "Visiting in detention")])
+def test_the_training_still_to_do_is_named_in_the_readers_language(client, db, login_as,
+                                                                   locale, sentence):
+    organisation = make_organisation()
+    programme = make_programme(organisation, slug="jrs-visits", kind="detention_visits",
+                               interview=False, charter=False)
+    setup.add_training(programme, {"name_fr": "Visiter en détention",
+                                   "name_nl": "Bezoeken in detentie",
+                                   "name_en": "Visiting in detention"}, 24)
+    services.apply(login_as(locale=locale), programme, "", TODAY)
+    page = client.get("/applications/").get_data(as_text=True)
+    assert sentence in page
+    others = {"fr", "nl", "en"} - {locale}
+    names = {"fr": "Visiter en détention", "nl": "Bezoeken in detentie",
+             "en": "Visiting in detention"}
+    assert not any(names[other] in page for other in others)

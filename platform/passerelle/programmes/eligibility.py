@@ -40,7 +40,8 @@ class Standing:
     signed_version: int | None = None
     signature_expires_on: date | None = None
     trainings: dict[str, date | None | bool] = field(default_factory=dict)
-    # training name -> False when not done, else its expiry date (None: never expires)
+    # training (its id as text) -> False when not done, else its expiry date (None: never
+    # expires)
     places: dict[str, date | None | bool] = field(default_factory=dict)
     # each place where the programme accredits -> False when the volunteer is not
     # accredited there, else its expiry date. One valid accreditation is enough: a visitor

@@ -1,5 +1,7 @@
 """Eligibility gaps as sentences a person reads."""
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 
 from passerelle.programmes.eligibility import Finding, Gap
@@ -20,7 +22,9 @@ SENTENCES = {
 }
 
 
-def explain(finding: Finding) -> str:
-    subject = DETENTION_CENTRES.get(finding.subject, finding.subject)
+def explain(finding: Finding, training_names: Mapping[str, str]) -> str:
+    """`training_names` maps a training's id (as text) to its name in the reader's language."""
+    subject = DETENTION_CENTRES.get(finding.subject) or training_names.get(
+        finding.subject, finding.subject)
     # A mapping leaves sentences without a placeholder as they are.
     return str(SENTENCES[finding.gap]) % {"subject": subject}

@@ -222,10 +222,17 @@ def reinstate(coordinator: User, application: Application, today: date) -> None:
 
 
 def refresh_status(application: Application, today: date) -> ApplicationStatus:
-    """Active becomes inactive when a charter or training expires, and back once renewed."""
+    """Active becomes inactive when a charter or training expires, and back once renewed.
+    Writes nothing when the status stays as it is."""
     if application.status in CLOSED:
         return application.status
-    _advance(application, None, today, _last_step_before_active(application))
+    ready = not findings(application, today)
+    if ready and application.status != S.active:
+        _set_status(application, S.active, None)
+    elif not ready and application.status == S.active:
+        _set_status(application, _last_step_before_active(application), None)
+    else:
+        return application.status
     db.session.commit()
     return application.status
 
@@ -291,7 +298,8 @@ def _training_standing(user: User, programme: Programme) -> dict:
     done = {record.training_id: record.expires_on for record in db.session.scalars(
         select(TrainingRecord).join(Training).where(
             TrainingRecord.user_id == user.id, Training.programme_id == programme.id))}
-    return {training.text("name", "en"): done.get(training.id, False)
+    # Keyed by id: the name is put in the reader's language when the gap is explained.
+    return {str(training.id): done.get(training.id, False)
             for training in trainings_of(programme)}
 
 

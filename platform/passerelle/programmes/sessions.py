@@ -68,8 +68,11 @@ def sign_up(user: User, session: TrainingSession) -> TrainingSignup:
         raise DomainError(_l("This session has already started."))
     if is_signed_up(user, session):
         raise DomainError(_l("You are already signed up for this session."))
-    if services.application_of(user, session.training.programme) is None:
+    application = services.application_of(user, session.training.programme)
+    if application is None:
         raise DomainError(_l("Apply to the programme first."))
+    if application.status in services.CLOSED:
+        raise DomainError(services.NOT_OPEN)
     # Lock the session row so that two last-minute sign-ups cannot both take the last place.
     db.session.scalar(select(TrainingSession.id).where(TrainingSession.id == session.id)
                       .with_for_update())

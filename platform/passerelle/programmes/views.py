@@ -56,11 +56,19 @@ def apply(slug: str):
 @login_required
 def my_applications():
     today = today_in_brussels()
-    rows = [(application, [explain(f) for f in services.findings(application, today)],
+    rows = [(application, _reasons(application, today),
              sessions.open_sessions_for(_me(), application))
             for application in services.applications_of(_me())]
     return render_template("programmes/my_applications.html", rows=rows,
                            withdraw_form=forms.WithdrawForm(), sessions=sessions)
+
+
+def _reasons(application: Application, today) -> list[str]:
+    """What the volunteer still lacks, in the reader's language."""
+    locale = str(get_locale())
+    names = {str(training.id): training.text("name", locale)
+             for training in services.trainings_of(application.programme)}
+    return [explain(finding, names) for finding in services.findings(application, today)]
 
 
 def _own_application(application_id: int) -> Application:
@@ -164,7 +172,7 @@ def _render_review(application, review_forms, status=200):
     today = today_in_brussels()
     return render_template(
         "programmes/review.html", application=application, forms=review_forms,
-        reasons=[explain(f) for f in services.findings(application, today)],
+        reasons=_reasons(application, today),
         rules=services.requirements_of(application.programme),
         charter=services.current_charter(application.programme)), status
 
