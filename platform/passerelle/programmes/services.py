@@ -5,6 +5,7 @@ from datetime import date, datetime
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError
@@ -55,7 +56,11 @@ def application_of(user: User, programme: Programme) -> Application | None:
 
 
 def applications_of(user: User) -> list[Application]:
+    """With their steps, programmes and organisations, for a page that lists them."""
     return list(db.session.scalars(select(Application).where(Application.user_id == user.id)
+                                   .options(selectinload(Application.steps),
+                                            joinedload(Application.programme)
+                                            .joinedload(Programme.organisation))
                                    .order_by(Application.created_at.desc())))
 
 
@@ -75,24 +80,61 @@ def status_counts(programme: Programme) -> dict[ApplicationStatus, int]:
 
 
 def standing(application: Application, today: date) -> Standing:
-    programme, user = application.programme, application.user
-    rules = requirements_of(programme)
-    charter = current_charter(programme) if rules.charter else None
-    signature = _latest_signature(user, programme) if charter else None
-    return Standing(
-        today=today, interview_required=rules.interview,
-        interview_passed=_passed_screening(application),
-        charter_version=charter.version if charter else None,
-        signed_version=signature.charter.version if signature else None,
-        signature_expires_on=signature.expires_on if signature else None,
-        trainings=_training_standing(user, programme),
-        places=_place_standing(user, programme, rules.accreditation_places),
-        minimum_age=rules.minimum_age,
-        birth_date=_birth_date(user))
+    trainings = trainings_by_programme([application.programme_id])
+    return standings_of(application.user, [application], trainings, today)[application.id]
 
 
 def findings(application: Application, today: date) -> list[Finding]:
     return gaps(standing(application, today))
+
+
+def standings_of(user: User, applications: list[Application],
+                 trainings: dict[int, list[Training]], today: date) -> dict[int, Standing]:
+    """What each programme asks and what this volunteer has, by application id: a fixed
+    number of queries however many applications there are. `trainings` are the
+    programmes' trainings, from `trainings_by_programme`."""
+    ids = [application.programme_id for application in applications]
+    rules = {r.programme_id: r for r in db.session.scalars(
+        select(Requirements).where(Requirements.programme_id.in_(ids)))}
+    # Ordered by version, so that the dictionaries keep each programme's latest.
+    charters = {c.programme_id: c for c in db.session.scalars(
+        select(Charter).where(Charter.programme_id.in_(ids)).order_by(Charter.version))}
+    signatures = {charter.programme_id: signature for signature, charter in db.session.execute(
+        select(CharterSignature, Charter).join(Charter).where(
+            CharterSignature.user_id == user.id, Charter.programme_id.in_(ids))
+        .order_by(Charter.version))}
+    done = {r.training_id: r.expires_on for r in db.session.scalars(
+        select(TrainingRecord).where(TrainingRecord.user_id == user.id))}
+    granted = {(a.programme_id, a.place): a.expires_on for a in db.session.scalars(
+        select(Accreditation).where(Accreditation.user_id == user.id,
+                                    Accreditation.programme_id.in_(ids)))}
+    birth_date = _birth_date(user)
+    found = {}
+    for application in applications:
+        pid = application.programme_id
+        rule = rules.get(pid) or Requirements(programme_id=pid, accreditation_places=[])
+        charter = charters.get(pid) if rule.charter else None
+        signature = signatures.get(pid) if charter else None
+        found[application.id] = Standing(
+            today=today, interview_required=rule.interview,
+            interview_passed=_passed_screening(application),
+            charter_version=charter.version if charter else None,
+            signed_version=signature.charter.version if signature else None,
+            signature_expires_on=signature.expires_on if signature else None,
+            # Keyed by id: the name is put in the reader's language when explained.
+            trainings={str(t.id): done.get(t.id, False) for t in trainings.get(pid, [])},
+            places={place: granted.get((pid, place), False)
+                    for place in rule.accreditation_places},
+            minimum_age=rule.minimum_age, birth_date=birth_date)
+    return found
+
+
+def trainings_by_programme(programme_ids: list[int]) -> dict[int, list[Training]]:
+    found: dict[int, list[Training]] = {}
+    for training in db.session.scalars(select(Training).where(
+            Training.programme_id.in_(programme_ids)).order_by(Training.id)):
+        found.setdefault(training.programme_id, []).append(training)
+    return found
 
 
 # Volunteer's side -----------------------------------------------------------------------
@@ -286,28 +328,6 @@ def _record_signature(user: User, charter: Charter, recorder: User, today: date)
     signature.recorded_by_id = recorder.id
     db.session.add(signature)
     db.session.flush()
-
-
-def _latest_signature(user: User, programme: Programme) -> CharterSignature | None:
-    return db.session.scalar(select(CharterSignature).join(Charter).where(
-        CharterSignature.user_id == user.id, Charter.programme_id == programme.id)
-        .order_by(Charter.version.desc()).limit(1))
-
-
-def _training_standing(user: User, programme: Programme) -> dict:
-    done = {record.training_id: record.expires_on for record in db.session.scalars(
-        select(TrainingRecord).join(Training).where(
-            TrainingRecord.user_id == user.id, Training.programme_id == programme.id))}
-    # Keyed by id: the name is put in the reader's language when the gap is explained.
-    return {str(training.id): done.get(training.id, False)
-            for training in trainings_of(programme)}
-
-
-def _place_standing(user: User, programme: Programme, places: list[str]) -> dict:
-    granted = {record.place: record.expires_on for record in db.session.scalars(
-        select(Accreditation).where(Accreditation.user_id == user.id,
-                                    Accreditation.programme_id == programme.id))}
-    return {place: granted.get(place, False) for place in places}
 
 
 def _expiry(start: date, months: int | None) -> date | None:

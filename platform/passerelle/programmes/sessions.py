@@ -1,5 +1,6 @@
 """Training sessions: coordinators schedule them, volunteers sign up, attendance counts."""
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
@@ -44,12 +45,39 @@ def all_sessions(training: Training) -> list[TrainingSession]:
         TrainingSession.training_id == training.id).order_by(TrainingSession.starts_at.desc())))
 
 
-def open_sessions_for(user: User, application) -> list[TrainingSession]:
-    """Upcoming sessions of the programme's trainings that this volunteer has not done."""
-    done = {training_id for (training_id,) in db.session.execute(
-        select(TrainingRecord.training_id).where(TrainingRecord.user_id == user.id))}
-    return [session for training in services.trainings_of(application.programme)
-            if training.id not in done for session in upcoming(training)]
+@dataclass(frozen=True)
+class Offer:
+    """An upcoming session a volunteer may take, as their applications page shows it."""
+
+    session: TrainingSession
+    training: Training
+    places_left: int
+    signed_up: bool
+
+
+def offers_for(user: User, applications: list, trainings: dict[int, list[Training]],
+               now: datetime) -> dict[int, list[Offer]]:
+    """By application: the upcoming sessions of its programme's trainings that this
+    volunteer has not done yet. A fixed number of queries however many applications.
+    `trainings` are the programmes' trainings, from `services.trainings_by_programme`."""
+    done = set(db.session.scalars(select(TrainingRecord.training_id).where(
+        TrainingRecord.user_id == user.id)))
+    wanted = [t.id for group in trainings.values() for t in group if t.id not in done]
+    by_training: dict[int, list[TrainingSession]] = {}
+    for session in db.session.scalars(select(TrainingSession).where(
+            TrainingSession.training_id.in_(wanted), TrainingSession.starts_at > now)
+            .order_by(TrainingSession.starts_at)):
+        by_training.setdefault(session.training_id, []).append(session)
+    ids = [session.id for group in by_training.values() for session in group]
+    taken = dict(db.session.execute(select(TrainingSignup.session_id, func.count()).where(
+        TrainingSignup.session_id.in_(ids)).group_by(TrainingSignup.session_id)).all())
+    mine = set(db.session.scalars(select(TrainingSignup.session_id).where(
+        TrainingSignup.user_id == user.id, TrainingSignup.session_id.in_(ids))))
+    return {application.id: [
+        Offer(session, training, max(session.capacity - taken.get(session.id, 0), 0),
+              session.id in mine)
+        for training in trainings.get(application.programme_id, [])
+        for session in by_training.get(training.id, [])] for application in applications}
 
 
 def places_left(session: TrainingSession) -> int:

@@ -7,12 +7,13 @@ from flask_login import current_user, login_required
 
 from passerelle.core import access
 from passerelle.core.errors import DomainError
-from passerelle.core.time import BRUSSELS, today_in_brussels
+from passerelle.core.time import BRUSSELS, today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
 from passerelle.programmes import forms, services, sessions, setup
+from passerelle.programmes.eligibility import gaps
 from passerelle.programmes.models import (
     Application,
     ApplicationStatus,
@@ -55,20 +56,29 @@ def apply(slug: str):
 @bp.get("/applications/")
 @login_required
 def my_applications():
-    today = today_in_brussels()
-    rows = [(application, _reasons(application, today),
-             sessions.open_sessions_for(_me(), application))
-            for application in services.applications_of(_me())]
+    today, me = today_in_brussels(), _me()
+    applications = services.applications_of(me)
+    trainings = services.trainings_by_programme([a.programme_id for a in applications])
+    standings = services.standings_of(me, applications, trainings, today)
+    offers = sessions.offers_for(me, applications, trainings, utcnow())
+    names = _training_names(trainings)
+    rows = [(application, [explain(f, names) for f in gaps(standings[application.id])],
+             offers[application.id]) for application in applications]
     return render_template("programmes/my_applications.html", rows=rows,
-                           withdraw_form=forms.WithdrawForm(), sessions=sessions)
+                           withdraw_form=forms.WithdrawForm())
 
 
 def _reasons(application: Application, today) -> list[str]:
     """What the volunteer still lacks, in the reader's language."""
-    locale = str(get_locale())
-    names = {str(training.id): training.text("name", locale)
-             for training in services.trainings_of(application.programme)}
+    names = _training_names(services.trainings_by_programme([application.programme_id]))
     return [explain(finding, names) for finding in services.findings(application, today)]
+
+
+def _training_names(trainings: dict) -> dict[str, str]:
+    """Training names in the reader's language, keyed as eligibility findings name them."""
+    locale = str(get_locale())
+    return {str(training.id): training.text("name", locale)
+            for group in trainings.values() for training in group}
 
 
 def _own_application(application_id: int) -> Application:
