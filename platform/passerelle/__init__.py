@@ -51,6 +51,9 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.core.templating import init_templating
     init_templating(app)
 
+    from passerelle.core.security_headers import init_security_headers
+    init_security_headers(app)
+
 
 def _register_cli(app: Flask) -> None:
     from passerelle.accounts.cli import create_admin
