@@ -1,6 +1,8 @@
 """Security headers on every page; no copy kept of pages about people helped; size limit."""
 
+import re
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -11,6 +13,7 @@ from tests.factories import make_organisation, make_programme, make_user
 from tests.needs.factories import make_person, signed_in, staff_of
 
 TODAY = date(2026, 6, 1)
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
 
 def test_every_response_carries_the_policy_and_no_sniffing(client, db):
@@ -25,6 +28,15 @@ def test_every_response_carries_the_policy_and_no_sniffing(client, db):
     assert "script-src 'self';" in CONTENT_SECURITY_POLICY
     assert "frame-ancestors 'none'" in CONTENT_SECURITY_POLICY
     assert "unsafe-inline" not in CONTENT_SECURITY_POLICY
+
+
+def test_no_template_has_inline_script_style_or_event_handler():
+    """The policy would block them: JavaScript and CSS belong in static/ files."""
+    for template in TEMPLATES.rglob("*.html"):
+        text = template.read_text()
+        assert not re.search(r"<script(?![^>]*\ssrc=)", text, re.I), template
+        assert not re.search(r"<style|\sstyle\s*=|\son[a-z]+\s*=|javascript:", text, re.I), (
+            template)
 
 
 def test_production_turns_on_hsts_and_secure_cookies_unless_told_otherwise():
