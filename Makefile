@@ -47,6 +47,7 @@ extract-messages: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check platform tests bench
+	$(VENV)/bin/bandit -q -r platform/passerelle -ll
 
 bench: $(STAMP) translations
 	$(PY) bench/demo_data.py

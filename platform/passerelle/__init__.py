@@ -27,12 +27,13 @@ def create_app(config: dict | None = None) -> Flask:
 
 def _init_extensions(app: Flask) -> None:
     import passerelle.models  # noqa: F401  (the metadata must know every table)
-    from passerelle.core.i18n import select_locale
+    from passerelle.core.i18n import select_locale, treat_lazy_strings_as_text
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"))
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
+    treat_lazy_strings_as_text()
     limiter.init_app(app)
     login_manager.init_app(app)
 
@@ -50,6 +51,9 @@ def _register_blueprints(app: Flask) -> None:
 
     from passerelle.core.templating import init_templating
     init_templating(app)
+
+    from passerelle.core.security_headers import init_security_headers
+    init_security_headers(app)
 
 
 def _register_cli(app: Flask) -> None:

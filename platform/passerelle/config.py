@@ -14,6 +14,11 @@ class Defaults:
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # Secure cookies and HSTS: on in production (PASSERELLE_ENV=production), see below.
+    SESSION_COOKIE_SECURE = False
+    REMEMBER_COOKIE_SECURE = False
+    HSTS_ENABLED = False
+    MAX_CONTENT_LENGTH = 2 * 1024 * 1024
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -37,7 +42,9 @@ ENV_STRINGS = (
     "MAIL_DIR", "RATELIMIT_STORAGE_URI",
 )
 ENV_INTS = ("MAIL_PORT",)
-ENV_BOOLS = ("MAIL_USE_TLS",)
+ENV_BOOLS = ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
+# What production turns on unless the environment sets it to false (behind HTTPS only).
+PRODUCTION_ON = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
 
 
 def from_environment(environ=os.environ) -> dict:
@@ -51,6 +58,8 @@ def from_environment(environ=os.environ) -> dict:
     for key in ENV_INTS:
         if key in environ:
             found[key] = int(environ[key])
+    if environ.get("PASSERELLE_ENV") == "production":
+        found.update(dict.fromkeys(PRODUCTION_ON, True))
     for key in ENV_BOOLS:
         if key in environ:
             found[key] = environ[key].lower() in ("1", "true", "yes", "on")

@@ -2,7 +2,9 @@
 
 from flask import has_request_context, request, session
 from flask_babel import lazy_gettext as _l
+from flask_babel.speaklater import LazyString
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 LOCALES = ("fr", "nl", "en")
 DEFAULT_LOCALE = "fr"
@@ -22,6 +24,20 @@ def select_locale() -> str:
     if is_locale(session.get("locale")):
         return session["locale"]
     return request.accept_languages.best_match(LOCALES) or DEFAULT_LOCALE
+
+
+def treat_lazy_strings_as_text() -> None:
+    """Make every translated lazy string plain text, escaped when it meets HTML.
+
+    Flask-Babel's LazyString.__html__ returns the raw text, so Jinja, markupsafe, WTForms
+    and the session (flash messages) all trusted a lazy string as markup, with whatever a
+    person typed into its %(...)s parameters. As text, it is escaped like any str; outside
+    HTML (mail, logs) str() is unchanged."""
+    LazyString.__html__ = _escaped
+
+
+def _escaped(lazy: LazyString) -> Markup:
+    return escape(str(lazy))
 
 
 def localized(values: dict, locale: str) -> str:

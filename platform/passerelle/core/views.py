@@ -45,6 +45,12 @@ def too_many(error):
     return render_template("core/error.html", code=429, message=message), 429
 
 
+@bp.app_errorhandler(413)
+def too_large(error):
+    message = _l("What you sent is too large. Shorten it and try again.")
+    return render_template("core/error.html", code=413, message=message), 413
+
+
 @bp.app_errorhandler(500)
 def server_error(error):
     return render_template("core/error.html", code=500,

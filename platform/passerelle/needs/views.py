@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
+from passerelle.core.security_headers import no_store
 from passerelle.core.skills import SKILLS
 from passerelle.core.time import today_in_brussels
 from passerelle.core.web import act, form_error
@@ -72,6 +73,7 @@ def needs(slug: str):
 
 
 @bp.route("/organisations/<slug>/needs/new", methods=["GET", "POST"])
+@no_store
 @login_required
 def new_need(slug: str):
     organisation = _organisation(slug)
@@ -90,6 +92,7 @@ def new_need(slug: str):
 
 
 @bp.route("/organisations/<slug>/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@no_store
 @login_required
 def edit_need(slug: str, need_id: int):
     organisation = _organisation(slug)
@@ -146,6 +149,7 @@ def _need_data(form) -> services.NeedData:
 # The people the organisation supports
 
 @bp.get("/organisations/<slug>/supported")
+@no_store
 @login_required
 def people_list(slug: str):
     organisation = _organisation(slug, access.works_for)
@@ -154,6 +158,7 @@ def people_list(slug: str):
 
 
 @bp.route("/organisations/<slug>/supported/new", methods=["GET", "POST"])
+@no_store
 @login_required
 def new_person(slug: str):
     organisation = _organisation(slug, access.can_register_people)
@@ -170,6 +175,7 @@ def new_person(slug: str):
 
 
 @bp.get("/supported/<int:person_id>")
+@no_store
 @login_required
 def person(person_id: int):
     record = people.read(_user(), person_id)
@@ -178,6 +184,7 @@ def person(person_id: int):
 
 
 @bp.route("/supported/<int:person_id>/edit", methods=["GET", "POST"])
+@no_store
 @login_required
 def edit_person(person_id: int):
     record = people.open_for_change(_user(), person_id)

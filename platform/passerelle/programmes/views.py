@@ -7,6 +7,7 @@ from flask_login import current_user, login_required
 
 from passerelle.core import access
 from passerelle.core.errors import DomainError
+from passerelle.core.security_headers import no_store
 from passerelle.core.time import BRUSSELS, today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
@@ -172,6 +173,7 @@ def _review_forms(application: Application, locale: str) -> dict:
 
 
 @bp.get("/applications/<int:application_id>/review")
+@no_store
 @login_required
 def review(application_id: int):
     application = _reviewed(application_id)
@@ -188,6 +190,7 @@ def _render_review(application, review_forms, status=200):
 
 
 @bp.post("/applications/<int:application_id>/review/<action>")
+@no_store
 @login_required
 def review_action(application_id: int, action: str):
     application = _reviewed(application_id)

@@ -8,7 +8,7 @@ import random
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from sqlalchemy import func, insert, select, text
+from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
 
 from passerelle.accounts.models import User
@@ -203,8 +203,8 @@ def _advance_sequences() -> None:
     """On PostgreSQL, ids were given by hand: move each table's sequence past them."""
     if db.engine.dialect.name != "postgresql":
         return
-    for table in ("users", "volunteer_profiles", "spoken_languages", "availability_slots",
-                  "needs"):
-        db.session.execute(text(
-            f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-            f"(SELECT COALESCE(MAX(id), 1) FROM {table}))"))
+    for model in (User, VolunteerProfile, SpokenLanguage, AvailabilitySlot, Need):
+        table = model.__table__
+        db.session.execute(select(func.setval(
+            func.pg_get_serial_sequence(table.name, "id"),
+            select(func.coalesce(func.max(table.c.id), 1)).scalar_subquery())))
