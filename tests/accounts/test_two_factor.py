@@ -178,6 +178,15 @@ def test_code_checks_are_rate_limited_per_address(client, login_as, organisation
     assert statuses[:20] == [200] * 20 and statuses[20] == 429
 
 
+@pytest.mark.parametrize("typed", ["١٢٣٤٥٦", "12 34 56 78", "\x00\x00", "ａｂｃ", "-" * 20])
+def test_odd_codes_are_refused_beside_the_field(client, login_as, organisation, typed):
+    user = login_as("staff", organisation=organisation, second_factor=False)
+    enrol(user, utcnow() - timedelta(minutes=5))
+    response = client.post("/account/two-factor/verify", data={"code": typed})
+    assert response.status_code == 200
+    assert "This code is not right" in response.get_data(as_text=True)
+
+
 # Logging in ----------------------------------------------------------------------------
 
 def test_login_asks_the_code_when_two_factor_is_on(client, db, organisation):
@@ -274,7 +283,8 @@ def test_logging_out_everywhere_or_a_new_password_ends_the_trust(client, db, log
 
 # Turning off and resetting --------------------------------------------------------------
 
-def test_turning_off_needs_the_password_and_a_code(client, db, login_as, organisation):
+def test_turning_off_needs_the_password_and_a_code_and_tells_the_owner(
+        client, db, login_as, organisation, smtp):
     user = login_as("staff", organisation=organisation)
     secret, codes = enrol(user, utcnow() - timedelta(minutes=5))
     page = client.post("/account/two-factor/disable",
@@ -284,6 +294,8 @@ def test_turning_off_needs_the_password_and_a_code(client, db, login_as, organis
     client.post("/account/two-factor/disable", data={"password": PASSWORD, "code": codes[0]})
     assert not services.is_enabled(user)
     assert services.recovery_codes_left(user) == 0
+    [mail] = smtp.messages_to(user.email)
+    assert mail["Subject"] == "Two-step verification is turned off"
     response = client.get(f"/organisations/{organisation.slug}/supported")
     assert response.headers["Location"].startswith("/account/two-factor/setup")
 
@@ -300,9 +312,9 @@ def test_new_recovery_codes_replace_the_old_ones(client, db, login_as, organisat
     services.verify(user, new[0], utcnow())
 
 
-def test_an_administrator_resets_a_lost_second_factor_and_it_is_logged(client, db, login_as,
-                                                                       organisation):
-    person = make_user(email="lost@example.org")
+def test_an_administrator_resets_a_lost_second_factor_and_it_is_logged(
+        client, db, login_as, organisation, smtp):
+    person = make_user(email="lost@example.org", locale="nl")
     make_membership(person, organisation, "staff")
     enrol(person)
     services.trust_device(person, T0, days=30)
@@ -313,6 +325,9 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_logged(client, d
     entry = db.session.scalar(select(AuditEntry))
     assert (entry.user_id, entry.action, entry.record_type, entry.record_id) == (
         admin.id, "2fa_reset", "user", person.id)
+    [mail] = smtp.messages_to("lost@example.org")
+    assert mail["Subject"] == "Tweestapsverificatie uitgeschakeld"
+    assert "Een beheerder heeft de tweestapsverificatie" in mail.get_content()
     page = client.post("/account/two-factor/reset", data={"email": "nobody@example.org"})
     assert "No account uses this e-mail address." in page.get_data(as_text=True)
 

@@ -50,7 +50,7 @@ def normalise(code: str) -> str:
 
 
 def is_totp_shape(code: str) -> bool:
-    return len(code) == 6 and code.isdigit()
+    return len(code) == 6 and code.isascii() and code.isdigit()
 
 
 def new_recovery_codes() -> list[str]:

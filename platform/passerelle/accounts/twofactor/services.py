@@ -5,6 +5,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
+from flask import render_template
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
@@ -14,6 +16,7 @@ from passerelle.accounts.twofactor import codes
 from passerelle.accounts.twofactor.models import RecoveryCode, TrustedDevice, TwoFactor
 from passerelle.core import audit
 from passerelle.core.errors import DomainError
+from passerelle.core.mail import send_mail
 from passerelle.extensions import db
 from passerelle.organisations.models import Membership
 
@@ -103,6 +106,7 @@ def disable(user: User, password: str, code: str, now: datetime) -> None:
         _use_recovery_code(row, code, now)
     _remove(user)
     db.session.commit()
+    _tell_turned_off(user, by_administrator=False)
 
 
 def reset_for(admin: User, user: User, now: datetime) -> None:
@@ -115,6 +119,7 @@ def reset_for(admin: User, user: User, now: datetime) -> None:
     _remove(user)
     audit.log(admin, "2fa_reset", SimpleNamespace(audit_type="user", id=user.id), at=now)
     db.session.commit()
+    _tell_turned_off(user, by_administrator=True)
 
 
 # Trusted devices -----------------------------------------------------------------------
@@ -212,3 +217,11 @@ def _remove(user: User) -> None:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     forget_devices(user)
+
+
+def _tell_turned_off(user: User, by_administrator: bool) -> None:
+    """The owner hears of it, in their language: if it was not them, they can act."""
+    with force_locale(user.locale):
+        body = render_template("accounts/mail/two_factor_off.txt", user=user,
+                               by_administrator=by_administrator)
+        send_mail(user.email, str(_l("Two-step verification is turned off")), body)
