@@ -8,6 +8,7 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
+from passerelle.accounts.services import end_other_sessions
 from passerelle.accounts.twofactor import services
 from passerelle.accounts.twofactor.gate import COOKIE, SESSION_KEY
 from passerelle.accounts.twofactor.models import RecoveryCode, TrustedDevice, TwoFactor
@@ -212,6 +213,19 @@ def test_logging_out_ends_the_second_factor_of_the_session(client, db, organisat
     client.post("/account/two-factor/verify", data={"code": pyotp.TOTP(secret).now()})
     client.post("/account/logout")
     client.post("/account/login", data={"email": "coord@example.org", "password": PASSWORD})
+    assert client.get(f"/organisations/{organisation.slug}/supported").status_code == 302
+
+
+def test_a_session_ended_elsewhere_leaves_no_second_factor_behind(client, db, organisation):
+    user = make_user(email="coord@example.org")
+    make_membership(user, organisation, "coordinator")
+    secret, _codes = enrol(user, utcnow() - timedelta(minutes=5))
+    client.post("/account/login", data={"email": "coord@example.org", "password": PASSWORD})
+    client.post("/account/two-factor/verify", data={"code": pyotp.TOTP(secret).now()})
+    end_other_sessions(user)  # "log out everywhere" from another device
+    response = client.post("/account/login",
+                           data={"email": "coord@example.org", "password": PASSWORD})
+    assert response.headers["Location"].startswith("/account/two-factor/verify")
     assert client.get(f"/organisations/{organisation.slug}/supported").status_code == 302
 
 

@@ -24,8 +24,10 @@ def trust_days() -> int:
 
 
 def verified_value(user, now: datetime) -> dict:
-    """What the session holds once it passed the second factor."""
-    return {"user": user.id, "at": int(now.timestamp())}
+    """What the session holds once it passed the second factor. It names the login session
+    (user id and session version), so that a flag left behind by a session ended elsewhere
+    ("log out everywhere", a new password) does not carry over to the next login."""
+    return {"user": user.get_id(), "at": int(now.timestamp())}
 
 
 def mark_verified(user, now: datetime) -> None:
@@ -41,7 +43,7 @@ def has_passed(user, now: datetime) -> bool:
     """This session passed the second factor, or comes from a device the person trusts
     (then the session is marked so that the cookie is read once)."""
     value = session.get(SESSION_KEY)
-    if isinstance(value, dict) and value.get("user") == user.id:
+    if isinstance(value, dict) and value.get("user") == user.get_id():
         return True
     payload = read_token(COOKIE_PURPOSE, request.cookies.get(COOKIE, ""),
                          max_age=trust_days() * 24 * 3600)
