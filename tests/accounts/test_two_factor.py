@@ -302,10 +302,11 @@ def test_turning_off_needs_the_password_and_a_code_and_tells_the_owner(
     user = login_as("staff", organisation=organisation)
     secret, codes = enrol(user, utcnow() - timedelta(minutes=5))
     page = client.post("/account/two-factor/disable",
-                       data={"password": "not mine", "code": pyotp.TOTP(secret).now()})
+                       data={"off-password": "not mine", "off-code": pyotp.TOTP(secret).now()})
     assert "The password is not right." in page.get_data(as_text=True)
     assert services.is_enabled(user)
-    client.post("/account/two-factor/disable", data={"password": PASSWORD, "code": codes[0]})
+    client.post("/account/two-factor/disable",
+                data={"off-password": PASSWORD, "off-code": codes[0]})
     assert not services.is_enabled(user)
     assert services.recovery_codes_left(user) == 0
     [mail] = smtp.messages_to(user.email)
@@ -317,8 +318,12 @@ def test_turning_off_needs_the_password_and_a_code_and_tells_the_owner(
 def test_new_recovery_codes_replace_the_old_ones(client, db, login_as, organisation):
     user = login_as("staff", organisation=organisation)
     secret, old = enrol(user, utcnow() - timedelta(minutes=5))
+    refused = client.post("/account/two-factor/recovery-codes",
+                          data={"codes-code": wrong_code(secret, utcnow())})
+    assert "This code is not right" in refused.get_data(as_text=True)
+    assert services.recovery_codes_left(user) == 10
     page = client.post("/account/two-factor/recovery-codes",
-                       data={"code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
+                       data={"codes-code": pyotp.TOTP(secret).now()}).get_data(as_text=True)
     new = re.findall(r"<li><code>([a-z2-9]{5}-[a-z2-9]{5})</code></li>", page)
     assert len(new) == 10 and not set(new) & set(old)
     with pytest.raises(DomainError):

@@ -50,4 +50,9 @@ def test_staff_member_sets_up_two_step_verification_then_sees_the_people(
     expect(page.get_by_role("link", name="Zainab")).to_be_visible()
     cookies = {c["name"]: c for c in context.cookies()}
     assert cookies["passerelle_device"]["httpOnly"]
+
+    page.get_by_role("link", name="My account").click()
+    page.get_by_role("link", name="Two-step verification").click()
+    expect(page.get_by_text("10 recovery codes left. 1 device trusted.")).to_be_visible()
+    page.screenshot(path=str(tmp_path / "two-factor-overview-360.png"), full_page=True)
     context.close()

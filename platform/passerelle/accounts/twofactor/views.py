@@ -57,8 +57,9 @@ def overview():
 
 
 def _render_overview(user, now, **forms_shown):
-    context = {"codes_form": forms.NewRecoveryCodesForm(formdata=None),
-               "disable_form": forms.DisableForm(formdata=None)} | forms_shown
+    # Two forms on one page: prefixes keep their fields' ids apart.
+    context = {"codes_form": forms.NewRecoveryCodesForm(prefix="codes", formdata=None),
+               "disable_form": forms.DisableForm(prefix="off", formdata=None)} | forms_shown
     return render_template(
         "accounts/two_factor.html", enabled=services.is_enabled(user),
         required=services.is_required(user), codes_left=services.recovery_codes_left(user),
@@ -133,7 +134,7 @@ def verify():
 @limiter.limit(CODE_LIMIT)
 def recovery_codes():
     user, now = _me(), utcnow()
-    form = forms.NewRecoveryCodesForm()
+    form = forms.NewRecoveryCodesForm(prefix="codes")
     if form.validate_on_submit():
         try:
             recovery = services.new_recovery_codes(user, form.code.data, now)
@@ -150,7 +151,7 @@ def recovery_codes():
 @limiter.limit(CODE_LIMIT)
 def disable():
     user, now = _me(), utcnow()
-    form = forms.DisableForm()
+    form = forms.DisableForm(prefix="off")
     if form.validate_on_submit():
         try:
             services.disable(user, form.password.data, form.code.data, now)
