@@ -114,9 +114,12 @@ def client(app):
 @pytest.fixture
 def login_as(app, client):
     """Sign the test client in as a new person with the given role, and return them."""
+    from passerelle.accounts.twofactor.gate import SESSION_KEY, verified_value
+    from passerelle.core.time import utcnow
     from tests.factories import make_membership, make_organisation
 
-    def login(role: str = "volunteer", organisation=None, **user_fields):
+    def login(role: str = "volunteer", organisation=None, second_factor=True, **user_fields):
+        """`second_factor=False` leaves a staff-type session short of its second factor."""
         user = make_user(is_admin=(role == "admin"), **user_fields)
         if role in ("staff", "coordinator"):
             make_membership(user, organisation or make_organisation(), role)
@@ -126,6 +129,9 @@ def login_as(app, client):
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True
+            if second_factor and role in ("staff", "coordinator", "network_coordinator",
+                                          "admin"):
+                session[SESSION_KEY] = verified_value(user, utcnow())
         return user
 
     return login

@@ -39,6 +39,7 @@ def _init_extensions(app: Flask) -> None:
 
 
 def _register_blueprints(app: Flask) -> None:
+    from passerelle.accounts.twofactor.views import bp as two_factor
     from passerelle.accounts.views import bp as accounts
     from passerelle.core.views import bp as core
     from passerelle.needs.views import bp as needs
@@ -46,7 +47,8 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.programmes.views import bp as programmes
     from passerelle.volunteers.views import bp as volunteers
 
-    for blueprint in (core, accounts, organisations, programmes, volunteers, needs):
+    for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
+                      needs):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating

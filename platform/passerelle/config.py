@@ -35,6 +35,8 @@ class Defaults:
     PASSERELLE_BASE_URL = "http://127.0.0.1:5000"
     PASSERELLE_TOKEN_MAX_AGE = 3 * 24 * 3600
     PASSERELLE_INVITATION_DAYS = 14
+    # How long "trust this device" spares staff the second factor.
+    PASSERELLE_TRUSTED_DEVICE_DAYS = 30
 
 
 ENV_STRINGS = (

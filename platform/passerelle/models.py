@@ -1,6 +1,7 @@
 """Every feature's models, imported together so that the metadata (and migrations) see all."""
 
 from passerelle.accounts.models import User  # noqa: F401
+from passerelle.accounts.twofactor.models import TwoFactor  # noqa: F401
 from passerelle.core.audit import AuditEntry  # noqa: F401
 from passerelle.needs.models import Need  # noqa: F401
 from passerelle.organisations.models import Organisation  # noqa: F401

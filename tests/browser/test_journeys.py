@@ -48,8 +48,13 @@ def test_register_in_dutch_log_in_and_find_an_organisation(browser, seeded_serve
 
 
 def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser, seeded_server):
+    from datetime import timedelta
+
+    import pyotp
     from sqlalchemy import select
 
+    from passerelle.accounts.twofactor import services as two_factor
+    from passerelle.core.time import utcnow
     from passerelle.extensions import db
     from passerelle.organisations.models import Organisation, Programme
     from passerelle.programmes import setup
@@ -65,8 +70,12 @@ def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser
         setup.publish_charter(programme, {"body_fr": "Charte v1", "body_nl": "Charter v1",
                                           "body_en": "Charter v1"}, None)
         cire = db.session.scalar(select(Organisation).where(Organisation.slug == "cire"))
-        make_membership(make_user(email="coord@cire.example", name="Claire", locale="en"),
-                        cire, "coordinator")
+        claire = make_user(email="coord@cire.example", name="Claire", locale="en")
+        make_membership(claire, cire, "coordinator")
+        # Claire set up two-step verification earlier.
+        secret = two_factor.begin_enrolment(claire).secret
+        earlier = utcnow() - timedelta(minutes=5)
+        two_factor.confirm_enrolment(claire, pyotp.TOTP(secret).at(earlier), earlier)
         make_user(email="lina@example.org", name="Lina Haddad", locale="en")
 
     def log_in(page, email):
@@ -84,6 +93,9 @@ def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser
 
     coordinator = browser.new_context(locale="en-GB").new_page()
     log_in(coordinator, "coord@cire.example")
+    coordinator.get_by_label("The 6-digit code from your app, or a recovery code").fill(
+        pyotp.TOTP(secret).now())
+    coordinator.get_by_role("button", name="Continue").click()
     coordinator.goto(seeded_server.url + "/coordination/")
     coordinator.get_by_role("link", name="Sponsorship of asylum seekers", exact=False).click()
     coordinator.get_by_role("link", name="Lina Haddad").click()

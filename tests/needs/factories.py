@@ -3,6 +3,8 @@
 import itertools
 from datetime import date
 
+from passerelle.accounts.twofactor.gate import SESSION_KEY, verified_value
+from passerelle.core.time import utcnow
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.needs.models import MaterialNeed, MaterialOffer, Need, Person
@@ -67,11 +69,12 @@ def staff_of(organisation, role="staff"):
 
 
 def signed_in(app, user):
-    """Another browser (English), signed in as `user`."""
+    """Another browser (English), signed in as `user`, past the second factor."""
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     with client.session_transaction() as session:
         session["_user_id"] = user.get_id()
         session["_fresh"] = True
+        session[SESSION_KEY] = verified_value(user, utcnow())
     return client
 

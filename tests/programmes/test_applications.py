@@ -5,7 +5,8 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import func, select
 
-from passerelle.core.time import today_in_brussels
+from passerelle.accounts.twofactor.gate import SESSION_KEY, verified_value
+from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.extensions import db as _db
 from passerelle.organisations.models import Programme
 from passerelle.programmes import services, setup
@@ -50,6 +51,7 @@ def test_volunteer_applies_and_coordinator_screens_until_active(client, app, db,
     make_membership(coordinator, cire, "coordinator")
     with coordinator_client.session_transaction() as session:
         session["_user_id"] = coordinator.get_id()
+        session[SESSION_KEY] = verified_value(coordinator, utcnow())
     review = f"/applications/{application.id}/review"
     queue = coordinator_client.get("/programmes/cire-sponsorship/applications")
     assert volunteer.name in queue.get_data(as_text=True)

@@ -7,6 +7,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from passerelle.accounts.models import User
+from passerelle.accounts.twofactor.services import forget_devices
 from passerelle.core.errors import DomainError
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
 from passerelle.core.mail import send_mail
@@ -113,6 +114,7 @@ def change_password(user: User, current: str, password: str) -> None:
 
 def end_other_sessions(user: User) -> None:
     user.session_version += 1
+    forget_devices(user)
     db.session.commit()
 
 
@@ -152,6 +154,7 @@ def create_admin(name: str, email: str, password: str) -> User:
 def _set_password(user: User, password: str) -> None:
     user.password_hash = generate_password_hash(password)
     user.session_version += 1
+    forget_devices(user)
 
 
 def _external(endpoint: str, **values) -> str:

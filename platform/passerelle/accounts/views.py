@@ -4,6 +4,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
 
 from passerelle.accounts import forms, services
+from passerelle.accounts.twofactor import gate as two_factor
 from passerelle.core.errors import DomainError
 from passerelle.core.web import form_error, safe_next
 from passerelle.extensions import limiter, login_manager
@@ -56,7 +57,8 @@ def login():
         else:
             login_user(user, remember=form.remember.data)
             flash(_l("You are logged in."), "success")
-            return redirect(safe_next(request.args.get("next")) or url_for("core.home"))
+            return redirect(two_factor.after_login(
+                user, safe_next(request.args.get("next")) or url_for("core.home")))
     return render_template("accounts/login.html", form=form)
 
 
@@ -64,6 +66,7 @@ def login():
 @login_required
 def logout():
     logout_user()
+    two_factor.forget_session()
     flash(_l("You are logged out."), "success")
     return redirect(url_for("core.home"))
 
@@ -73,6 +76,7 @@ def logout():
 def logout_everywhere():
     services.end_other_sessions(current_user)
     logout_user()
+    two_factor.forget_session()
     flash(_l("You are logged out on every device."), "success")
     return redirect(url_for("accounts.login"))
 

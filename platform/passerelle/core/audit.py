@@ -18,6 +18,7 @@ from passerelle.extensions import db
 ACTION_LABELS = {
     "read": _l("read"), "created": _l("created"), "updated": _l("updated"),
     "deleted": _l("deleted"), "purged": _l("deleted after its retention date"),
+    "2fa_reset": _l("two-step verification reset"),
 }
 
 

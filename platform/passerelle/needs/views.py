@@ -3,6 +3,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
@@ -66,6 +67,7 @@ def help_page():
 
 @bp.get("/organisations/<slug>/needs")
 @login_required
+@second_factor_required
 def needs(slug: str):
     organisation = _organisation(slug)
     return _render("needs/needs.html", organisation=organisation,
@@ -75,6 +77,7 @@ def needs(slug: str):
 @bp.route("/organisations/<slug>/needs/new", methods=["GET", "POST"])
 @no_store
 @login_required
+@second_factor_required
 def new_need(slug: str):
     organisation = _organisation(slug)
     form = _need_form(forms.NeedForm, organisation)
@@ -94,6 +97,7 @@ def new_need(slug: str):
 @bp.route("/organisations/<slug>/needs/<int:need_id>/edit", methods=["GET", "POST"])
 @no_store
 @login_required
+@second_factor_required
 def edit_need(slug: str, need_id: int):
     organisation = _organisation(slug)
     need = services.need_of(_user(), organisation, need_id)
@@ -111,6 +115,7 @@ def edit_need(slug: str, need_id: int):
 
 @bp.post("/organisations/<slug>/needs/<int:need_id>/close")
 @login_required
+@second_factor_required
 def close_need(slug: str, need_id: int):
     organisation = _organisation(slug)
     services.close_need(_user(), services.need_of(_user(), organisation, need_id))
@@ -151,6 +156,7 @@ def _need_data(form) -> services.NeedData:
 @bp.get("/organisations/<slug>/supported")
 @no_store
 @login_required
+@second_factor_required
 def people_list(slug: str):
     organisation = _organisation(slug, access.works_for)
     own, referred = people.listed_for(_user(), organisation)
@@ -160,6 +166,7 @@ def people_list(slug: str):
 @bp.route("/organisations/<slug>/supported/new", methods=["GET", "POST"])
 @no_store
 @login_required
+@second_factor_required
 def new_person(slug: str):
     organisation = _organisation(slug, access.can_register_people)
     form = _person_form(organisation)
@@ -177,6 +184,7 @@ def new_person(slug: str):
 @bp.get("/supported/<int:person_id>")
 @no_store
 @login_required
+@second_factor_required
 def person(person_id: int):
     record = people.read(_user(), person_id)
     return _render("needs/person.html", person=record, log=people.log_of(_user(), record),
@@ -186,6 +194,7 @@ def person(person_id: int):
 @bp.route("/supported/<int:person_id>/edit", methods=["GET", "POST"])
 @no_store
 @login_required
+@second_factor_required
 def edit_person(person_id: int):
     record = people.open_for_change(_user(), person_id)
     form = _person_form(record.organisation, record)
@@ -203,6 +212,7 @@ def edit_person(person_id: int):
 
 @bp.post("/supported/<int:person_id>/delete")
 @login_required
+@second_factor_required
 def delete_person(person_id: int):
     organisation = people.remove(_user(), person_id)
     flash(_l("The record is deleted."), "success")
@@ -290,6 +300,7 @@ def decline_as_owner(pairing_id: int):
 
 @bp.get("/organisations/<slug>/material")
 @login_required
+@second_factor_required
 def material_needs(slug: str):
     organisation = _organisation(slug)
     return _render("needs/material.html", organisation=organisation,
@@ -299,6 +310,7 @@ def material_needs(slug: str):
 
 @bp.route("/organisations/<slug>/material/new", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def new_material_need(slug: str):
     organisation = _organisation(slug)
     form = forms.MaterialNeedForm()
@@ -313,6 +325,7 @@ def new_material_need(slug: str):
 
 @bp.post("/organisations/<slug>/material/<int:need_id>/close")
 @login_required
+@second_factor_required
 def close_material_need(slug: str, need_id: int):
     organisation = _organisation(slug)
     act(lambda: material.close_material_need(_user(), organisation, need_id),
@@ -322,6 +335,7 @@ def close_material_need(slug: str, need_id: int):
 
 @bp.get("/organisations/<slug>/material/matches")
 @login_required
+@second_factor_required
 def material_matches(slug: str):
     organisation = _organisation(slug)
     return _render("needs/material_matches.html", organisation=organisation,
@@ -330,6 +344,7 @@ def material_matches(slug: str):
 
 @bp.post("/organisations/<slug>/material/<int:need_id>/propose")
 @login_required
+@second_factor_required
 def propose(slug: str, need_id: int):
     organisation = _organisation(slug)
     offer_id = request.form.get("offer", type=int) or 0
@@ -340,6 +355,7 @@ def propose(slug: str, need_id: int):
 
 @bp.post("/organisations/<slug>/material/pairings/<int:pairing_id>/confirm")
 @login_required
+@second_factor_required
 def confirm_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
     act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
@@ -349,6 +365,7 @@ def confirm_as_organisation(slug: str, pairing_id: int):
 
 @bp.post("/organisations/<slug>/material/pairings/<int:pairing_id>/decline")
 @login_required
+@second_factor_required
 def decline_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
     act(lambda: material.decline_as_organisation(_user(), organisation, pairing_id),

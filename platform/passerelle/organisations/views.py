@@ -5,6 +5,7 @@ from flask_login import current_user, login_required, login_user
 
 from passerelle.accounts.forms import AcceptInvitationForm
 from passerelle.accounts.services import user_by_email
+from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.web import form_error
@@ -60,6 +61,7 @@ def _managed(slug: str):
 
 @bp.route("/organisations/<slug>/edit", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def edit_profile(slug: str):
     organisation = _managed(slug)
     abroad = organisation.country != "BE"
@@ -78,6 +80,7 @@ def edit_profile(slug: str):
 
 @bp.route("/organisations/<slug>/people", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def people(slug: str):
     organisation = _managed(slug)
     form = forms.InvitationForm(roles=access.invitable_roles(current_user, organisation))

@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
+from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.security_headers import no_store
@@ -122,6 +123,7 @@ def withdraw(application_id: int):
 
 @bp.get("/coordination/")
 @login_required
+@second_factor_required
 def coordination():
     programmes = [p for p in queries.programmes_for_staff(_me())
                   if access.can_coordinate_programme(_me(), p)]
@@ -138,6 +140,7 @@ def _coordinated(slug: str):
 
 @bp.get("/programmes/<slug>/applications")
 @login_required
+@second_factor_required
 def queue(slug: str):
     programme = _coordinated(slug)
     status = request.args.get("status") or None
@@ -175,6 +178,7 @@ def _review_forms(application: Application, locale: str) -> dict:
 @bp.get("/applications/<int:application_id>/review")
 @no_store
 @login_required
+@second_factor_required
 def review(application_id: int):
     application = _reviewed(application_id)
     return _render_review(application, _review_forms(application, str(get_locale())))
@@ -192,6 +196,7 @@ def _render_review(application, review_forms, status=200):
 @bp.post("/applications/<int:application_id>/review/<action>")
 @no_store
 @login_required
+@second_factor_required
 def review_action(application_id: int, action: str):
     application = _reviewed(application_id)
     review_forms = _review_forms(application, str(get_locale()))
@@ -249,6 +254,7 @@ def _programme_data(form: forms.ProgrammeForm) -> setup.ProgrammeData:
 
 @bp.route("/programmes/<slug>/settings", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def settings(slug: str):
     programme = _coordinated(slug)
     form = forms.ProgrammeForm(data=_programme_initial(programme),
@@ -262,6 +268,7 @@ def settings(slug: str):
 
 @bp.post("/programmes/<slug>/charter")
 @login_required
+@second_factor_required
 def publish_charter(slug: str):
     programme = _coordinated(slug)
     form = forms.CharterForm(prefix="charter")
@@ -275,6 +282,7 @@ def publish_charter(slug: str):
 
 @bp.post("/programmes/<slug>/trainings")
 @login_required
+@second_factor_required
 def add_training(slug: str):
     programme = _coordinated(slug)
     form = forms.TrainingForm(prefix="training")
@@ -315,6 +323,7 @@ def _render_settings(programme, **forms_shown):
 
 @bp.route("/organisations/<slug>/programmes/new", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def new_programme(slug: str):
     organisation = queries.organisation_by_slug(slug) or abort(404)
     if not access.can_manage_people(_me(), organisation):
@@ -335,6 +344,7 @@ def new_programme(slug: str):
 
 @bp.post("/programmes/<slug>/delete")
 @login_required
+@second_factor_required
 def delete(slug: str):
     programme = _coordinated(slug)
     try:
@@ -358,6 +368,7 @@ def _coordinated_training(slug: str, training_id: int) -> Training:
 
 @bp.route("/programmes/<slug>/trainings/<int:training_id>", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def training_sessions(slug: str, training_id: int):
     training = _coordinated_training(slug, training_id)
     form = forms.SessionForm()
@@ -377,6 +388,7 @@ def training_sessions(slug: str, training_id: int):
 
 @bp.post("/training-signups/<int:signup_id>/attended")
 @login_required
+@second_factor_required
 def mark_attended(signup_id: int):
     signup = db.session.get(TrainingSignup, signup_id) or abort(404)
     session = db.session.get(TrainingSession, signup.session_id)
