@@ -1,6 +1,7 @@
 """Read-only queries of the public directory."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -9,6 +10,8 @@ from passerelle.core.text import slugify
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations.models import (
+    Invitation,
+    MemberRole,
     Membership,
     NetworkMembership,
     Organisation,
@@ -97,6 +100,20 @@ def members_of(organisation: Organisation) -> list[Membership]:
     return list(db.session.scalars(select(Membership).where(
         Membership.organisation_id == organisation.id).options(selectinload(Membership.user))
         .order_by(Membership.role, Membership.id)))
+
+
+def coordinators_of(organisation: Organisation) -> list[Membership]:
+    """The organisation's own coordinators (not its networks')."""
+    return [member for member in members_of(organisation)
+            if member.role == MemberRole.coordinator]
+
+
+def open_invitations(organisation: Organisation, now: datetime) -> list[Invitation]:
+    """Invitations neither accepted, revoked nor expired: approved or waiting for approval."""
+    return list(db.session.scalars(select(Invitation).where(
+        Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .options(selectinload(Invitation.invited_by)).order_by(Invitation.id)))
 
 
 def memberships_of(user) -> list[Membership]:
