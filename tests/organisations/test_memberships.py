@@ -232,6 +232,8 @@ def test_last_coordinator_can_be_neither_removed_nor_demoted(
         app, db, organisation, coordinator):
     own = membership_of(db, coordinator, organisation)
     team = signed_in(app, coordinator)
+    page = team.get(TEAM.format(slug="safe-space")).get_data(as_text=True)
+    assert "The last coordinator: make someone else" in page and "Yes, remove" not in page
     for action, data in (("remove", {}), ("role", {"role": "staff"})):
         page = team.post(f"/organisations/safe-space/people/{own.id}/{action}", data=data,
                          follow_redirects=True).get_data(as_text=True)
@@ -245,6 +247,7 @@ def test_a_coordinator_may_leave_when_another_remains(app, db, organisation, coo
     staff_of(organisation, "coordinator")
     own = membership_of(db, coordinator, organisation)
     team = signed_in(app, coordinator)
+    assert "Leave the team" in team.get(TEAM.format(slug="safe-space")).get_data(as_text=True)
     response = team.post(f"/organisations/safe-space/people/{own.id}/remove")
     assert response.headers["Location"] == "/organisations/safe-space"
     assert team.get(TEAM.format(slug="safe-space")).status_code == 404

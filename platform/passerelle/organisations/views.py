@@ -124,19 +124,25 @@ def remove_member(slug: str, membership_id: int):
     organisation = _managed(slug)
     done = act(lambda: services.remove_member(_user(), organisation, membership_id),
                _l("The member is removed from %(name)s.", name=organisation.name))
+    return _back_to_team(organisation, done)
+
+
+def _back_to_team(organisation, done: bool):
+    """To the team page, or to the organisation's page for a coordinator who just left it
+    or became staff."""
     if done and not access.can_manage_people(current_user, organisation):
-        return redirect(url_for("organisations.organisation", slug=slug))  # they left
-    return redirect(url_for("organisations.people", slug=slug))
+        return redirect(url_for("organisations.organisation", slug=organisation.slug))
+    return redirect(url_for("organisations.people", slug=organisation.slug))
 
 
 @bp.post("/organisations/<slug>/people/<int:membership_id>/role")
 @login_required
 def change_role(slug: str, membership_id: int):
     organisation = _managed(slug)
-    act(lambda: services.change_role(_user(), organisation, membership_id,
-                                     request.form.get("role", "")),
-        _l("The role is changed."))
-    return redirect(url_for("organisations.people", slug=slug))
+    done = act(lambda: services.change_role(_user(), organisation, membership_id,
+                                            request.form.get("role", "")),
+               _l("The role is changed."))
+    return _back_to_team(organisation, done)
 
 
 @bp.post("/organisations/<slug>/invitations/<int:invitation_id>/approve")
