@@ -109,18 +109,20 @@ def test_admin_invitation_waits_for_the_approval_of_an_own_coordinator(
     assert "alias@example.org" in asked.get_content()
 
     # Even with the link in hand, the invitation cannot be taken before approval.
-    alias = make_user(email="alias@example.org")
+    alias = make_user(email="alias@example.org", locale="nl")
     alias_client = signed_in(app, alias)
     invitation = invitation_to(db, "alias@example.org")
     page = alias_client.post(leaked_link(invitation), follow_redirects=True).get_data(
         as_text=True)
-    assert "waits for the approval of a coordinator of Safe Space" in page
+    assert "wacht op de goedkeuring van een coördinator van Safe Space" in page
     assert alias_client.get(SUPPORTED.format(slug="safe-space")).status_code == 404
 
     approver = signed_in(app, coordinator)
     approve = f"/organisations/safe-space/invitations/{invitation.id}/approve"
     assert approve in approver.get(TEAM.format(slug="safe-space")).get_data(as_text=True)
     approver.post(approve)
+    [told] = smtp.messages_to("alias@example.org")
+    assert told["Subject"] == "Je bent uitgenodigd bij Safe Space op Passerelle"
     [link] = links_in(smtp, "alias@example.org")
     assert alias_client.post(link).status_code == 302
     assert alias_client.get(SUPPORTED.format(slug="safe-space")).status_code == 200
