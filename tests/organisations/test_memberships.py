@@ -127,7 +127,7 @@ def test_admin_invitation_waits_for_the_approval_of_an_own_coordinator(
     assert alias_client.post(link).status_code == 302
     assert alias_client.get(SUPPORTED.format(slug="safe-space")).status_code == 200
     assert log(db, "invitation") == [("invited", "invitation", admin.id, None),
-                                     ("approved", "invitation", coordinator.id, None)]
+                                     ("invite_approved", "invitation", coordinator.id, None)]
     assert ("member_added", "organisation", alias.id, alias.id) in log(db)
 
 
@@ -138,7 +138,7 @@ def test_coordinator_refuses_an_invitation_and_its_link_never_works(
     invitation = invitation_to(db, "x@example.org")
     signed_in(app, coordinator).post(
         f"/organisations/safe-space/invitations/{invitation.id}/refuse")
-    assert ("refused", "invitation", coordinator.id, None) in log(db)
+    assert ("invite_refused", "invitation", coordinator.id, None) in log(db)
     newcomer = anonymous(app)
     page = newcomer.get(leaked_link(invitation), follow_redirects=True).get_data(as_text=True)
     assert "invalid, has expired or was already used" in page
@@ -269,7 +269,7 @@ def test_revoked_invitation_link_no_longer_works(app, db, smtp, organisation, co
     page = late_client.post(link, follow_redirects=True).get_data(as_text=True)
     assert "invalid, has expired or was already used" in page
     assert membership_of(db, late, organisation) is None
-    assert ("revoked", "invitation", coordinator.id, None) in log(db)
+    assert ("invite_revoked", "invitation", coordinator.id, None) in log(db)
 
 
 def test_staff_cannot_change_the_team(app, client, db, login_as, smtp, organisation,

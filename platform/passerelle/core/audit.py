@@ -19,9 +19,9 @@ ACTION_LABELS = {
     "read": _l("read"), "created": _l("created"), "updated": _l("updated"),
     "deleted": _l("deleted"), "purged": _l("deleted after its retention date"),
     # Organisations' teams and invitations
-    "invited": _l("invitation sent"), "approved": _l("invitation approved"),
+    "invited": _l("invitation sent"), "invite_approved": _l("invitation approved"),
     "first_coord": _l("first coordinator named by an administrator"),
-    "refused": _l("invitation refused"), "revoked": _l("invitation revoked"),
+    "invite_refused": _l("invitation refused"), "invite_revoked": _l("invitation revoked"),
     "member_added": _l("member added"), "role_changed": _l("role changed"),
     "member_removed": _l("member removed"),
 }

@@ -76,7 +76,7 @@ def approve(user: User, organisation: Organisation, invitation_id: int) -> Invit
     now = utcnow()
     invitation.approved_at = now
     invitation.expires_at = _expiry(now)  # the invitee gets the full time from now
-    audit.log(user, "approved", invitation)
+    audit.log(user, "invite_approved", invitation)
     db.session.commit()
     _send_invitation(invitation, invitation.invited_by or user)
     return invitation
@@ -87,7 +87,7 @@ def refuse(user: User, organisation: Organisation, invitation_id: int) -> Invita
         raise NotFound(NOT_FOUND)
     invitation = _waiting(organisation, invitation_id)
     invitation.revoked_at = utcnow()
-    audit.log(user, "refused", invitation)
+    audit.log(user, "invite_refused", invitation)
     db.session.commit()
     return invitation
 
@@ -100,7 +100,7 @@ def revoke(user: User, organisation: Organisation, invitation_id: int) -> Invita
     if not invitation.is_open:
         raise DomainError(_l("This invitation was already accepted or revoked."))
     invitation.revoked_at = utcnow()
-    audit.log(user, "revoked", invitation)
+    audit.log(user, "invite_revoked", invitation)
     db.session.commit()
     return invitation
 
