@@ -165,6 +165,9 @@ def test_admin_names_the_first_coordinator_of_an_organisation_that_has_none(
                               "locale": "en"})
     assert newcomer.get(SUPPORTED.format(slug="new-org")).status_code == 200
     assert membership_of(db, admin, organisation) is None
+    team_page = newcomer.get(TEAM.format(slug="new-org")).get_data(as_text=True)
+    assert "first coordinator named by an administrator: first@example.org" in team_page
+    assert "member added: Fatou" in team_page
 
     # Now that it has a coordinator, the administrator's invitations wait for them.
     client.post(TEAM.format(slug="new-org"),

@@ -115,7 +115,7 @@ def people(slug: str):
         can_change=access.can_change_members(current_user, organisation),
         can_approve=access.can_approve_members(current_user, organisation),
         can_revoke=lambda invitation: access.can_revoke_invitation(current_user, invitation),
-        roles=list(MemberRole))
+        roles=list(MemberRole), changes=queries.team_changes(organisation))
 
 
 @bp.post("/organisations/<slug>/people/<int:membership_id>/remove")
