@@ -48,18 +48,15 @@ def test_register_in_dutch_log_in_and_find_an_organisation(browser, seeded_serve
 
 
 def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser, seeded_server):
-    from datetime import timedelta
 
     import pyotp
     from sqlalchemy import select
 
-    from passerelle.accounts.twofactor import services as two_factor
-    from passerelle.core.time import utcnow
     from passerelle.extensions import db
     from passerelle.organisations.models import Organisation, Programme
     from passerelle.programmes import setup
     from passerelle.programmes.services import requirements_of
-    from tests.factories import PASSWORD, make_membership, make_user
+    from tests.factories import PASSWORD, enrol_two_factor, make_membership, make_user
 
     with seeded_server.app.app_context():
         programme = db.session.scalar(select(Programme).where(Programme.slug == "cire-sponsorship"))
@@ -72,10 +69,7 @@ def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser
         cire = db.session.scalar(select(Organisation).where(Organisation.slug == "cire"))
         claire = make_user(email="coord@cire.example", name="Claire", locale="en")
         make_membership(claire, cire, "coordinator")
-        # Claire set up two-step verification earlier.
-        secret = two_factor.begin_enrolment(claire).secret
-        earlier = utcnow() - timedelta(minutes=5)
-        two_factor.confirm_enrolment(claire, pyotp.TOTP(secret).at(earlier), earlier)
+        secret = enrol_two_factor(claire)
         make_user(email="lina@example.org", name="Lina Haddad", locale="en")
 
     def log_in(page, email):

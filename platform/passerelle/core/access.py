@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from passerelle.extensions import db
 from passerelle.organisations.models import (
+    Invitation,
     MemberRole,
     Membership,
     NetworkMembership,
@@ -53,6 +54,46 @@ def invitable_roles(user, organisation: Organisation) -> list[MemberRole]:
     if coordinates(user, organisation):
         return [MemberRole.staff]
     return []
+
+
+# Joining and leaving a team: nobody grants themselves access to an organisation.
+
+def is_own_coordinator(user, organisation: Organisation) -> bool:
+    """A coordinator of this very organisation: not of a network, not as administrator."""
+    own = membership(user, organisation)
+    return own is not None and own.role == MemberRole.coordinator
+
+
+def can_approve_members(user, organisation: Organisation) -> bool:
+    """Approves or refuses an invitation that someone else (an administrator, a network
+    coordinator) sent; an invitation sent by an own coordinator is approved by that."""
+    return is_own_coordinator(user, organisation)
+
+
+def can_change_members(user, organisation: Organisation) -> bool:
+    """Removes a member, changes a member's role."""
+    return is_own_coordinator(user, organisation)
+
+
+def can_revoke_invitation(user, invitation: Invitation) -> bool:
+    """The organisation's own coordinators, or the person who sent it."""
+    return user.is_authenticated and (
+        invitation.invited_by_id == user.id or is_own_coordinator(user, invitation.organisation))
+
+
+def can_name_first_coordinator(user, organisation: Organisation) -> bool:
+    """An administrator names the first coordinator of an organisation that has none, nor
+    an approved invitation for one still open. The only join no own coordinator approves."""
+    if not (user.is_authenticated and user.is_admin):
+        return False
+    has_coordinator = db.session.scalar(select(Membership.id).where(
+        Membership.organisation_id == organisation.id,
+        Membership.role == MemberRole.coordinator).limit(1))
+    named = db.session.scalar(select(Invitation.id).where(
+        Invitation.organisation_id == organisation.id, Invitation.role == MemberRole.coordinator,
+        Invitation.approved_at.is_not(None), Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None)).limit(1))
+    return has_coordinator is None and named is None
 
 
 def is_staff(user, organisation: Organisation) -> bool:

@@ -19,6 +19,12 @@ ACTION_LABELS = {
     "read": _l("read"), "created": _l("created"), "updated": _l("updated"),
     "deleted": _l("deleted"), "purged": _l("deleted after its retention date"),
     "2fa_reset": _l("two-step verification reset"),
+    # Organisations' teams and invitations
+    "invited": _l("invitation sent"), "invite_approved": _l("invitation approved"),
+    "first_coord": _l("first coordinator named by an administrator"),
+    "invite_refused": _l("invitation refused"), "invite_revoked": _l("invitation revoked"),
+    "member_added": _l("member added"), "role_changed": _l("role changed"),
+    "member_removed": _l("member removed"),
 }
 
 
@@ -32,19 +38,26 @@ class AuditEntry(db.Model):
     action: Mapped[str] = mapped_column(String(16))
     record_type: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int] = mapped_column(Integer)
+    # The person a change is about, when that is not the record (a member of a team).
+    subject_user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    user: Mapped[User | None] = relationship()
+    user: Mapped[User | None] = relationship(foreign_keys=[user_id])
+    subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
 
     @property
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
 
-def log(user: User | None, action: str, record, at: datetime | None = None) -> AuditEntry:
-    """Add an entry for `record` (a flushed model with an `audit_type`) to the session."""
+def log(user: User | None, action: str, record, at: datetime | None = None,
+        subject: User | None = None) -> AuditEntry:
+    """Add an entry for `record` (a flushed model with an `audit_type`) to the session;
+    `subject` is the person the change is about, if not the record itself."""
     entry = AuditEntry(user_id=user.id if user is not None else None, action=action,
-                       record_type=record.audit_type, record_id=record.id, at=at or utcnow())
+                       record_type=record.audit_type, record_id=record.id, at=at or utcnow(),
+                       subject_user_id=subject.id if subject is not None else None)
     db.session.add(entry)
     return entry
 

@@ -135,6 +135,9 @@ class NetworkMembership(db.Model):
 
 class Organisation(TextsMixin, db.Model):
     __tablename__ = "organisations"
+    # Changes to the team are logged against the organisation, naming the member, so that
+    # the entry still says who and where once a membership is deleted.
+    audit_type = "organisation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(80), unique=True)
@@ -221,9 +224,15 @@ class Membership(db.Model):
 
 
 class Invitation(db.Model):
-    """An invitation to join an organisation with a role, accepted through a signed link."""
+    """An invitation to join an organisation with a role, accepted through a signed link.
+
+    It can be accepted once approved: sent by one of the organisation's own coordinators,
+    approved by one of them later, or naming the first coordinator of an organisation that
+    has none (by an administrator). Revoked or refused, its link no longer works.
+    """
 
     __tablename__ = "invitations"
+    audit_type = "invitation"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(EMAIL_MAX), index=True)
@@ -234,5 +243,13 @@ class Invitation(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     accepted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     organisation: Mapped[Organisation] = relationship()
+    invited_by: Mapped[User | None] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        """Neither accepted nor revoked (it may have expired)."""
+        return self.accepted_at is None and self.revoked_at is None

@@ -1,14 +1,18 @@
 """Read-only queries of the public directory."""
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
+from passerelle.core.audit import AuditEntry
 from passerelle.core.text import slugify
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations.models import (
+    Invitation,
+    MemberRole,
     Membership,
     NetworkMembership,
     Organisation,
@@ -97,6 +101,45 @@ def members_of(organisation: Organisation) -> list[Membership]:
     return list(db.session.scalars(select(Membership).where(
         Membership.organisation_id == organisation.id).options(selectinload(Membership.user))
         .order_by(Membership.role, Membership.id)))
+
+
+def coordinators_of(organisation: Organisation) -> list[Membership]:
+    """The organisation's own coordinators (not its networks')."""
+    return [member for member in members_of(organisation)
+            if member.role == MemberRole.coordinator]
+
+
+def open_invitations(organisation: Organisation, now: datetime) -> list[Invitation]:
+    """Invitations neither accepted, revoked nor expired: approved or waiting for approval."""
+    return list(db.session.scalars(select(Invitation).where(
+        Invitation.organisation_id == organisation.id, Invitation.accepted_at.is_(None),
+        Invitation.revoked_at.is_(None), Invitation.expires_at > now)
+        .options(selectinload(Invitation.invited_by)).order_by(Invitation.id)))
+
+
+@dataclass(frozen=True)
+class TeamChange:
+    entry: AuditEntry
+    about: str  # the member's name, or the invited address
+
+
+def team_changes(organisation: Organisation, limit: int = 30) -> list[TeamChange]:
+    """The latest changes to the team, from the audit log: memberships and invitations."""
+    emails = dict(db.session.execute(select(Invitation.id, Invitation.email).where(
+        Invitation.organisation_id == organisation.id)).all())
+    entries = db.session.scalars(select(AuditEntry).where(or_(
+        (AuditEntry.record_type == Organisation.audit_type)
+        & (AuditEntry.record_id == organisation.id),
+        (AuditEntry.record_type == Invitation.audit_type)
+        & AuditEntry.record_id.in_(list(emails)))).options(
+        selectinload(AuditEntry.user), selectinload(AuditEntry.subject_user))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit))
+    def about(entry):
+        if entry.record_type == Invitation.audit_type:
+            return emails.get(entry.record_id, "")
+        return entry.subject_user.name if entry.subject_user else ""
+
+    return [TeamChange(entry, about(entry)) for entry in entries]
 
 
 def memberships_of(user) -> list[Membership]:

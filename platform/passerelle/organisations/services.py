@@ -9,44 +9,134 @@ from sqlalchemy import select
 
 from passerelle.accounts import services as accounts
 from passerelle.accounts.models import User
-from passerelle.core import access
-from passerelle.core.errors import DomainError
+from passerelle.core import access, audit
+from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.mail import send_mail
 from passerelle.core.time import utcnow
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
+from passerelle.organisations import queries
 from passerelle.organisations.models import Invitation, MemberRole, Membership, Organisation
 
 INVITATION_INVALID = _l("This invitation is invalid, has expired or was already used.")
+NOT_FOUND = _l("This page does not exist, or you may not see it.")
 
 
 def invite(inviter: User, organisation: Organisation, email: str, role: str) -> Invitation:
+    """Send an invitation. Sent by one of the organisation's own coordinators (or naming
+    its first coordinator, by an administrator), its link goes out at once; otherwise the
+    organisation's coordinators are asked to approve it first."""
     if role not in access.invitable_roles(inviter, organisation):
         raise DomainError(_l("You may not invite someone with this role."), field="role")
     email = email.strip().lower()
+    if email == inviter.email:
+        raise DomainError(_l("You cannot invite yourself. Ask a coordinator of %(name)s to "
+                             "invite you.", name=organisation.name), field="email")
     invitee = accounts.user_by_email(email)
     if invitee is not None and db.session.scalar(select(Membership.id).where(
             Membership.user_id == invitee.id, Membership.organisation_id == organisation.id)):
         raise DomainError(_l("This person is already a member of the organisation."),
                           field="email")
+    approval = _approval_by_sending(inviter, organisation, MemberRole(role))
+    if approval is None and not queries.coordinators_of(organisation):
+        raise DomainError(_l("%(name)s has no coordinator yet who could approve this "
+                             "invitation.", name=organisation.name), field="role")
     now = utcnow()
     invitation = Invitation(
-        email=email, organisation=organisation, role=MemberRole(role), invited_by_id=inviter.id,
-        created_at=now,
-        expires_at=now + timedelta(days=current_app.config["PASSERELLE_INVITATION_DAYS"]))
+        email=email, organisation=organisation, role=MemberRole(role), invited_by=inviter,
+        created_at=now, expires_at=_expiry(now), approved_at=now if approval else None)
     db.session.add(invitation)
+    db.session.flush()
+    audit.log(inviter, "invited", invitation)
+    if approval == "first_coord":
+        audit.log(inviter, "first_coord", invitation)
     db.session.commit()
-    _send_invitation(invitation, inviter, invitee.locale if invitee else inviter.locale)
+    if approval:
+        _send_invitation(invitation, inviter)
+    else:
+        _ask_coordinators(invitation)
     return invitation
+
+
+def _approval_by_sending(inviter: User, organisation: Organisation, role: MemberRole):
+    """How sending approves the invitation: "approved", "first_coord", or None (it waits)."""
+    if access.can_approve_members(inviter, organisation):
+        return "approved"
+    if role == MemberRole.coordinator and access.can_name_first_coordinator(
+            inviter, organisation):
+        return "first_coord"
+    return None
+
+
+def approve(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+    """An own coordinator approves an invitation; its link goes to the invitee."""
+    if not access.can_approve_members(user, organisation):
+        raise NotFound(NOT_FOUND)
+    invitation = _waiting(organisation, invitation_id)
+    now = utcnow()
+    invitation.approved_at = now
+    invitation.expires_at = _expiry(now)  # the invitee gets the full time from now
+    audit.log(user, "invite_approved", invitation)
+    db.session.commit()
+    _send_invitation(invitation, invitation.invited_by or user)
+    return invitation
+
+
+def refuse(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+    if not access.can_approve_members(user, organisation):
+        raise NotFound(NOT_FOUND)
+    invitation = _waiting(organisation, invitation_id)
+    invitation.revoked_at = utcnow()
+    audit.log(user, "invite_refused", invitation)
+    db.session.commit()
+    return invitation
+
+
+def revoke(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+    """Withdraw an open invitation: its link no longer works."""
+    invitation = _invitation_of(organisation, invitation_id)
+    if not access.can_revoke_invitation(user, invitation):
+        raise NotFound(NOT_FOUND)
+    if not invitation.is_open:
+        raise DomainError(_l("This invitation was already accepted or revoked."))
+    invitation.revoked_at = utcnow()
+    audit.log(user, "invite_revoked", invitation)
+    db.session.commit()
+    return invitation
+
+
+def _invitation_of(organisation: Organisation, invitation_id: int) -> Invitation:
+    invitation = db.session.get(Invitation, invitation_id)
+    if invitation is None or invitation.organisation_id != organisation.id:
+        raise NotFound(NOT_FOUND)
+    return invitation
+
+
+def _waiting(organisation: Organisation, invitation_id: int) -> Invitation:
+    invitation = _invitation_of(organisation, invitation_id)
+    if not invitation.is_open or invitation.approved_at is not None:
+        raise DomainError(_l("This invitation is no longer waiting for approval."))
+    return invitation
+
+
+def _expiry(now):
+    return now + timedelta(days=current_app.config["PASSERELLE_INVITATION_DAYS"])
 
 
 def invitation_from_token(token: str) -> Invitation:
     payload = read_token("invitation", token,
                          max_age=current_app.config["PASSERELLE_INVITATION_DAYS"] * 86400)
     invitation = db.session.get(Invitation, payload.get("i")) if payload else None
-    if invitation is None or invitation.accepted_at or invitation.expires_at < utcnow():
+    if invitation is None or not invitation.is_open or invitation.expires_at < utcnow():
         raise DomainError(INVITATION_INVALID)
+    if invitation.approved_at is None:
+        raise DomainError(_waiting_message(invitation))
     return invitation
+
+
+def _waiting_message(invitation: Invitation):
+    return _l("This invitation waits for the approval of a coordinator of %(name)s.",
+              name=invitation.organisation.name)
 
 
 def accept(invitation: Invitation, user: User) -> Membership:
@@ -54,17 +144,25 @@ def accept(invitation: Invitation, user: User) -> Membership:
     if user.email != invitation.email:
         raise DomainError(_l("This invitation was sent to another e-mail address. Log in with "
                              "that address to accept it."))
-    membership = db.session.scalar(select(Membership).where(
-        Membership.user_id == user.id, Membership.organisation_id == invitation.organisation_id))
-    if membership is None:
-        membership = Membership(user=user, organisation=invitation.organisation,
-                                role=invitation.role)
-        db.session.add(membership)
-    else:
-        membership.role = invitation.role
+    if invitation.invited_by_id == user.id:
+        raise DomainError(_l("You sent this invitation yourself, so you cannot accept it. Ask "
+                             "a coordinator of %(name)s to invite you.",
+                             name=invitation.organisation.name))
+    if invitation.approved_at is None or not invitation.is_open:
+        raise DomainError(_waiting_message(invitation) if invitation.is_open
+                          else INVITATION_INVALID)
+    if access.membership(user, invitation.organisation) is not None:
+        # Roles change on the team page, where the last coordinator is protected.
+        raise DomainError(_l("You are already a member of %(name)s.",
+                             name=invitation.organisation.name))
+    membership = Membership(user=user, organisation=invitation.organisation,
+                            role=invitation.role)
+    db.session.add(membership)
     invitation.accepted_at = utcnow()
     # The link came to this address, so the address is confirmed.
     user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.flush()
+    audit.log(user, "member_added", invitation.organisation, subject=user)
     db.session.commit()
     return membership
 
@@ -76,16 +174,81 @@ def accept_as_new_person(invitation: Invitation, name: str, password: str,
     return user
 
 
-def _send_invitation(invitation: Invitation, inviter: User, locale: str) -> None:
+def remove_member(user: User, organisation: Organisation, membership_id: int) -> Membership:
+    """An own coordinator removes a member, or leaves; access ends with the next request."""
+    member = _member_of(user, organisation, membership_id)
+    if member.role == MemberRole.coordinator:
+        _keep_a_coordinator(organisation, member)
+    audit.log(user, "member_removed", organisation, subject=member.user)
+    db.session.delete(member)
+    db.session.commit()
+    return member
+
+
+def change_role(user: User, organisation: Organisation, membership_id: int,
+                role: str) -> Membership:
+    """Staff become coordinators and back, as an own coordinator decides."""
+    member = _member_of(user, organisation, membership_id)
+    if role not in set(MemberRole):
+        raise DomainError(_l("Choose a role from the list."))
+    if member.role == role:
+        return member
+    if member.role == MemberRole.coordinator:
+        _keep_a_coordinator(organisation, member)
+    member.role = MemberRole(role)
+    audit.log(user, "role_changed", organisation, subject=member.user)
+    db.session.commit()
+    return member
+
+
+def _member_of(user: User, organisation: Organisation, membership_id: int) -> Membership:
+    if not access.can_change_members(user, organisation):
+        raise NotFound(NOT_FOUND)
+    member = db.session.get(Membership, membership_id)
+    if member is None or member.organisation_id != organisation.id:
+        raise NotFound(NOT_FOUND)
+    return member
+
+
+def _keep_a_coordinator(organisation: Organisation, leaving: Membership) -> None:
+    """Refuse to remove or demote the organisation's last coordinator. The rows are locked
+    (on PostgreSQL) so that two coordinators cannot remove each other at once."""
+    coordinators = db.session.scalars(select(Membership.id).where(
+        Membership.organisation_id == organisation.id,
+        Membership.role == MemberRole.coordinator).with_for_update()).all()
+    if set(coordinators) <= {leaving.id}:
+        raise DomainError(_l("%(name)s is the last coordinator of %(organisation)s: make "
+                             "someone else coordinator first.", name=leaving.user.name,
+                             organisation=organisation.name))
+
+
+def _send_invitation(invitation: Invitation, inviter: User) -> None:
+    invitee = accounts.user_by_email(invitation.email)
     token = make_token("invitation", {"i": invitation.id})
-    link = current_app.config["PASSERELLE_BASE_URL"].rstrip("/") + url_for(
-        "organisations.accept_invitation", token=token)
-    with force_locale(locale):
+    link = _external("organisations.accept_invitation", token=token)
+    with force_locale(invitee.locale if invitee else inviter.locale):
         subject = str(_l("You are invited to join %(name)s on Passerelle",
                          name=invitation.organisation.name))
         body = render_template("organisations/mail/invitation.txt", invitation=invitation,
                                inviter=inviter, link=link)
     send_mail(invitation.email, subject, body)
+
+
+def _ask_coordinators(invitation: Invitation) -> None:
+    """Tell the organisation's own coordinators, each in their language, that an
+    invitation waits for their approval."""
+    link = _external("organisations.people", slug=invitation.organisation.slug)
+    for coordinator in queries.coordinators_of(invitation.organisation):
+        with force_locale(coordinator.user.locale):
+            subject = str(_l("An invitation to %(name)s waits for your approval",
+                             name=invitation.organisation.name))
+            body = render_template("organisations/mail/approval.txt", invitation=invitation,
+                                   link=link)
+        send_mail(coordinator.user.email, subject, body)
+
+
+def _external(endpoint: str, **values) -> str:
+    return current_app.config["PASSERELLE_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
 
 
 PROFILE_FIELDS = ("full_name", "address", "postcode", "phone", "email", "website",

@@ -7,14 +7,25 @@ from passerelle.accounts.forms import AcceptInvitationForm
 from passerelle.accounts.services import user_by_email
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
-from passerelle.core.errors import DomainError
-from passerelle.core.web import form_error
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.time import utcnow
+from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.organisations import facts, forms, queries, services
+from passerelle.organisations.models import MemberRole
 from passerelle.programmes.forms import ApplyForm
 from passerelle.programmes.services import application_of
 
 bp = Blueprint("organisations", __name__)
+
+
+@bp.errorhandler(NotFound)
+def not_found(error):
+    return render_template("core/error.html", code=404, message=error.message), 404
+
+
+def _user():
+    return current_user._get_current_object()
 
 
 @bp.get("/organisations/")
@@ -86,15 +97,82 @@ def people(slug: str):
     form = forms.InvitationForm(roles=access.invitable_roles(current_user, organisation))
     if form.validate_on_submit():
         try:
-            services.invite(current_user, organisation, form.email.data, form.role.data)
+            invitation = services.invite(_user(), organisation, form.email.data, form.role.data)
         except DomainError as error:
             form_error(form, error)
         else:
-            flash(_l("The invitation is on its way to %(email)s.", email=form.email.data),
-                  "success")
+            if invitation.approved_at:
+                flash(_l("The invitation is on its way to %(email)s.", email=invitation.email),
+                      "success")
+            else:
+                flash(_l("The invitation to %(email)s waits for the approval of a coordinator "
+                         "of %(name)s; they are told by e-mail.", email=invitation.email,
+                         name=organisation.name), "success")
             return redirect(url_for("organisations.people", slug=slug))
-    return render_template("organisations/people.html", organisation=organisation, form=form,
-                           members=queries.members_of(organisation))
+    invitations = queries.open_invitations(organisation, utcnow())
+    return render_template(
+        "organisations/people.html", organisation=organisation, form=form,
+        members=queries.members_of(organisation),
+        waiting=[i for i in invitations if i.approved_at is None],
+        invitations=[i for i in invitations if i.approved_at is not None],
+        can_change=access.can_change_members(current_user, organisation),
+        can_approve=access.can_approve_members(current_user, organisation),
+        can_revoke=lambda invitation: access.can_revoke_invitation(current_user, invitation),
+        roles=list(MemberRole), changes=queries.team_changes(organisation))
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/remove")
+@login_required
+def remove_member(slug: str, membership_id: int):
+    organisation = _managed(slug)
+    done = act(lambda: services.remove_member(_user(), organisation, membership_id),
+               _l("The member is removed from %(name)s.", name=organisation.name))
+    return _back_to_team(organisation, done)
+
+
+def _back_to_team(organisation, done: bool):
+    """To the team page, or to the organisation's page for a coordinator who just left it
+    or became staff."""
+    if done and not access.can_manage_people(current_user, organisation):
+        return redirect(url_for("organisations.organisation", slug=organisation.slug))
+    return redirect(url_for("organisations.people", slug=organisation.slug))
+
+
+@bp.post("/organisations/<slug>/people/<int:membership_id>/role")
+@login_required
+def change_role(slug: str, membership_id: int):
+    organisation = _managed(slug)
+    done = act(lambda: services.change_role(_user(), organisation, membership_id,
+                                            request.form.get("role", "")),
+               _l("The role is changed."))
+    return _back_to_team(organisation, done)
+
+
+@bp.post("/organisations/<slug>/invitations/<int:invitation_id>/approve")
+@login_required
+def approve_invitation(slug: str, invitation_id: int):
+    organisation = _managed(slug)
+    act(lambda: services.approve(_user(), organisation, invitation_id),
+        _l("The invitation is approved and on its way."))
+    return redirect(url_for("organisations.people", slug=slug))
+
+
+@bp.post("/organisations/<slug>/invitations/<int:invitation_id>/refuse")
+@login_required
+def refuse_invitation(slug: str, invitation_id: int):
+    organisation = _managed(slug)
+    act(lambda: services.refuse(_user(), organisation, invitation_id),
+        _l("The invitation is refused."))
+    return redirect(url_for("organisations.people", slug=slug))
+
+
+@bp.post("/organisations/<slug>/invitations/<int:invitation_id>/revoke")
+@login_required
+def revoke_invitation(slug: str, invitation_id: int):
+    organisation = _managed(slug)
+    act(lambda: services.revoke(_user(), organisation, invitation_id),
+        _l("The invitation is revoked: its link no longer works."))
+    return redirect(url_for("organisations.people", slug=slug))
 
 
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
