@@ -7,6 +7,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from passerelle.accounts.models import User
+from passerelle.accounts.services import require_confirmed_email
 from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
@@ -98,6 +99,7 @@ def findings(application: Application, today: date) -> list[Finding]:
 # Volunteer's side -----------------------------------------------------------------------
 
 def apply(user: User, programme: Programme, motivation: str, today: date) -> Application:
+    require_confirmed_email(user)
     if application_of(user, programme) is not None:
         raise DomainError(_l("You have already applied to this programme."))
     minimum = requirements_of(programme).minimum_age
