@@ -110,3 +110,11 @@ def test_create_admin_refuses_a_short_password(app, db):
         "create-admin", "--email", "root@example.org", "--name", "Root", "--password", "short"])
     assert result.exit_code != 0
     assert db.session.scalar(select(User)) is None
+
+
+def test_create_admin_refuses_an_easily_guessed_password(app, db):
+    result = app.test_cli_runner().invoke(args=[
+        "create-admin", "--email", "root@example.org", "--name", "Root",
+        "--password", "password1234"])
+    assert result.exit_code != 0 and "too easy to guess" in result.output
+    assert db.session.scalar(select(User)) is None
