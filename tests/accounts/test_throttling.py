@@ -133,9 +133,11 @@ def test_x_forwarded_for_is_ignored_without_a_configured_proxy(client):
     assert statuses[-1] == 429
 
 
-def test_x_forwarded_for_is_honoured_behind_a_configured_proxy(app):
+def test_x_forwarded_for_is_honoured_behind_a_configured_proxy(app, db):
     behind_proxy = create_app(app.config | {"PASSERELLE_PROXY_COUNT": 1})
     limiter.reset()
     client = behind_proxy.test_client()
     assert 429 not in [forgot(client, f"203.0.113.{n}") for n in range(11)]
     assert [forgot(client, "198.51.100.7") for _ in range(11)][-1] == 429
+    with behind_proxy.app_context():
+        db.engine.dispose()
