@@ -19,10 +19,13 @@ $(STAMP): pyproject.toml | $(PY)
 translations: $(STAMP)
 	$(VENV)/bin/pybabel -q compile -d $(T)
 
+# `flask run` is not in debug mode, so say it is development: the secret key is then made
+# once into instance/secret_key. Without it (gunicorn, production) SECRET_KEY is required.
+run: export PASSERELLE_ENV := development
 run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
-	$(FLASK) demo-data --volunteers 200 --needs 40 --seed 1
+	$(FLASK) demo-data --if-empty --volunteers 200 --needs 40 --seed 1
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 system-packages:

@@ -19,7 +19,7 @@ from passerelle.volunteers.demo import load_demo
 def main(volunteers: int = 100_000, needs: int = 5_000) -> None:
     with tempfile.TemporaryDirectory() as folder:
         app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(folder) / 'bench.sqlite'}",
-                          "MAIL_DIR": folder})
+                          "MAIL_DIR": folder, "SECRET_KEY": "bench only"})
         with app.app_context():
             flask_migrate.upgrade()
             load_directory(read_directory())

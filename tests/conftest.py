@@ -19,7 +19,7 @@ from werkzeug.serving import make_server
 from passerelle import create_app
 from passerelle.extensions import db as _db
 from passerelle.extensions import limiter
-from tests.factories import make_user
+from tests.factories import make_user, session_id_for
 
 
 def _free_port() -> int:
@@ -127,7 +127,7 @@ def login_as(app, client):
             make_membership(user, organisation or make_organisation(kind="network"),
                             "coordinator")
         with client.session_transaction() as session:
-            session["_user_id"] = user.get_id()
+            session["_user_id"] = session_id_for(user)
             session["_fresh"] = True
             if second_factor and role in ("staff", "coordinator", "network_coordinator",
                                           "admin"):

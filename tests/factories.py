@@ -26,6 +26,15 @@ def make_user(email=None, name="Ada Peeters", locale="en", is_admin=False, confi
     return user
 
 
+def session_id_for(user) -> str:
+    """Open a server-side session for `user`, as logging in does; returns the id that
+    Flask-Login keeps in the session cookie (`session["_user_id"]`)."""
+    from passerelle.accounts.services import start_session
+
+    start_session(user, utcnow())
+    return user.get_id()
+
+
 def make_organisation(slug=None, name=None, kind="ngo", **fields):
     n = next(_counter)
     organisation = Organisation(slug=slug or f"organisation-{n}", name=name or f"Organisation {n}",

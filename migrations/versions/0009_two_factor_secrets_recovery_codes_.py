@@ -1,7 +1,7 @@
 """two-factor: secrets, recovery codes, trusted devices
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0008
 Create Date: 2026-12-01 21:19:47.511829
 
 """
@@ -13,7 +13,7 @@ import passerelle.core.types
 
 # revision identifiers, used by Alembic.
 revision = '0009'
-down_revision = '0007'
+down_revision = '0008'
 branch_labels = None
 depends_on = None
 

@@ -3,8 +3,9 @@
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
-from passerelle.config import INSTANCE, ROOT, Defaults, from_environment
+from passerelle.config import INSTANCE, ROOT, Defaults, from_environment, secret_key
 from passerelle.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -19,6 +20,11 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
     app.config.update(config or {})
+    app.config["SECRET_KEY"] = secret_key(app.config)
+    proxies = int(app.config["PASSERELLE_PROXY_COUNT"])
+    if proxies:
+        # Only behind proxies we run: otherwise anyone could pick their own address.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

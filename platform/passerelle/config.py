@@ -1,6 +1,8 @@
 """Configuration: defaults, then `instance/config.py`, then the environment."""
 
 import os
+import secrets
+from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -8,7 +10,9 @@ INSTANCE = ROOT / "instance"
 
 
 class Defaults:
-    SECRET_KEY = "dev-only-change-me"
+    # No default: see secret_key() below.
+    SECRET_KEY = None
+    SECRET_KEY_FILE = str(INSTANCE / "secret_key")
     SQLALCHEMY_DATABASE_URI = f"sqlite:///{INSTANCE / 'passerelle.sqlite'}"
     SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     SESSION_COOKIE_HTTPONLY = True
@@ -19,6 +23,11 @@ class Defaults:
     REMEMBER_COOKIE_SECURE = False
     HSTS_ENABLED = False
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    REMEMBER_COOKIE_DURATION = timedelta(days=30)
+    # A signed-in session without "keep me signed in" ends on the server after this.
+    PASSERELLE_SESSION_HOURS = 12
+    # Proxies in front of the app whose X-Forwarded-For and -Proto are trusted (ProxyFix).
+    PASSERELLE_PROXY_COUNT = 0
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"
@@ -43,7 +52,8 @@ ENV_STRINGS = (
     "SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
     "MAIL_DIR", "RATELIMIT_STORAGE_URI",
 )
-ENV_INTS = ("MAIL_PORT",)
+ENV_INTS = ("MAIL_PORT", "PASSERELLE_PROXY_COUNT", "PASSERELLE_SESSION_HOURS",
+            "PASSERELLE_TRUSTED_DEVICE_DAYS")
 ENV_BOOLS = ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
 # What production turns on unless the environment sets it to false (behind HTTPS only).
 PRODUCTION_ON = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
@@ -66,6 +76,39 @@ def from_environment(environ=os.environ) -> dict:
         if key in environ:
             found[key] = environ[key].lower() in ("1", "true", "yes", "on")
     for key, value in environ.items():
-        if key.startswith("PASSERELLE_"):
+        if key.startswith("PASSERELLE_") and key not in found:
             found[key] = value
     return found
+
+
+PUBLISHED_KEYS = {"dev-only-change-me"}  # the default of earlier versions
+
+
+def secret_key(config) -> str:
+    """The key that signs sessions and e-mailed links.
+
+    Development and tests (PASSERELLE_ENV=development, debug or testing) get a random
+    key made once into instance/secret_key. Anywhere else, and always when
+    PASSERELLE_ENV=production, a real SECRET_KEY must be set: a guessable key lets
+    anyone forge a session cookie or a password-reset link.
+    """
+    key = config.get("SECRET_KEY")
+    environment = config.get("PASSERELLE_ENV", "")
+    development = environment != "production" and (
+        environment == "development" or config.get("DEBUG") or config.get("TESTING"))
+    if key and (key not in PUBLISHED_KEYS or development):
+        return key
+    if not development:
+        raise RuntimeError(
+            "SECRET_KEY is not set (or is the published default). Set SECRET_KEY in the "
+            "environment or in instance/config.py to a long random value, e.g. the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`. For development, "
+            "set PASSERELLE_ENV=development to use a key generated into instance/.")
+    path = Path(config["SECRET_KEY_FILE"])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        with open(path, "x", opener=lambda name, flags: os.open(name, flags, 0o600)) as file:
+            file.write(secrets.token_hex(32))
+    except FileExistsError:
+        pass  # made by an earlier run: keep it, so sessions survive a restart
+    return path.read_text().strip()

@@ -8,7 +8,7 @@ import pyotp
 import pytest
 from sqlalchemy import func, select
 
-from passerelle.accounts.services import end_other_sessions
+from passerelle.accounts.services import end_all_sessions
 from passerelle.accounts.twofactor import services
 from passerelle.accounts.twofactor.gate import COOKIE, SESSION_KEY
 from passerelle.accounts.twofactor.models import RecoveryCode, TrustedDevice, TwoFactor
@@ -222,7 +222,7 @@ def test_a_session_ended_elsewhere_leaves_no_second_factor_behind(client, db, or
     secret, _codes = enrol(user, utcnow() - timedelta(minutes=5))
     client.post("/account/login", data={"email": "coord@example.org", "password": PASSWORD})
     client.post("/account/two-factor/verify", data={"code": pyotp.TOTP(secret).now()})
-    end_other_sessions(user)  # "log out everywhere" from another device
+    end_all_sessions(user)  # "log out everywhere" from another device
     response = client.post("/account/login",
                            data={"email": "coord@example.org", "password": PASSWORD})
     assert response.headers["Location"].startswith("/account/two-factor/verify")

@@ -15,7 +15,21 @@ def seeded_server(live_server):
     return live_server
 
 
-def test_register_in_dutch_log_in_and_find_an_organisation(browser, seeded_server):
+def confirmation_link(server, email):
+    """The link in the confirmation mail, written as an .eml file by the server."""
+    from email import message_from_bytes, policy
+    from pathlib import Path
+
+    for path in Path(server.app.config["MAIL_DIR"]).glob("*.eml"):
+        mail = message_from_bytes(path.read_bytes(), policy=policy.default)
+        if mail["To"] == email:
+            line = next(line for line in mail.get_content().splitlines()
+                        if "/account/confirm/" in line)
+            return line.replace("http://passerelle.test", server.url)
+    raise AssertionError(f"no mail to {email}")
+
+
+def test_register_in_dutch_confirm_log_in_and_find_an_organisation(browser, seeded_server):
     context = browser.new_context(locale="nl-BE")
     page = context.new_page()
     url = seeded_server.url
@@ -27,10 +41,12 @@ def test_register_in_dutch_log_in_and_find_an_organisation(browser, seeded_serve
     page.get_by_label("Herhaal het wachtwoord").fill("een lang wachtwoord")
     page.get_by_label("Voorkeurstaal").select_option("nl")
     page.get_by_role("button", name="Mijn account aanmaken").click()
-    expect(page.get_by_role("heading", name="Mijn account")).to_be_visible()
+    # Not signed in yet: the address is confirmed from the e-mail first.
+    expect(page.get_by_role("heading", name="Aanmelden")).to_be_visible()
+    expect(page.get_by_role("status").first).to_contain_text("fien@example.org")
+    page.goto(confirmation_link(seeded_server, "fien@example.org"))
+    expect(page.get_by_role("status").first).to_contain_text("bevestigd")
 
-    page.get_by_role("button", name="Afmelden", exact=True).click()
-    page.get_by_role("link", name="Aanmelden", exact=True).click()
     page.get_by_label("E-mailadres").fill("fien@example.org")
     page.get_by_label("Wachtwoord").fill("een lang wachtwoord")
     page.get_by_role("button", name="Aanmelden").click()

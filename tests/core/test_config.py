@@ -14,7 +14,8 @@ def test_environment_overrides_the_defaults():
 
 
 def test_create_app_takes_a_config_and_touches_no_database(tmp_path):
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'never.sqlite'}"})
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'never.sqlite'}",
+                      "SECRET_KEY": "s"})
     assert app.config["BABEL_DEFAULT_LOCALE"] == "fr"
     assert not (tmp_path / "never.sqlite").exists()
     assert {"accounts", "organisations", "programmes", "volunteers", "needs"} <= set(

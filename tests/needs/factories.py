@@ -10,7 +10,7 @@ from passerelle.extensions import db
 from passerelle.needs.models import MaterialNeed, MaterialOffer, Need, Person
 from passerelle.needs.services import set_place
 from passerelle.organisations.models import Programme
-from tests.factories import make_membership, make_user
+from tests.factories import make_membership, make_user, session_id_for
 
 _counter = itertools.count(1)
 FUTURE = date(2099, 1, 1)
@@ -73,7 +73,7 @@ def signed_in(app, user):
     client = app.test_client()
     client.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
     with client.session_transaction() as session:
-        session["_user_id"] = user.get_id()
+        session["_user_id"] = session_id_for(user)
         session["_fresh"] = True
         session[SESSION_KEY] = verified_value(user, utcnow())
     return client

@@ -12,7 +12,7 @@ from passerelle.organisations.models import Programme
 from passerelle.programmes import services, setup
 from passerelle.programmes.models import Application, Charter, CharterSignature
 from passerelle.volunteers.models import VolunteerProfile
-from tests.factories import make_organisation, make_programme, make_user
+from tests.factories import make_organisation, make_programme, make_user, session_id_for
 
 TODAY = date(2026, 6, 1)
 
@@ -50,7 +50,7 @@ def test_volunteer_applies_and_coordinator_screens_until_active(client, app, db,
     from tests.factories import make_membership
     make_membership(coordinator, cire, "coordinator")
     with coordinator_client.session_transaction() as session:
-        session["_user_id"] = coordinator.get_id()
+        session["_user_id"] = session_id_for(coordinator)
         session[SESSION_KEY] = verified_value(coordinator, utcnow())
     review = f"/applications/{application.id}/review"
     queue = coordinator_client.get("/programmes/cire-sponsorship/applications")

@@ -6,6 +6,7 @@ from passerelle.needs.models import Need
 from passerelle.organisations.models import Membership
 from passerelle.volunteers.demo import load_demo
 from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
+from tests.factories import make_user
 
 
 def snapshot(db):
@@ -60,3 +61,32 @@ def test_demo_data_command_adds_demo_accounts(app, db, directory):
     assert membership.role == "coordinator" and membership.organisation.slug == "cire"
     again = app.test_cli_runner().invoke(args=["demo-data", "--volunteers", "20", "--seed", "1"])
     assert "already loaded" in again.output
+
+
+def demo_data(app, *options):
+    return app.test_cli_runner().invoke(args=["demo-data", "--volunteers", "5", "--needs", "1",
+                                              *options])
+
+
+def test_demo_data_refuses_a_database_with_real_accounts_unless_forced(app, db, directory):
+    make_user(email="real.person@example.org")
+    refused = demo_data(app)
+    assert refused.exit_code != 0 and "--force" in refused.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1
+    forced = demo_data(app, "--force")
+    assert forced.exit_code == 0, forced.output
+    assert db.session.scalar(select(func.count()).select_from(User)) > 1
+
+
+def test_demo_data_if_empty_loads_only_into_a_database_without_accounts(app, db, directory):
+    first = demo_data(app, "--if-empty")
+    assert first.exit_code == 0 and "Added 5 volunteers" in first.output
+    again = demo_data(app, "--if-empty")
+    assert again.exit_code == 0 and "no demo data added" in again.output
+
+
+def test_demo_data_if_empty_leaves_a_database_with_real_accounts_alone(app, db, directory):
+    make_user(email="real.person@example.org")
+    real = demo_data(app, "--if-empty")
+    assert real.exit_code == 0 and "no demo data added" in real.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == 1

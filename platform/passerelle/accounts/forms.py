@@ -1,7 +1,8 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
-from wtforms.validators import EqualTo, Length
+from wtforms.validators import EqualTo, Length, ValidationError
+from zxcvbn import zxcvbn
 
 from passerelle.accounts.models import EMAIL_MAX, NAME_MAX
 from passerelle.core.forms import (
@@ -15,6 +16,18 @@ from passerelle.core.forms import (
 
 PASSWORD_MIN = 10
 PASSWORD_MAX = 128
+PASSWORD_MIN_SCORE = 3  # zxcvbn's scale, 0 to 4: 3 is "safely unguessable" online
+
+
+def hard_to_guess(form, field) -> None:
+    """Refuse common and easily guessed passwords (zxcvbn works offline), including ones
+    made of the person's own name or address."""
+    if not field.data or not PASSWORD_MIN <= len(field.data) <= PASSWORD_MAX:
+        return  # the length check speaks for these
+    own = [form[name].data for name in ("name", "email") if name in form and form[name].data]
+    if zxcvbn(field.data, user_inputs=own)["score"] < PASSWORD_MIN_SCORE:
+        raise ValidationError(_l("This password is too easy to guess. Choose a longer one, "
+                                 "for instance a few words that do not go together."))
 
 
 def new_password_fields():
@@ -22,7 +35,7 @@ def new_password_fields():
         _l("Password"),
         validators=[required(), Length(min=PASSWORD_MIN, max=PASSWORD_MAX, message=_l(
             "The password must be between %(min)d and %(max)d characters long.",
-            min=PASSWORD_MIN, max=PASSWORD_MAX))],
+            min=PASSWORD_MIN, max=PASSWORD_MAX)), hard_to_guess],
         description=_l("At least %(min)d characters.", min=PASSWORD_MIN),
     )
     confirm = PasswordField(
@@ -73,6 +86,8 @@ class AccountForm(FlaskForm):
     name = name_field()
     email = email_field()
     locale = locale_field(_l("Preferred language"))
+    current = PasswordField(_l("Current password"), validators=[max_length(PASSWORD_MAX)],
+                            description=_l("Needed only to change the e-mail address."))
 
 
 class AcceptInvitationForm(FlaskForm):

@@ -1,85 +1,227 @@
-"""Account operations. Each one commits once, or raises DomainError and changes nothing."""
+"""Account operations. Each one commits once, or raises DomainError and changes nothing
+(a wrong password is the exception: its count is saved, then the error raised)."""
+
+import hashlib
+import secrets
+from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from passerelle.accounts.models import User
+from passerelle.accounts import throttle
+from passerelle.accounts.models import User, UserSession
 from passerelle.accounts.twofactor.services import forget_devices
 from passerelle.core.errors import DomainError
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
 from passerelle.core.mail import send_mail
-from passerelle.core.time import utcnow
+from passerelle.core.time import as_utc, to_brussels, utcnow
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
 
 EMAIL_TAKEN = _l("An account with this e-mail address already exists. Log in instead.")
 WRONG_LOGIN = _l("This e-mail address and password do not match an account.")
 BAD_LINK = _l("This link is invalid or has expired. Ask for a new one.")
+WRONG_CURRENT = _l("The current password is not right.")
 
 
 def user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(User.email == email.strip().lower()))
 
 
-def load_session_user(session_id: str) -> User | None:
-    """The user of a session id "user:version", if that session has not been ended."""
-    user_id, _sep, version = session_id.partition(":")
-    if not (user_id.isdigit() and version.isdigit()):
+# Sessions: one row per signed-in device; the Flask-Login id is "user id:row key".
+
+def start_session(user: User, now: datetime, remember: bool = False) -> None:
+    """Open a session for this device; the caller then passes the user to login_user."""
+    _open_session(user, now, remember)
+    db.session.commit()
+
+
+def load_session_user(session_id: str, now: datetime) -> User | None:
+    """The user of a session id "user:key", if that session is open and not expired."""
+    user_id, _sep, key = session_id.partition(":")
+    if not (user_id.isdigit() and key):
         return None
-    user = db.session.get(User, int(user_id))
-    if user is None or user.session_version != int(version):
+    row = db.session.scalar(select(UserSession).where(UserSession.key == key))
+    if row is None or str(row.user_id) != user_id or as_utc(row.expires_at) <= now:
         return None
+    user = db.session.get(User, row.user_id)
+    user.session_key = key
     return user
 
+
+def end_session(user: User) -> None:
+    """Log out this device: its session cookie and remember cookie stop working."""
+    db.session.execute(delete(UserSession).where(UserSession.key == user.session_key))
+    db.session.commit()
+
+
+def end_all_sessions(user: User) -> None:
+    """Log out every device, and trust none of them for the second factor any more."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    forget_devices(user)
+    db.session.commit()
+
+
+def _open_session(user: User, now: datetime, remember: bool,
+                  expires_at: datetime | None = None) -> None:
+    config = current_app.config
+    if expires_at is None:
+        lasts = (config["REMEMBER_COOKIE_DURATION"] if remember
+                 else timedelta(hours=int(config["PASSERELLE_SESSION_HOURS"])))
+        expires_at = now + lasts
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id,
+                                                 UserSession.expires_at <= now))
+    key = secrets.token_urlsafe(32)
+    db.session.add(UserSession(key=key, user_id=user.id, created_at=now, expires_at=expires_at))
+    user.session_key = key
+
+
+# Signing up and in
 
 def _check_locale(locale: str) -> None:
     if not is_locale(locale):
         raise DomainError(UNKNOWN_LANGUAGE, field="locale")
 
 
-def new_user(name: str, email: str, password: str, locale: str) -> User:
+def new_user(name: str, email: str, password: str, locale: str,
+             password_hash: str | None = None) -> User:
     """A user added to the session, not yet committed."""
     _check_locale(locale)
     if user_by_email(email):
         raise DomainError(EMAIL_TAKEN, field="email")
     user = User(name=name.strip(), email=email.strip().lower(), locale=locale,
-                password_hash=generate_password_hash(password))
+                password_hash=password_hash or generate_password_hash(password))
     db.session.add(user)
     return user
 
 
-def register(name: str, email: str, password: str, locale: str) -> User:
-    user = new_user(name, email, password, locale)
-    db.session.commit()
-    send_confirmation(user)
-    return user
+def register(name: str, email: str, password: str, locale: str) -> None:
+    """Create an unconfirmed account and mail its confirmation link. If the address has an
+    account already, mail its owner instead: the asker sees the same answer either way."""
+    _check_locale(locale)
+    password_hash = generate_password_hash(password)  # in both cases, so both take as long
+    existing = user_by_email(email)
+    if existing is None:
+        user = new_user(name, email, password, locale, password_hash=password_hash)
+        db.session.commit()
+        send_confirmation(user)
+    elif not existing.email_confirmed:
+        send_confirmation(existing)
+    else:
+        _mail(existing, _l("Someone tried to sign up with your address"),
+              "accounts/mail/signup_attempt.txt",
+              login_link=_external("accounts.login"),
+              reset_link=_external("accounts.forgot_password"))
 
 
-def authenticate(email: str, password: str) -> User:
+@cache
+def _dummy_hash() -> str:
+    return generate_password_hash(secrets.token_hex(16))
+
+
+def log_in(email: str, password: str, now: datetime, remember: bool = False) -> User:
+    """Check the password (within the account's limits) and open a session."""
     user = user_by_email(email)
-    if user is None or not check_password_hash(user.password_hash, password):
+    if user is None:
+        # Check a hash anyway, so that an unknown address answers as slowly as a known one.
+        check_password_hash(_dummy_hash(), password)
         raise DomainError(WRONG_LOGIN, field="password")
+    _check_password(user, password, now, "password", WRONG_LOGIN)
+    _open_session(user, now, remember)
+    db.session.commit()
     return user
 
 
-def send_confirmation(user: User) -> None:
-    token = make_token("confirm", {"u": user.id, "e": user.email})
+def _check_password(user: User, password: str, now: datetime, field: str, wrong) -> None:
+    """Refuse while the account must wait, without looking at the password. A wrong one
+    is counted (in the database, so every worker sees it) and makes the account wait
+    longer; from throttle.LOCK_AFTER on, the owner is mailed a link to unlock it."""
+    if user.next_login_at is not None and now < as_utc(user.next_login_at):
+        raise DomainError(_wait_message(user), field=field)
+    if check_password_hash(user.password_hash, password):
+        user.failed_logins, user.next_login_at = 0, None
+        return
+    user.failed_logins += 1
+    next_at = throttle.next_attempt_at(user.failed_logins, now.replace(microsecond=0))
+    user.next_login_at = next_at
+    locked = throttle.is_locked(user.failed_logins)
+    db.session.commit()
+    if locked:
+        token = make_token("unlock", {"u": user.id, "t": next_at.isoformat()})
+        _mail(user, _l("Your Passerelle account is locked"), "accounts/mail/locked.txt",
+              link=_external("accounts.unlock", token=token))
+        raise DomainError(_wait_message(user), field=field)
+    raise DomainError(wrong, field=field)
+
+
+def _wait_message(user: User):
+    time = to_brussels(user.next_login_at).strftime("%H:%M:%S")
+    if throttle.is_locked(user.failed_logins):
+        return _l("After too many wrong passwords this account is locked until %(time)s. "
+                  "We have sent its owner an e-mail with a link to unlock it.", time=time)
+    return _l("Too many wrong passwords. Try again after %(time)s.", time=time)
+
+
+def unlock(token: str) -> User:
+    """The owner's link from the lock e-mail: the account may be tried again at once."""
+    payload = read_token("unlock", token)
+    user = db.session.get(User, payload.get("u")) if payload else None
+    # Only the lock the link was sent for: a used link no longer matches.
+    if (user is None or user.next_login_at is None
+            or as_utc(user.next_login_at).isoformat() != payload.get("t")):
+        raise DomainError(BAD_LINK)
+    user.failed_logins, user.next_login_at = 0, None
+    db.session.commit()
+    return user
+
+
+# Confirming addresses
+
+def send_confirmation(user: User, email: str | None = None) -> None:
+    """The link that confirms `email` (by default the account's address) for this user."""
+    email = email or user.email
+    token = make_token("confirm", {"u": user.id, "e": email})
     link = _external("accounts.confirm_email", token=token)
-    _mail(user, _l("Confirm your e-mail address"), "accounts/mail/confirm.txt", link=link)
+    _mail(user, _l("Confirm your e-mail address"), "accounts/mail/confirm.txt", to=email,
+          link=link)
 
 
-def confirm_email(token: str) -> User:
+def confirm_email(token: str, now: datetime) -> User:
+    """Confirm the account's address, or make a pending new address the account's."""
     payload = read_token("confirm", token)
     user = db.session.get(User, payload.get("u")) if payload else None
-    if user is None or user.email != payload.get("e"):
+    email = payload.get("e") if payload else None
+    if user is None or not email or email not in (user.email, user.pending_email):
         raise DomainError(BAD_LINK)
-    if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
-        db.session.commit()
+    if email == user.pending_email:
+        # Only the owner of the new address learns that it is taken.
+        if user_by_email(email) is not None:
+            raise DomainError(_l("Another account uses this address already, so it cannot "
+                                 "become yours. Keep your address or choose another one."))
+        user.email, user.pending_email, user.email_confirmed_at = email, None, now
+    elif user.email_confirmed_at is None:
+        user.email_confirmed_at = now
+    db.session.commit()
     return user
+
+
+def require_confirmed_email(user: User) -> None:
+    """For what others rely on: applying to a programme, offering goods."""
+    if not user.email_confirmed:
+        raise DomainError(_l("Confirm your e-mail address first: follow the link in the "
+                             "e-mail we sent you. You can have it sent again from your "
+                             "account page."))
+
+
+# Passwords
+
+def _fingerprint(user: User) -> str:
+    """Changes with the password, so that a reset link works only once."""
+    return hashlib.sha256(user.password_hash.encode()).hexdigest()[:16]
 
 
 def request_password_reset(email: str) -> None:
@@ -87,51 +229,71 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None:
         return
-    token = make_token("reset", {"u": user.id, "v": user.session_version})
+    token = make_token("reset", {"u": user.id, "p": _fingerprint(user)})
     link = _external("accounts.reset_password", token=token)
     _mail(user, _l("Choose a new password"), "accounts/mail/reset.txt", link=link)
 
 
-def reset_password(token: str, password: str) -> User:
+def reset_password(token: str, password: str, now: datetime) -> User:
+    """A new password from the mailed link; every session of the account ends."""
     payload = read_token("reset", token, max_age=3600 * 2)
     user = db.session.get(User, payload.get("u")) if payload else None
-    # The session version changes with the password, so a link works only once.
-    if user is None or user.session_version != payload.get("v"):
+    if user is None or payload.get("p") != _fingerprint(user):
         raise DomainError(BAD_LINK)
-    _set_password(user, password)
+    user.password_hash = generate_password_hash(password)
+    user.failed_logins, user.next_login_at = 0, None
     if user.email_confirmed_at is None:
-        user.email_confirmed_at = utcnow()
+        user.email_confirmed_at = now  # the link came to this address
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    forget_devices(user)
     db.session.commit()
+    _mail_password_changed(user)
     return user
 
 
-def change_password(user: User, current: str, password: str) -> None:
-    if not check_password_hash(user.password_hash, current):
-        raise DomainError(_l("The current password is not right."), field="current")
-    _set_password(user, password)
-    db.session.commit()
-
-
-def end_other_sessions(user: User) -> None:
-    user.session_version += 1
+def change_password(user: User, current: str, password: str, now: datetime) -> None:
+    """Every other device is logged out; this one carries on in a fresh session."""
+    _check_password(user, current, now, "current", WRONG_CURRENT)
+    this_session = db.session.scalar(select(UserSession).where(
+        UserSession.key == user.session_key))
+    expires_at = this_session.expires_at if this_session else None
+    user.password_hash = generate_password_hash(password)
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     forget_devices(user)
+    _open_session(user, now, remember=False, expires_at=expires_at)
     db.session.commit()
+    _mail_password_changed(user)
 
 
-def update_account(user: User, name: str, email: str, locale: str) -> bool:
-    """Save the account; returns True when the e-mail changed and must be confirmed again."""
+def _mail_password_changed(user: User) -> None:
+    _mail(user, _l("Your Passerelle password was changed"), "accounts/mail/password_changed.txt",
+          reset_link=_external("accounts.forgot_password"))
+
+
+# The account page
+
+def update_account(user: User, name: str, email: str, locale: str, current_password: str,
+                   now: datetime) -> bool:
+    """Save the account. A new e-mail address needs the current password and becomes the
+    account's only once confirmed from the link sent to it; the old address is told.
+    Returns True when a new address was asked for. Whether it is taken is not told here."""
     _check_locale(locale)
     email = email.strip().lower()
-    changed_email = email != user.email
-    if changed_email and user_by_email(email):
-        raise DomainError(EMAIL_TAKEN, field="email")
+    new_email = email != user.email
+    if new_email:
+        if not current_password:
+            raise DomainError(_l("Enter your current password to change your e-mail "
+                                 "address."), field="current")
+        _check_password(user, current_password, now, "current", WRONG_CURRENT)
+        user.pending_email = email
     user.name, user.locale = name.strip(), locale
-    if changed_email:
-        user.email, user.email_confirmed_at = email, None
     db.session.commit()
-    if changed_email:
-        send_confirmation(user)
-    return changed_email
+    if new_email:
+        send_confirmation(user, email)
+        _mail(user, _l("A new e-mail address was asked for your Passerelle account"),
+              "accounts/mail/email_change_asked.txt", new_email=email,
+              reset_link=_external("accounts.forgot_password"))
+    return new_email
 
 
 def set_locale(user: User, locale: str) -> None:
@@ -151,19 +313,13 @@ def create_admin(name: str, email: str, password: str) -> User:
     return user
 
 
-def _set_password(user: User, password: str) -> None:
-    user.password_hash = generate_password_hash(password)
-    user.session_version += 1
-    forget_devices(user)
-
-
 def _external(endpoint: str, **values) -> str:
     base = current_app.config["PASSERELLE_BASE_URL"].rstrip("/")
     return base + url_for(endpoint, **values)
 
 
-def _mail(user: User, subject, template: str, **context) -> None:
-    """An e-mail to a person, in the language they chose."""
+def _mail(user: User, subject, template: str, to: str | None = None, **context) -> None:
+    """An e-mail to a person (at `to`, by default their address), in the language they chose."""
     with force_locale(user.locale):
         body = render_template(template, user=user, **context)
-        send_mail(user.email, str(subject), body)
+        send_mail(to or user.email, str(subject), body)

@@ -1,11 +1,13 @@
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, login_user, logout_user
+from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from passerelle.accounts import forms, services
 from passerelle.accounts.twofactor import gate as two_factor
 from passerelle.core.errors import DomainError
+from passerelle.core.time import utcnow
 from passerelle.core.web import form_error, safe_next
 from passerelle.extensions import limiter, login_manager
 from passerelle.organisations.queries import memberships_of
@@ -19,7 +21,13 @@ login_manager.login_message_category = "info"
 
 @login_manager.user_loader
 def load_user(session_id: str):
-    return services.load_session_user(session_id)
+    return services.load_session_user(session_id, utcnow())
+
+
+def sign_in(user, remember: bool = False) -> None:
+    """Start a server-side session for this device, then the Flask-Login one."""
+    services.start_session(user, utcnow(), remember)
+    login_user(user, remember=remember)
 
 
 @bp.route("/register", methods=["GET", "POST"])
@@ -32,14 +40,15 @@ def register():
         form.locale.data = _request_locale()
     if form.validate_on_submit():
         try:
-            user = services.register(form.name.data, form.email.data, form.password.data,
-                                     form.locale.data)
+            services.register(form.name.data, form.email.data, form.password.data,
+                              form.locale.data)
         except DomainError as error:
             form_error(form, error)
         else:
-            login_user(user)
-            flash(_l("Welcome! We sent you an e-mail to confirm your address."), "success")
-            return redirect(url_for("accounts.account"))
+            # The same answer whether or not the address had an account already.
+            flash(_l("Thank you! We sent an e-mail to %(email)s: follow the link in it to "
+                     "confirm your address, then log in.", email=form.email.data), "success")
+            return redirect(url_for("accounts.login"))
     return render_template("accounts/register.html", form=form)
 
 
@@ -51,7 +60,8 @@ def login():
     form = forms.LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data)
+            user = services.log_in(form.email.data, form.password.data, utcnow(),
+                                   remember=form.remember.data)
         except DomainError as error:
             form_error(form, error)
         else:
@@ -65,6 +75,7 @@ def login():
 @bp.post("/logout")
 @login_required
 def logout():
+    services.end_session(current_user)
     logout_user()
     two_factor.forget_session()
     flash(_l("You are logged out."), "success")
@@ -74,7 +85,7 @@ def logout():
 @bp.post("/logout-everywhere")
 @login_required
 def logout_everywhere():
-    services.end_other_sessions(current_user)
+    services.end_all_sessions(current_user)
     logout_user()
     two_factor.forget_session()
     flash(_l("You are logged out on every device."), "success")
@@ -84,7 +95,7 @@ def logout_everywhere():
 @bp.get("/confirm/<token>")
 def confirm_email(token: str):
     try:
-        services.confirm_email(token)
+        services.confirm_email(token, utcnow())
     except DomainError as error:
         flash(error.message, "error")
     else:
@@ -114,12 +125,24 @@ def forgot_password():
     return render_template("accounts/forgot_password.html", form=form)
 
 
+@bp.get("/unlock/<token>")
+def unlock(token: str):
+    try:
+        services.unlock(token)
+    except DomainError as error:
+        flash(error.message, "error")
+    else:
+        flash(_l("Your account is unlocked: you can log in again."), "success")
+    return redirect(url_for("accounts.login"))
+
+
 @bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
 def reset_password(token: str):
     form = forms.ResetPasswordForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            services.reset_password(token, form.password.data, utcnow())
         except DomainError as error:
             flash(error.message, "error")
             return redirect(url_for("accounts.forgot_password"))
@@ -131,18 +154,21 @@ def reset_password(token: str):
 
 @bp.route("/", methods=["GET", "POST"])
 @login_required
+@limiter.limit("20 per hour", methods=["POST"])
 def account():
     form = forms.AccountForm(obj=current_user)
     if form.validate_on_submit():
         try:
-            changed_email = services.update_account(current_user, form.name.data,
-                                                    form.email.data, form.locale.data)
+            new_email = services.update_account(current_user, form.name.data,
+                                                form.email.data, form.locale.data,
+                                                form.current.data, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
             flash(_l("Your account is saved."), "success")
-            if changed_email:
-                flash(_l("We sent a confirmation e-mail to your new address."), "info")
+            if new_email:
+                flash(_l("We sent a link to %(email)s: your address changes once you follow "
+                         "it.", email=form.email.data), "info")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/account.html", form=form,
                            memberships=memberships_of(current_user))
@@ -150,17 +176,20 @@ def account():
 
 @bp.route("/password", methods=["GET", "POST"])
 @login_required
+@limiter.limit("10 per hour", methods=["POST"])
 def change_password():
     form = forms.ChangePasswordForm()
     if form.validate_on_submit():
         try:
             user = current_user._get_current_object()
-            services.change_password(user, form.current.data, form.password.data)
+            services.change_password(user, form.current.data, form.password.data, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
-            # This session carries on with the new session version; the others end.
-            login_user(user)
+            # This device carries on in the fresh session the service opened.
+            cookie = current_app.config.get("REMEMBER_COOKIE_NAME", REMEMBER_COOKIE)
+            remembered = cookie in request.cookies
+            login_user(user, remember=remembered)
             flash(_l("Your password is changed. Other devices have been logged out."),
                   "success")
             return redirect(url_for("accounts.account"))

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
+from passerelle.accounts.services import require_confirmed_email
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.time import utcnow
@@ -59,6 +60,7 @@ class Candidates:
 # The offer's owner
 
 def post_offer(user: User, data: OfferData, today: date) -> MaterialOffer:
+    require_confirmed_email(user)
     if data.available_until is not None and data.available_until < data.available_from:
         raise DomainError(_l("The end date must not come before the start date."),
                           field="available_until")

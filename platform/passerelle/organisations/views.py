@@ -1,11 +1,12 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user, login_required, login_user
+from flask_login import current_user, login_required
 
 from passerelle.accounts.forms import AcceptInvitationForm
 from passerelle.accounts.services import user_by_email
 from passerelle.accounts.twofactor.gate import second_factor_required
+from passerelle.accounts.views import sign_in
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.time import utcnow
@@ -192,7 +193,7 @@ def accept_invitation(token: str):
         except DomainError as error:
             form_error(form, error)
         else:
-            login_user(user)
+            sign_in(user)
             flash(_l("Welcome to %(name)s.", name=invitation.organisation.name), "success")
             return redirect(url_for("organisations.organisation",
                                     slug=invitation.organisation.slug))

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from passerelle.accounts.models import User
+from passerelle.accounts.services import require_confirmed_email
 from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
@@ -140,6 +141,7 @@ def trainings_by_programme(programme_ids: list[int]) -> dict[int, list[Training]
 # Volunteer's side -----------------------------------------------------------------------
 
 def apply(user: User, programme: Programme, motivation: str, today: date) -> Application:
+    require_confirmed_email(user)
     if application_of(user, programme) is not None:
         raise DomainError(_l("You have already applied to this programme."))
     minimum = requirements_of(programme).minimum_age

@@ -67,8 +67,19 @@ class DemoReport:
     skipped: bool = False
 
 
+DEMO_DOMAIN = "demo.passerelle.example"  # every demo account, people and roles, uses it
+
+
 def demo_email(seed: int, index: int) -> str:
-    return f"volunteer-{seed}-{index}@demo.passerelle.example"
+    return f"volunteer-{seed}-{index}@{DEMO_DOMAIN}"
+
+
+def account_counts() -> tuple[int, int]:
+    """(accounts in the database, of which not made by the demo)."""
+    total = db.session.scalar(select(func.count()).select_from(User))
+    demo = db.session.scalar(select(func.count()).select_from(User).where(
+        User.email.endswith(f"@{DEMO_DOMAIN}", autoescape=True)))
+    return total, total - demo
 
 
 def load_demo(volunteers: int, needs: int, seed: int) -> DemoReport:
@@ -102,7 +113,7 @@ def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash)
                 "id": user_id, "email": demo_email(seed, index),
                 "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
                 "password_hash": password_hash, "locale": _locale_for(place, rng),
-                "is_admin": False, "email_confirmed_at": now, "session_version": 1,
+                "is_admin": False, "email_confirmed_at": now,
                 "created_at": now})
             spoken = _spoken_languages(place, rng)
             weekly = _weekly_slots(rng)
