@@ -18,7 +18,16 @@ from passerelle.extensions import db
 ACTION_LABELS = {
     "read": _l("read"), "created": _l("created"), "updated": _l("updated"),
     "deleted": _l("deleted"), "purged": _l("deleted after its retention date"),
+    "linked": _l("linked to a need"), "unlinked": _l("unlinked from a need"),
+    "exported": _l("exported"), "erased": _l("erased"),
 }
+# Where a read happened, and so what it showed.
+PAGE_LABELS = {
+    "record": _l("on its page"), "edit_form": _l("in its edit form"),
+    "list": _l("in the list of people supported"),
+    "need_form": _l("its first name, in a need form"),
+}
+PER_PAGE = 20
 
 
 class AuditEntry(db.Model):
@@ -32,6 +41,7 @@ class AuditEntry(db.Model):
     record_type: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int] = mapped_column(Integer)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    page: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User | None] = relationship()
 
@@ -39,20 +49,37 @@ class AuditEntry(db.Model):
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
+    @property
+    def page_label(self) -> str:
+        return str(PAGE_LABELS.get(self.page, "")) if self.page else ""
 
-def log(user: User | None, action: str, record, at: datetime | None = None) -> AuditEntry:
+
+def log(user: User | None, action: str, record, at: datetime | None = None,
+        page: str | None = None) -> AuditEntry:
     """Add an entry for `record` (a flushed model with an `audit_type`) to the session."""
     entry = AuditEntry(user_id=user.id if user is not None else None, action=action,
-                       record_type=record.audit_type, record_id=record.id, at=at or utcnow())
+                       record_type=record.audit_type, record_id=record.id, at=at or utcnow(),
+                       page=page)
     db.session.add(entry)
     return entry
 
 
-def record_read(user: User, record) -> AuditEntry:
-    return log(user, "read", record)
+def record_read(user: User, record, page: str | None = None) -> AuditEntry:
+    return log(user, "read", record, page=page)
 
 
-def entries_for(record_type: str, record_id: int) -> list[AuditEntry]:
-    return list(db.session.scalars(select(AuditEntry).where(
+def entries_page(record_type: str, record_id: int, page: int,
+                 per_page: int = PER_PAGE) -> tuple[list[AuditEntry], bool]:
+    """One page of a record's entries, newest first, and whether an older page follows."""
+    page = min(max(page, 1), 10**6)
+    found = list(db.session.scalars(select(AuditEntry).where(
         AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
-        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((page - 1) * per_page).limit(per_page + 1)))
+    return found[:per_page], len(found) > per_page
+
+
+def entries_by(user_id: int) -> list[AuditEntry]:
+    """What a person did to sensitive records, oldest first (for their data export)."""
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.user_id == user_id)
+                                   .order_by(AuditEntry.at, AuditEntry.id)))
