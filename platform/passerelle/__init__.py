@@ -19,6 +19,9 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
     app.config.update(config or {})
+    # Errors and SQL logs never show a statement's values (a note, a first name).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "hide_parameters": True}
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -42,10 +45,11 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.core.views import bp as core
     from passerelle.needs.views import bp as needs
     from passerelle.organisations.views import bp as organisations
+    from passerelle.privacy.views import bp as privacy
     from passerelle.programmes.views import bp as programmes
     from passerelle.volunteers.views import bp as volunteers
 
-    for blueprint in (core, accounts, organisations, programmes, volunteers, needs):
+    for blueprint in (core, accounts, organisations, programmes, volunteers, needs, privacy):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating

@@ -30,6 +30,8 @@ class Defaults:
     PASSERELLE_BASE_URL = "http://127.0.0.1:5000"
     PASSERELLE_TOKEN_MAX_AGE = 3 * 24 * 3600
     PASSERELLE_INVITATION_DAYS = 14
+    # Whom people write to about their data, on the privacy page: the platform's operator.
+    PASSERELLE_PRIVACY_CONTACT = ""
 
 
 ENV_STRINGS = (

@@ -164,3 +164,23 @@ def _mail(user: User, subject, template: str, **context) -> None:
     with force_locale(user.locale):
         body = render_template(template, user=user, **context)
         send_mail(user.email, str(subject), body)
+
+
+# Erasure (see privacy.services): the row stays, so that what hangs on it stays valid.
+
+ERASED_DOMAIN = "erased.invalid"
+
+
+def password_is_right(user: User, password: str) -> bool:
+    return check_password_hash(user.password_hash, password)
+
+
+def anonymise(user: User) -> None:
+    """Remove the person's name, address and password; every session of theirs ends.
+    Does not commit: the erasure commits once, with the rest."""
+    user.name = ""
+    user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
+    user.password_hash = "!"  # no password matches it
+    user.email_confirmed_at = None
+    user.is_admin = False
+    user.session_version += 1

@@ -68,6 +68,12 @@ def record_read(user: User, record, page: str | None = None) -> AuditEntry:
     return log(user, "read", record, page=page)
 
 
+def entries_for(record_type: str, record_id: int) -> list[AuditEntry]:
+    return list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+
+
 def entries_page(record_type: str, record_id: int, page: int,
                  per_page: int = PER_PAGE) -> tuple[list[AuditEntry], bool]:
     """One page of a record's entries, newest first, and whether an older page follows."""

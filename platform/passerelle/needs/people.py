@@ -18,7 +18,7 @@ from passerelle.core.languages import mask_of
 from passerelle.core.time import add_months, utcnow
 from passerelle.data.places import Place
 from passerelle.extensions import db
-from passerelle.needs.models import Person
+from passerelle.needs.models import Need, Person
 from passerelle.needs.services import NOT_FOUND, set_place
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 
@@ -89,6 +89,20 @@ def remove(user: User, person_id: int) -> Organisation:
     db.session.delete(person)
     db.session.commit()
     return organisation
+
+
+def export_record(user: User, person_id: int) -> tuple[Person, list[Need], list]:
+    """A record, the needs posted for it and its log, for the registering organisation's
+    staff to download; the export is logged."""
+    person = db.session.get(Person, person_id)
+    if person is None or not access.can_change_person(user, person):
+        raise NotFound(NOT_FOUND)
+    needs = list(db.session.scalars(select(Need).where(Need.person_id == person.id)
+                                    .order_by(Need.id)))
+    log = audit.entries_for(Person.audit_type, person.id)
+    audit.log(user, "exported", person)
+    db.session.commit()
+    return person, needs, log
 
 
 def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], list[Person]]:

@@ -2,13 +2,14 @@
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from passerelle.core.text import slugify
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations.models import (
+    MemberRole,
     Membership,
     NetworkMembership,
     Organisation,
@@ -136,3 +137,14 @@ def _places_of(organisation: Organisation) -> set[str]:
     for programme in listed_programmes(organisation):
         keys.update(programme.cities)
     return keys
+
+
+def sole_coordinator_of(user) -> list[Organisation]:
+    """Organisations where this person is the only coordinator."""
+    others = aliased(Membership)
+    return list(db.session.scalars(select(Organisation).join(
+        Membership, Membership.organisation_id == Organisation.id).where(
+        Membership.user_id == user.id, Membership.role == MemberRole.coordinator,
+        ~exists().where(others.organisation_id == Organisation.id,
+                        others.role == MemberRole.coordinator, others.user_id != user.id))
+        .order_by(func.lower(Organisation.name))))

@@ -116,3 +116,12 @@ def update_profile(organisation: Organisation, values: dict, place) -> None:
         organisation.place_refnis, organisation.city = place.refnis, place.name_fr
     organisation.edited_at = utcnow()
     db.session.commit()
+
+
+def forget_member(user: User) -> None:
+    """A person erasing their account leaves every organisation, and the invitations sent to
+    their address go. Does not commit: the erasure (privacy.services) commits once."""
+    for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)):
+        db.session.delete(membership)
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.email == user.email)):
+        db.session.delete(invitation)
