@@ -52,6 +52,12 @@ def test_a_volunteer_erases_their_account(app, client, db, login_as):
     login = client.post("/account/login", data={"email": email, "password": PASSWORD})
     assert login.status_code == 200 and db.session.scalar(select(User).where(
         User.email == email)) is None
+    # The coordinators still count the application, for nobody they can name.
+    coordinator = make_user()
+    make_membership(coordinator, kept.programme.organisation, "coordinator")
+    queue = signed_in(app, coordinator).get(f"/programmes/{kept.programme.slug}/applications")
+    assert "Erased account" in queue.get_data(as_text=True)
+    assert "Ada Peeters" not in queue.get_data(as_text=True)
 
 
 def test_a_wrong_password_erases_nothing(client, db, login_as):
