@@ -5,6 +5,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from passerelle.config import INSTANCE, ROOT, Defaults, from_environment
+from passerelle.core import logs
 from passerelle.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -22,6 +23,7 @@ def create_app(config: dict | None = None) -> Flask:
     # Errors and SQL logs never show a statement's values (a note, a first name).
     app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
                                                "hide_parameters": True}
+    logs.install(app.logger)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

@@ -99,3 +99,12 @@ def test_a_database_error_is_logged_without_the_values(app, client, db, login_as
     assert response.status_code == 500
     assert "Exception on /test-only/crash" in caplog.text and "IntegrityError" in caplog.text
     assert SENSITIVE["crash"] not in caplog.text and "Zainab" not in caplog.text
+
+
+def test_any_logged_exception_keeps_its_type_and_place_but_not_its_message(app, caplog):
+    try:
+        int(SENSITIVE["edited"])
+    except ValueError:
+        app.logger.exception("While reading a record")
+    assert "While reading a record" in caplog.text and "builtins.ValueError" in caplog.text
+    assert "test_logs.py" in caplog.text and SENSITIVE["edited"] not in caplog.text
