@@ -6,6 +6,7 @@ from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from passerelle.config import INSTANCE, ROOT, Defaults, from_environment, secret_key
+from passerelle.core import logs
 from passerelle.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -25,6 +26,10 @@ def create_app(config: dict | None = None) -> Flask:
     if proxies:
         # Only behind proxies we run: otherwise anyone could pick their own address.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+    # Errors and SQL logs never show a statement's values (a note, a first name).
+    app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"],
+                                               "hide_parameters": True}
+    logs.install(app.logger)
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)
@@ -50,11 +55,12 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.core.views import bp as core
     from passerelle.needs.views import bp as needs
     from passerelle.organisations.views import bp as organisations
+    from passerelle.privacy.views import bp as privacy
     from passerelle.programmes.views import bp as programmes
     from passerelle.volunteers.views import bp as volunteers
 
     for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
-                      needs):
+                      needs, privacy):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating

@@ -46,6 +46,8 @@ class Defaults:
     PASSERELLE_INVITATION_DAYS = 14
     # How long "trust this device" spares staff the second factor.
     PASSERELLE_TRUSTED_DEVICE_DAYS = 30
+    # Whom people write to about their data, on the privacy page: the platform's operator.
+    PASSERELLE_PRIVACY_CONTACT = ""
 
 
 ENV_STRINGS = (

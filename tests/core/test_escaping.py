@@ -38,7 +38,8 @@ def test_a_flashed_organisation_name_is_text_after_the_session(client, db, login
     login_as("coordinator", organisation=organisation)
     page = client.post("/organisations/evil/edit", data={
         "description_fr": "Une association.", "description_nl": "Een vereniging.",
-        "description_en": "An association."}, follow_redirects=True).get_data(as_text=True)
+        "description_en": "An association.", "max_retention_months": "24"},
+        follow_redirects=True).get_data(as_text=True)
     assert f"The profile of {ESCAPED} is saved." in page
     assert SCRIPT not in page
 

@@ -15,7 +15,8 @@ def profile(**fields):
             "address": "Drève des Alliés 3", "postcode": "6530", "place": "Thuin",
             "phone": "071 59 90 20", "email": "Info@Cpas-Thuin.example",
             "website": "https://cpas-thuin.example", "description_fr": "Le CPAS.",
-            "description_nl": "Het OCMW.", "description_en": "The public welfare centre."
+            "description_nl": "Het OCMW.", "description_en": "The public welfare centre.",
+            "max_retention_months": "24"
             } | fields
 
 

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from passerelle.accounts import throttle
 from passerelle.accounts.models import User, UserSession
-from passerelle.accounts.twofactor.services import forget_devices
+from passerelle.accounts.twofactor.services import forget_devices, forget_enrolment
 from passerelle.core.errors import DomainError
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
 from passerelle.core.mail import send_mail
@@ -130,16 +130,18 @@ def log_in(email: str, password: str, now: datetime, remember: bool = False) -> 
         # Check a hash anyway, so that an unknown address answers as slowly as a known one.
         check_password_hash(_dummy_hash(), password)
         raise DomainError(WRONG_LOGIN, field="password")
-    _check_password(user, password, now, "password", WRONG_LOGIN)
+    check_password(user, password, now, "password", WRONG_LOGIN)
     _open_session(user, now, remember)
     db.session.commit()
     return user
 
 
-def _check_password(user: User, password: str, now: datetime, field: str, wrong) -> None:
+def check_password(user: User, password: str, now: datetime, field: str = "password",
+                   wrong=None) -> None:
     """Refuse while the account must wait, without looking at the password. A wrong one
     is counted (in the database, so every worker sees it) and makes the account wait
     longer; from throttle.LOCK_AFTER on, the owner is mailed a link to unlock it."""
+    wrong = wrong or WRONG_CURRENT
     if user.next_login_at is not None and now < as_utc(user.next_login_at):
         raise DomainError(_wait_message(user), field=field)
     if check_password_hash(user.password_hash, password):
@@ -253,7 +255,7 @@ def reset_password(token: str, password: str, now: datetime) -> User:
 
 def change_password(user: User, current: str, password: str, now: datetime) -> None:
     """Every other device is logged out; this one carries on in a fresh session."""
-    _check_password(user, current, now, "current", WRONG_CURRENT)
+    check_password(user, current, now, "current", WRONG_CURRENT)
     this_session = db.session.scalar(select(UserSession).where(
         UserSession.key == user.session_key))
     expires_at = this_session.expires_at if this_session else None
@@ -284,7 +286,7 @@ def update_account(user: User, name: str, email: str, locale: str, current_passw
         if not current_password:
             raise DomainError(_l("Enter your current password to change your e-mail "
                                  "address."), field="current")
-        _check_password(user, current_password, now, "current", WRONG_CURRENT)
+        check_password(user, current_password, now, "current", WRONG_CURRENT)
         user.pending_email = email
     user.name, user.locale = name.strip(), locale
     db.session.commit()
@@ -323,3 +325,22 @@ def _mail(user: User, subject, template: str, to: str | None = None, **context) 
     with force_locale(user.locale):
         body = render_template(template, user=user, **context)
         send_mail(to or user.email, str(subject), body)
+
+
+# Erasure (see privacy.services): the row stays, so that what hangs on it stays valid.
+
+ERASED_DOMAIN = "erased.invalid"
+
+
+def anonymise(user: User) -> None:
+    """Remove the person's name, address and password; every session of theirs ends.
+    Does not commit: the erasure commits once, with the rest."""
+    user.name = ""
+    user.email = f"erased-{user.id}@{ERASED_DOMAIN}"
+    user.password_hash = "!"  # no password matches it
+    user.email_confirmed_at = None
+    user.is_admin = False
+    user.pending_email, user.failed_logins, user.next_login_at = None, 0, None
+    # Every device is logged out, and the second factor goes with the rest.
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    forget_enrolment(user)

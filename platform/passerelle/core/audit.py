@@ -25,7 +25,16 @@ ACTION_LABELS = {
     "invite_refused": _l("invitation refused"), "invite_revoked": _l("invitation revoked"),
     "member_added": _l("member added"), "role_changed": _l("role changed"),
     "member_removed": _l("member removed"),
+    "linked": _l("linked to a need"), "unlinked": _l("unlinked from a need"),
+    "exported": _l("exported"), "erased": _l("erased"),
 }
+# Where a read happened, and so what it showed.
+PAGE_LABELS = {
+    "record": _l("on its page"), "edit_form": _l("in its edit form"),
+    "list": _l("in the list of people supported"),
+    "need_form": _l("its first name, in a need form"),
+}
+PER_PAGE = 20
 
 
 class AuditEntry(db.Model):
@@ -42,6 +51,7 @@ class AuditEntry(db.Model):
     subject_user_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    page: Mapped[str | None] = mapped_column(String(20))
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
     subject_user: Mapped[User | None] = relationship(foreign_keys=[subject_user_id])
@@ -50,23 +60,46 @@ class AuditEntry(db.Model):
     def action_label(self) -> str:
         return str(ACTION_LABELS.get(self.action, self.action))
 
+    @property
+    def page_label(self) -> str:
+        return str(PAGE_LABELS.get(self.page, "")) if self.page else ""
+
+
 
 def log(user: User | None, action: str, record, at: datetime | None = None,
-        subject: User | None = None) -> AuditEntry:
+        subject: User | None = None, page: str | None = None) -> AuditEntry:
     """Add an entry for `record` (a flushed model with an `audit_type`) to the session;
-    `subject` is the person the change is about, if not the record itself."""
+    `subject` is the person the change is about, if not the record itself; `page` says
+    where a read happened."""
     entry = AuditEntry(user_id=user.id if user is not None else None, action=action,
                        record_type=record.audit_type, record_id=record.id, at=at or utcnow(),
-                       subject_user_id=subject.id if subject is not None else None)
+                       subject_user_id=subject.id if subject is not None else None, page=page)
     db.session.add(entry)
     return entry
 
 
-def record_read(user: User, record) -> AuditEntry:
-    return log(user, "read", record)
+def record_read(user: User, record, page: str | None = None) -> AuditEntry:
+    return log(user, "read", record, page=page)
 
 
 def entries_for(record_type: str, record_id: int) -> list[AuditEntry]:
     return list(db.session.scalars(select(AuditEntry).where(
         AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
         .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())))
+
+
+def entries_page(record_type: str, record_id: int, page: int,
+                 per_page: int = PER_PAGE) -> tuple[list[AuditEntry], bool]:
+    """One page of a record's entries, newest first, and whether an older page follows."""
+    page = min(max(page, 1), 10**6)
+    found = list(db.session.scalars(select(AuditEntry).where(
+        AuditEntry.record_type == record_type, AuditEntry.record_id == record_id)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((page - 1) * per_page).limit(per_page + 1)))
+    return found[:per_page], len(found) > per_page
+
+
+def entries_by(user_id: int) -> list[AuditEntry]:
+    """What a person did to sensitive records, oldest first (for their data export)."""
+    return list(db.session.scalars(select(AuditEntry).where(AuditEntry.user_id == user_id)
+                                   .order_by(AuditEntry.at, AuditEntry.id)))

@@ -1,5 +1,6 @@
 """Time: stored in UTC, shown and entered in Europe/Brussels."""
 
+import calendar
 from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
@@ -23,3 +24,10 @@ def to_brussels(moment: datetime) -> datetime:
 
 def today_in_brussels() -> date:
     return utcnow().astimezone(BRUSSELS).date()
+
+
+def add_months(day: date, months: int) -> date:
+    """The same day `months` later; the month's last day when that month is shorter."""
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

@@ -84,9 +84,12 @@ class NeedForm(FlaskForm):
         _languages(self.languages, locale)
         _set_choices(self.urgency, [(u.value, u.label) for u in Urgency],
                      _l("Choose from the list."))
-        _set_choices(self.person, [("", _l("Nobody in particular"))]
-                     + [(str(p.id), p.first_name) for p in people],
-                     _l("Choose a person your organisation supports."))
+        if people is None:  # this editor may not see the organisation's people
+            del self.person
+        else:
+            _set_choices(self.person, [("", _l("Nobody in particular"))]
+                         + [(str(p.id), p.first_name) for p in people],
+                         _l("Choose a person your organisation supports."))
 
 
 class EditNeedForm(NeedForm):
@@ -115,12 +118,14 @@ class PersonForm(FlaskForm):
     referred_to = SelectField(
         _l("Referred to a partner's housing hosting programme"), default="", validate_choice=False,
         description=_l("That programme's staff will see this record too."))
-    delete_after = DateField(
-        _l("Delete the record after"), validators=[given()],
-        description=_l("The record is deleted automatically the day after this date."))
+    delete_after = DateField(_l("Delete the record after"), validators=[given()])
 
-    def __init__(self, *args, partners=(), referral_programmes=(), locale="fr", **kwargs):
+    def __init__(self, *args, partners=(), referral_programmes=(), locale="fr",
+                 max_months=24, **kwargs):
         super().__init__(*args, **kwargs)
+        self.delete_after.description = _l(
+            "The record is deleted automatically the day after this date: at most "
+            "%(months)d months from today.", months=max_months)
         _languages(self.languages, locale)
         _set_choices(self.referred_by, [("", _l("Nobody"))]
                      + [(str(o.id), o.name) for o in partners],

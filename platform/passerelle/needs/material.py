@@ -280,3 +280,15 @@ def _organisation_need(user: User, organisation: Organisation, need_id: int) -> 
 def _check_manager(user: User, organisation: Organisation) -> None:
     if not access.can_manage_needs(user, organisation):
         raise NotFound(NOT_FOUND)
+
+
+def forget_owner(user: User) -> None:
+    """Erase the text of a person's offers and withdraw the open ones; the rows stay, for
+    the counts. Does not commit: the erasure (privacy.services) commits once."""
+    for offer in offers_of(user):
+        if offer.status == OfferStatus.open:
+            pending = _pending_for(offer=offer)
+            if pending is not None:
+                pending.status = PairingStatus.declined
+            offer.status = OfferStatus.withdrawn
+        offer.description = ""

@@ -7,6 +7,7 @@ or a row of one, gets it from a function here that logs the read.
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
@@ -14,10 +15,10 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.time import utcnow
+from passerelle.core.time import add_months, utcnow
 from passerelle.data.places import Place
 from passerelle.extensions import db
-from passerelle.needs.models import Person
+from passerelle.needs.models import Need, Person
 from passerelle.needs.services import NOT_FOUND, set_place
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 
@@ -53,7 +54,7 @@ def register(user: User, organisation: Organisation, data: PersonData, today: da
 def read(user: User, person_id: int) -> Person:
     """A record for its page; the read is logged."""
     person = _visible(user, person_id)
-    audit.record_read(user, person)
+    audit.record_read(user, person, page="record")
     db.session.commit()
     return person
 
@@ -63,7 +64,7 @@ def open_for_change(user: User, person_id: int) -> Person:
     person = db.session.get(Person, person_id)
     if person is None or not access.can_change_person(user, person):
         raise NotFound(NOT_FOUND)
-    audit.record_read(user, person)
+    audit.record_read(user, person, page="edit_form")
     db.session.commit()
     return person
 
@@ -90,6 +91,20 @@ def remove(user: User, person_id: int) -> Organisation:
     return organisation
 
 
+def export_record(user: User, person_id: int) -> tuple[Person, list[Need], list]:
+    """A record, the needs posted for it and its log, for the registering organisation's
+    staff to download; the export is logged."""
+    person = db.session.get(Person, person_id)
+    if person is None or not access.can_change_person(user, person):
+        raise NotFound(NOT_FOUND)
+    needs = list(db.session.scalars(select(Need).where(Need.person_id == person.id)
+                                    .order_by(Need.id)))
+    log = audit.entries_for(Person.audit_type, person.id)
+    audit.log(user, "exported", person)
+    db.session.commit()
+    return person, needs, log
+
+
 def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], list[Person]]:
     """The organisation's own records, and those referred to its housing hosting programmes.
 
@@ -103,25 +118,36 @@ def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], li
         Programme.organisation_id == organisation.id,
         Programme.kind == ProgrammeKind.housing_hosting,
         Person.organisation_id != organisation.id).order_by(Person.waiting_since, Person.id)))
-    _log_reads(user, own + referred)
+    _log_reads(user, own + referred, "list")
     return own, referred
 
 
-def choices_for_needs(user: User, organisation: Organisation) -> list[Person]:
-    """The organisation's records, offered in the need form; each shown row is a logged read."""
+def choices_for_needs(user: User, organisation: Organisation) -> list[Person] | None:
+    """The organisation's records a need may be for, or None when this person may not see
+    them (an administrator, a network coordinator). Nothing is logged here: the page that
+    shows the first names logs them with `shown_in_need_form`."""
     if not access.can_register_people(user, organisation):
-        return []
-    found = list(db.session.scalars(select(Person).where(
+        return None
+    return list(db.session.scalars(select(Person).where(
         Person.organisation_id == organisation.id).order_by(func.lower(Person.first_name))))
-    _log_reads(user, found)
-    return found
 
 
-def log_of(user: User, person: Person) -> list[audit.AuditEntry]:
-    """The audit log of a record, for the registering organisation's staff only."""
+def shown_in_need_form(user: User, shown: list[Person]) -> None:
+    """The need form showed these records' first names: a logged read of each."""
+    _log_reads(user, shown, "need_form")
+
+
+def log_of(user: User, person: Person, page: int = 1) -> tuple[list[audit.AuditEntry], bool]:
+    """One page of a record's audit log, newest first, for the registering organisation's
+    staff only; and whether an older page follows."""
     if not access.can_change_person(user, person):
-        return []
-    return audit.entries_for(Person.audit_type, person.id)
+        return [], False
+    return audit.entries_page(Person.audit_type, person.id, page)
+
+
+def retention_limit(organisation: Organisation, today: date) -> date:
+    """The latest delete-after date the organisation allows for a record saved today."""
+    return add_months(today, organisation.max_retention_months)
 
 
 def delete_expired(today: date) -> int:
@@ -158,10 +184,10 @@ def _visible(user: User, person_id: int) -> Person:
     return person
 
 
-def _log_reads(user: User, people: list[Person]) -> None:
+def _log_reads(user: User, people: list[Person], page: str) -> None:
     now = utcnow()
     for person in people:
-        audit.log(user, "read", person, at=now)
+        audit.log(user, "read", person, at=now, page=page)
     db.session.commit()
 
 
@@ -169,6 +195,12 @@ def _check(organisation: Organisation, data: PersonData, today: date) -> None:
     if data.delete_after <= today:
         raise DomainError(_l("Choose a date in the future: the record is deleted after it."),
                           field="delete_after")
+    limit = retention_limit(organisation, today)
+    if data.delete_after > limit:
+        raise DomainError(_l(
+            "Records are kept at most %(months)d months: choose %(date)s or earlier.",
+            months=organisation.max_retention_months, date=format_date(limit)),
+            field="delete_after")
     if data.waiting_since > today:
         raise DomainError(_l("This date cannot be in the future."), field="waiting_since")
     if data.referred_by_id is not None and data.referred_by_id not in {

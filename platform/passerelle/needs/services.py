@@ -9,7 +9,7 @@ from sqlalchemy import case, or_, select
 from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
-from passerelle.core import access
+from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
 from passerelle.core.time import today_in_brussels
@@ -71,16 +71,21 @@ def need_of(user: User, organisation: Organisation, need_id: int) -> Need:
 def create_need(user: User, organisation: Organisation, data: NeedData) -> Need:
     _check_manager(user, organisation)
     need = Need(organisation=organisation, status=NeedStatus.open)
+    person = _chosen_person(user, organisation, data)
     _fill(need, organisation, data)
     db.session.add(need)
+    db.session.flush()
+    _link(user, need, person)
     db.session.commit()
     return need
 
 
 def update_need(user: User, need: Need, data: NeedData) -> Need:
     _check_manager(user, need.organisation)
+    person = _chosen_person(user, need.organisation, data)
     _fill(need, need.organisation, data)
     need.status = NeedStatus(data.status)
+    _link(user, need, person)
     db.session.commit()
     return need
 
@@ -139,11 +144,6 @@ def _fill(need: Need, organisation: Organisation, data: NeedData) -> None:
     if data.starts_on and data.ends_on and data.ends_on < data.starts_on:
         raise DomainError(_l("The end date must not come before the start date."),
                           field="ends_on")
-    if data.person_id is not None:
-        person = db.session.get(Person, data.person_id)
-        if person is None or person.organisation_id != organisation.id:
-            raise DomainError(_l("Choose a person your organisation supports."),
-                              field="person")
     need.programme = programme
     need.title, need.description = data.title.strip(), data.description.strip()
     need.people_needed = data.people_needed
@@ -156,4 +156,30 @@ def _fill(need: Need, organisation: Organisation, data: NeedData) -> None:
     for day, part in data.grid:
         need.weekly_mask |= bit(day, part)
     need.urgency = Urgency(data.urgency)
-    need.person_id = data.person_id
+
+
+KEEP = object()
+
+
+def _chosen_person(user: User, organisation: Organisation, data: NeedData):
+    """The person the need is for, or KEEP when this editor may not see the organisation's
+    people (an administrator, a network coordinator): then the link stays as it was."""
+    if not access.can_register_people(user, organisation):
+        return KEEP
+    if data.person_id is None:
+        return None
+    person = db.session.get(Person, data.person_id)
+    if person is None or person.organisation_id != organisation.id:
+        raise DomainError(_l("Choose a person your organisation supports."), field="person")
+    return person
+
+
+def _link(user: User, need: Need, person) -> None:
+    """Link the need to `person` (or to nobody); each change is in the people's audit log."""
+    if person is KEEP or need.person_id == (person.id if person else None):
+        return
+    if need.person_id is not None:
+        audit.log(user, "unlinked", db.session.get(Person, need.person_id))
+    if person is not None:
+        audit.log(user, "linked", person)
+    need.person_id = person.id if person else None

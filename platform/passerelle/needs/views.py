@@ -80,8 +80,8 @@ def needs(slug: str):
 @second_factor_required
 def new_need(slug: str):
     organisation = _organisation(slug)
-    form = _need_form(forms.NeedForm, organisation)
-    if request.method == "GET" and request.args.get("person"):
+    form, shown = _need_form(forms.NeedForm, organisation)
+    if request.method == "GET" and request.args.get("person") and form.person:
         form.person.data = request.args["person"]  # from the person's page
     if form.validate_on_submit():
         try:
@@ -91,7 +91,7 @@ def new_need(slug: str):
         else:
             flash(_l("The need is posted."), "success")
             return redirect(url_for("needs.needs", slug=slug))
-    return _render("needs/need_form.html", form=form, organisation=organisation, need=None)
+    return _render_need_form(form, shown, organisation, None)
 
 
 @bp.route("/organisations/<slug>/needs/<int:need_id>/edit", methods=["GET", "POST"])
@@ -101,7 +101,7 @@ def new_need(slug: str):
 def edit_need(slug: str, need_id: int):
     organisation = _organisation(slug)
     need = services.need_of(_user(), organisation, need_id)
-    form = _need_form(forms.EditNeedForm, organisation, need)
+    form, shown = _need_form(forms.EditNeedForm, organisation, need)
     if form.validate_on_submit():
         try:
             services.update_need(_user(), need, _need_data(form))
@@ -110,7 +110,7 @@ def edit_need(slug: str, need_id: int):
         else:
             flash(_l("The need is saved."), "success")
             return redirect(url_for("needs.needs", slug=slug))
-    return _render("needs/need_form.html", form=form, organisation=organisation, need=need)
+    return _render_need_form(form, shown, organisation, need)
 
 
 @bp.post("/organisations/<slug>/needs/<int:need_id>/close")
@@ -135,9 +135,16 @@ def _need_form(form_class, organisation, need=None):
             "urgency": need.urgency.value, "person": str(need.person_id or ""),
             "status": need.status.value,
         }
-    return form_class(data=data, locale=_locale(),
-                      programmes=services.programmes_for_needs(organisation),
-                      people=people.choices_for_needs(_user(), organisation))
+    choices = people.choices_for_needs(_user(), organisation)
+    form = form_class(data=data, locale=_locale(),
+                      programmes=services.programmes_for_needs(organisation), people=choices)
+    return form, choices or []
+
+
+def _render_need_form(form, shown, organisation, need):
+    """The form shows the first names of `shown`: each is a logged read, made as it is shown."""
+    people.shown_in_need_form(_user(), shown)
+    return _render("needs/need_form.html", form=form, organisation=organisation, need=need)
 
 
 def _need_data(form) -> services.NeedData:
@@ -147,7 +154,8 @@ def _need_data(form) -> services.NeedData:
         languages=form.languages.data, skills=form.skills.data, place=form.place.place,
         starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         grid=[tuple(int(n) for n in key.split("-")) for key in form.schedule.data],
-        urgency=form.urgency.data, person_id=int(form.person.data) if form.person.data else None,
+        urgency=form.urgency.data,
+        person_id=int(form.person.data) if form.person and form.person.data else None,
         status=form.status.data if hasattr(form, "status") else "open")
 
 
@@ -187,8 +195,10 @@ def new_person(slug: str):
 @second_factor_required
 def person(person_id: int):
     record = people.read(_user(), person_id)
-    return _render("needs/person.html", person=record, log=people.log_of(_user(), record),
-                   can_change=access.can_change_person(current_user, record))
+    log_page = max(request.args.get("log_page", 1, type=int) or 1, 1)
+    log, older = people.log_of(_user(), record, log_page)
+    return _render("needs/person.html", person=record, log=log, log_page=log_page,
+                   older=older, can_change=access.can_change_person(current_user, record))
 
 
 @bp.route("/supported/<int:person_id>/edit", methods=["GET", "POST"])
@@ -221,7 +231,9 @@ def delete_person(person_id: int):
 
 def _person_form(organisation, person=None):
     if person is None:
-        data = {"waiting_since": today_in_brussels()}
+        # The organisation's longest retention; staff shorten it when they need less.
+        data = {"waiting_since": today_in_brussels(),
+                "delete_after": people.retention_limit(organisation, today_in_brussels())}
     else:
         data = {
             "first_name": person.first_name, "languages": person.languages,
@@ -232,6 +244,7 @@ def _person_form(organisation, person=None):
             "referred_to": str(person.referred_to_id or ""), "delete_after": person.delete_after,
         }
     return forms.PersonForm(data=data, locale=_locale(),
+                            max_months=organisation.max_retention_months,
                             partners=people.partner_organisations(organisation),
                             referral_programmes=people.referral_programmes(organisation))
 

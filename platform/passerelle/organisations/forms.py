@@ -2,12 +2,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
+    IntegerField,
     SearchField,
     SelectField,
     StringField,
     URLField,
 )
-from wtforms.validators import URL, Optional, Regexp, ValidationError
+from wtforms.validators import URL, InputRequired, NumberRange, Optional, Regexp, ValidationError
 
 from passerelle.accounts.forms import email_field
 from passerelle.core.forms import (
@@ -20,7 +21,11 @@ from passerelle.core.forms import (
     one_of_the_choices,
     strip,
 )
-from passerelle.organisations.models import ProgrammeKind
+from passerelle.organisations.models import (
+    DEFAULT_RETENTION_MONTHS,
+    MAX_RETENTION_MONTHS,
+    ProgrammeKind,
+)
 
 
 class DirectoryFilterForm(FlaskForm):
@@ -67,6 +72,14 @@ class ProfileForm(Descriptions):
                        validators=[Optional(), max_length(254), email_address()])
     website = URLField(_l("Website"), filters=[strip], validators=[
         Optional(), max_length(300), URL(message=_l("Enter a full address, such as https://example.org."))])
+    max_retention_months = IntegerField(
+        _l("Keep the records of people supported at most (months)"),
+        default=DEFAULT_RETENTION_MONTHS,
+        validators=[InputRequired(message=_l("This field is required.")),
+                    NumberRange(1, MAX_RETENTION_MONTHS, message=_l(
+                        "Between %(min)s and %(max)s.", min=1, max=MAX_RETENTION_MONTHS))],
+        description=_l("Not shown on the public page. Staff cannot choose a deletion date "
+                       "further from today."))
 
     def validate_place(self, field):
         # Here, not on the postcode: fields are checked in order, and the place comes after.

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, SmallInteger, String, Text, UniqueConstraint, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import EMAIL_MAX, User
@@ -117,6 +117,10 @@ class TextsMixin:
                          locale)
 
 
+DEFAULT_RETENTION_MONTHS = 24
+MAX_RETENTION_MONTHS = 120
+
+
 class NetworkMembership(db.Model):
     """An organisation belongs to a network (itself an organisation of kind network)."""
 
@@ -160,6 +164,10 @@ class Organisation(TextsMixin, db.Model):
     is_listed: Mapped[bool] = mapped_column(default=True)
     # Set once its coordinators edit the profile here: from then on `flask seed` leaves it.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The longest its staff may keep the record of a person it supports, from today.
+    max_retention_months: Mapped[int] = mapped_column(
+        SmallInteger, default=DEFAULT_RETENTION_MONTHS,
+        server_default=str(DEFAULT_RETENTION_MONTHS))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     programmes: Mapped[list["Programme"]] = relationship(

@@ -3,8 +3,8 @@
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import exists, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from passerelle.core.audit import AuditEntry
 from passerelle.core.text import slugify
@@ -179,3 +179,14 @@ def _places_of(organisation: Organisation) -> set[str]:
     for programme in listed_programmes(organisation):
         keys.update(programme.cities)
     return keys
+
+
+def sole_coordinator_of(user) -> list[Organisation]:
+    """Organisations where this person is the only coordinator."""
+    others = aliased(Membership)
+    return list(db.session.scalars(select(Organisation).join(
+        Membership, Membership.organisation_id == Organisation.id).where(
+        Membership.user_id == user.id, Membership.role == MemberRole.coordinator,
+        ~exists().where(others.organisation_id == Organisation.id,
+                        others.role == MemberRole.coordinator, others.user_id != user.id))
+        .order_by(func.lower(Organisation.name))))

@@ -16,7 +16,13 @@ from passerelle.core.time import utcnow
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.organisations.models import Invitation, MemberRole, Membership, Organisation
+from passerelle.organisations.models import (
+    MAX_RETENTION_MONTHS,
+    Invitation,
+    MemberRole,
+    Membership,
+    Organisation,
+)
 
 INVITATION_INVALID = _l("This invitation is invalid, has expired or was already used.")
 NOT_FOUND = _l("This page does not exist, or you may not see it.")
@@ -257,11 +263,28 @@ PROFILE_FIELDS = ("full_name", "address", "postcode", "phone", "email", "website
 
 def update_profile(organisation: Organisation, values: dict, place) -> None:
     """The organisation's public profile, as its coordinators keep it up to date.
-    `place` is the Belgian municipality (None for an organisation abroad)."""
+    `place` is the Belgian municipality (None for an organisation abroad). The longest
+    retention of the records of people supported is in `values` too."""
+    months = values.get("max_retention_months")
+    if months is not None and not (isinstance(months, int)
+                                   and 1 <= months <= MAX_RETENTION_MONTHS):
+        raise DomainError(_l("Between %(min)s and %(max)s.", min=1, max=MAX_RETENTION_MONTHS),
+                          field="max_retention_months")
     for name in PROFILE_FIELDS:
         value = (values.get(name) or "").strip()
         setattr(organisation, name, value if name.startswith("description_") else value or None)
+    if months is not None:
+        organisation.max_retention_months = months
     if place is not None:
         organisation.place_refnis, organisation.city = place.refnis, place.name_fr
     organisation.edited_at = utcnow()
     db.session.commit()
+
+
+def forget_member(user: User) -> None:
+    """A person erasing their account leaves every organisation, and the invitations sent to
+    their address go. Does not commit: the erasure (privacy.services) commits once."""
+    for membership in db.session.scalars(select(Membership).where(Membership.user_id == user.id)):
+        db.session.delete(membership)
+    for invitation in db.session.scalars(select(Invitation).where(Invitation.email == user.email)):
+        db.session.delete(invitation)

@@ -78,14 +78,20 @@ def edit_profile(slug: str):
     organisation = _managed(slug)
     abroad = organisation.country != "BE"
     initial = {name: getattr(organisation, name) for name in services.PROFILE_FIELDS} | {
-        "place": places.label_of(organisation.place_refnis, str(get_locale()))}
+        "place": places.label_of(organisation.place_refnis, str(get_locale())),
+        "max_retention_months": organisation.max_retention_months}
     form = forms.ProfileForm(data=initial)
     if abroad:
         del form.place, form.postcode
     if form.validate_on_submit():
-        services.update_profile(organisation, form.data, None if abroad else form.place.place)
-        flash(_l("The profile of %(name)s is saved.", name=organisation.name), "success")
-        return redirect(url_for("organisations.organisation", slug=slug))
+        try:
+            services.update_profile(organisation, form.data,
+                                    None if abroad else form.place.place)
+        except DomainError as error:
+            form_error(form, error)
+        else:
+            flash(_l("The profile of %(name)s is saved.", name=organisation.name), "success")
+            return redirect(url_for("organisations.organisation", slug=slug))
     return render_template("organisations/edit_profile.html", organisation=organisation,
                            form=form)
 

@@ -25,6 +25,8 @@ from passerelle.programmes.models import (
     Requirements,
     Training,
     TrainingRecord,
+    TrainingSession,
+    TrainingSignup,
 )
 from passerelle.volunteers.models import VolunteerProfile
 
@@ -334,3 +336,31 @@ def _record_signature(user: User, charter: Charter, recorder: User, today: date)
 
 def _expiry(start: date, months: int | None) -> date | None:
     return start + relativedelta(months=months) if months else None
+
+
+# A person's own records, for their data export and erasure (see privacy.services).
+
+def records_of(user: User) -> dict[str, list]:
+    """Charters signed, trainings done, accreditations and training sign-ups of a person."""
+    def of(model):
+        return list(db.session.scalars(select(model).where(model.user_id == user.id)
+                                       .order_by(model.id)))
+    return {"charter_signatures": of(CharterSignature), "training_records": of(TrainingRecord),
+            "accreditations": of(Accreditation), "training_signups": of(TrainingSignup)}
+
+
+def forget_applicant(user: User, now: datetime) -> None:
+    """Erase what the person wrote, and what was written about them, in their applications;
+    the rows stay, anonymous, so that each programme's counts hold. Open applications end
+    as withdrawn; sign-ups to sessions still to come are cancelled. Does not commit."""
+    for application in applications_of(user):
+        if application.status not in CLOSED:
+            application.status, application.updated_at = S.withdrawn, now
+            _step(application, S.withdrawn, None, now)
+        application.motivation, application.screening_note = "", ""
+        application.interview_at = None
+        for step in application.steps:
+            step.reason = ""
+    for signup in db.session.scalars(select(TrainingSignup).join(TrainingSession).where(
+            TrainingSignup.user_id == user.id, TrainingSession.starts_at > now)):
+        db.session.delete(signup)

@@ -102,3 +102,11 @@ def completeness(profile: VolunteerProfile | None) -> tuple[int, list[str]]:
         ("skills", profile.skills or profile.interests or profile.sector),
         ("birth_date", profile.birth_date)) if not filled]
     return 100 - 20 * len(missing), missing
+
+
+def forget(user: User) -> None:
+    """Erase the profile with its languages, availability, hosting offer and free periods.
+    Does not commit: the erasure (privacy.services) commits once."""
+    profile = profile_of(user)
+    if profile is not None:
+        db.session.delete(profile)

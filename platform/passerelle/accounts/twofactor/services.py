@@ -104,7 +104,7 @@ def disable(user: User, password: str, code: str, now: datetime) -> None:
         _check_totp(row, code, now)
     else:
         _use_recovery_code(row, code, now)
-    _remove(user)
+    forget_enrolment(user)
     db.session.commit()
     _tell_turned_off(user, by_administrator=False)
 
@@ -116,7 +116,7 @@ def reset_for(admin: User, user: User, now: datetime) -> None:
         raise DomainError(_l("Only an administrator can do this."))
     if settings_of(user) is None:
         raise DomainError(NOT_ENABLED, field="email")
-    _remove(user)
+    forget_enrolment(user)
     audit.log(admin, "2fa_reset", SimpleNamespace(audit_type="user", id=user.id), at=now)
     db.session.commit()
     _tell_turned_off(user, by_administrator=True)
@@ -213,7 +213,8 @@ def _replace_recovery_codes(user: User) -> list[str]:
     return recovery
 
 
-def _remove(user: User) -> None:
+def forget_enrolment(user: User) -> None:
+    """The secret, the recovery codes and the trusted devices go. Does not commit."""
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     db.session.execute(delete(TwoFactor).where(TwoFactor.user_id == user.id))
     forget_devices(user)

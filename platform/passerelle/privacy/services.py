@@ -1,0 +1,181 @@
+"""A person's own data: download it, or erase the account. The same for the record of a
+person supported, by the staff of the organisation that registered it.
+
+Every feature keeps its own tables: this module reads them through their read functions
+and erases through their `forget...` functions, then commits once.
+"""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from passerelle.accounts import services as accounts
+from passerelle.accounts.models import User
+from passerelle.core.audit import AuditEntry, entries_by
+from passerelle.core.errors import DomainError
+from passerelle.data import places
+from passerelle.extensions import db
+from passerelle.needs import material, people
+from passerelle.organisations import queries
+from passerelle.organisations import services as organisations
+from passerelle.privacy import archive
+from passerelle.programmes import services as programmes
+from passerelle.volunteers import services as volunteers
+
+ACCOUNT = "account"
+
+
+def account_archive(user: User, now: datetime, locale: str) -> bytes:
+    """The zip of everything the platform holds about this person; the download is logged."""
+    sections = account_data(user, locale)
+    _log_account(user, "exported", now)
+    db.session.commit()
+    return archive.build(sections, now)
+
+
+def erase_account(user: User, password: str, now: datetime) -> None:
+    """Erase the person's data: name, address, password, profile, hosting offer, what they
+    wrote. Applications, sign-ups and offers stay as anonymous rows, so counts hold."""
+    accounts.check_password(user, password, now)  # throttled like every password check
+    sole = queries.sole_coordinator_of(user)
+    if sole:
+        raise DomainError(_l(
+            "You are the last coordinator of %(names)s. Make another member coordinator "
+            "first; then you can erase your account.",
+            names=", ".join(organisation.name for organisation in sole)))
+    programmes.forget_applicant(user, now)
+    material.forget_owner(user)
+    volunteers.forget(user)
+    organisations.forget_member(user)  # needs the e-mail address: before anonymise
+    accounts.anonymise(user)
+    _log_account(user, "erased", now)
+    db.session.commit()
+
+
+def person_archive(user: User, person_id: int, now: datetime, locale: str) -> bytes:
+    """The zip of a person supported's record, for the registering organisation's staff."""
+    person, needs, log = people.export_record(user, person_id)
+    return archive.build(person_data(person, needs, log, locale), now)
+
+
+def _log_account(user: User, action: str, now: datetime) -> None:
+    db.session.add(AuditEntry(user_id=user.id, action=action, record_type=ACCOUNT,
+                              record_id=user.id, at=now))
+
+
+# What goes into the download, as plain rows
+
+def account_data(user: User, locale: str) -> dict[str, list[dict]]:
+    sections = {"account": [{
+        "id": user.id, "name": user.name, "email": user.email, "language": user.locale,
+        "email_confirmed_at": user.email_confirmed_at, "created_at": user.created_at,
+        "administrator": user.is_admin}]}
+    sections |= _profile(user, locale)
+    sections |= _applications(user, locale)
+    sections["memberships"] = [{
+        "organisation": m.organisation.name, "role": m.role.value, "since": m.created_at}
+        for m in queries.memberships_of(user)]
+    sections |= _offers(user, locale)
+    sections["your_actions_on_records"] = [{
+        "at": e.at, "action": e.action, "record_type": e.record_type,
+        "record_id": e.record_id, "page": e.page} for e in entries_by(user.id)]
+    return sections
+
+
+def _profile(user: User, locale: str) -> dict[str, list[dict]]:
+    profile = volunteers.profile_of(user)
+    if profile is None:
+        return {"volunteer_profile": [], "spoken_languages": [], "availability": [],
+                "hosting_offer": [], "free_periods": []}
+    offer = profile.hosting
+    return {
+        "volunteer_profile": [{
+            "place": places.label_of(profile.place_refnis, locale), "travel_km":
+            profile.travel_km, "birth_date": profile.birth_date, "max_matches":
+            profile.max_matches, "sector": profile.sector, "skills": profile.skills,
+            "interests": profile.interests, "created_at": profile.created_at}],
+        "spoken_languages": [{"code": s.code, "level": s.level} for s in profile.languages],
+        "availability": [{"weekday": s.weekday, "from": _clock(s.start_minute),
+                          "until": _clock(s.end_minute)} for s in profile.availability],
+        "hosting_offer": [] if offer is None else [{
+            "accompaniment_only": offer.accompaniment_only, "rooms": offer.rooms,
+            "beds": offer.beds, "guest_kinds": offer.guest_kinds, "notes": offer.notes}],
+        "free_periods": [] if offer is None else [
+            {"starts_on": p.starts_on, "ends_on": p.ends_on} for p in offer.free_periods],
+    }
+
+
+def _applications(user: User, locale: str) -> dict[str, list[dict]]:
+    """Applications as the person sees them: the coordinators' screening notes, and the
+    reasons they gave for a step, stay with the organisation (ask it for them)."""
+    applications = programmes.applications_of(user)
+    records = programmes.records_of(user)
+    return {
+        "applications": [{
+            "id": a.id, "programme": a.programme.text("name", locale),
+            "organisation": a.programme.organisation.name, "status": a.status.value,
+            "motivation": a.motivation, "interview_at": a.interview_at,
+            "created_at": a.created_at, "updated_at": a.updated_at} for a in applications],
+        "application_steps": [{
+            "application_id": a.id, "status": s.status.value, "at": s.at,
+            "by_you": s.actor_id == user.id,
+            "reason": s.reason if s.actor_id == user.id else ""}
+            for a in applications for s in a.steps],
+        "charter_signatures": [{
+            "programme_id": s.charter.programme_id, "charter_version": s.charter.version,
+            "signed_at": s.signed_at, "expires_on": s.expires_on}
+            for s in records["charter_signatures"]],
+        "training_records": [{
+            "training": r.training.text("name", locale), "completed_on": r.completed_on,
+            "expires_on": r.expires_on} for r in records["training_records"]],
+        "accreditations": [{
+            "programme_id": r.programme_id, "place": r.place, "granted_on": r.granted_on,
+            "expires_on": r.expires_on} for r in records["accreditations"]],
+        "training_signups": [{
+            "session_id": r.session_id, "signed_up_at": r.signed_up_at,
+            "attended": r.attended} for r in records["training_signups"]],
+    }
+
+
+def _offers(user: User, locale: str) -> dict[str, list[dict]]:
+    return {
+        "material_offers": [{
+            "id": o.id, "category": o.category.value, "description": o.description,
+            "place": places.label_of(o.place_refnis, locale),
+            "available_from": o.available_from, "available_until": o.available_until,
+            "status": o.status.value, "created_at": o.created_at}
+            for o in material.offers_of(user)],
+        "material_pairings": [{
+            "offer_id": p.offer_id, "organisation": p.need.organisation.name,
+            "status": p.status.value, "proposed_at": p.created_at,
+            "you_confirmed_at": p.owner_confirmed_at,
+            "organisation_confirmed_at": p.organisation_confirmed_at}
+            for p in material.pairings_for_owner(user)],
+    }
+
+
+def person_data(person, needs, log, locale: str) -> dict[str, list[dict]]:
+    referred_to = person.referred_to
+    return {
+        "record": [{
+            "id": person.id, "organisation": person.organisation.name,
+            "first_name": person.first_name, "languages": person.languages,
+            "household_size": person.household_size,
+            "place": places.label_of(person.place_refnis, locale), "needs": person.needs,
+            "waiting_since": person.waiting_since, "isolated": person.isolated,
+            "no_outside_contact": person.no_outside_contact,
+            "referred_by": person.referred_by.name if person.referred_by else "",
+            "referred_to": (f"{referred_to.organisation.name}: "
+                            f"{referred_to.text('name', locale)}") if referred_to else "",
+            "delete_after": person.delete_after, "created_at": person.created_at}],
+        "needs": [{
+            "id": n.id, "title": n.title, "programme": n.programme.text("name", locale)
+            if n.programme else "", "status": n.status.value, "starts_on": n.starts_on,
+            "ends_on": n.ends_on} for n in needs],
+        # Who read or changed the record: the organisation's staff, named by the organisation.
+        "log": [{"at": e.at, "action": e.action, "page": e.page} for e in log],
+    }
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
