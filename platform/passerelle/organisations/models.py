@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func
+from sqlalchemy import JSON, ForeignKey, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import EMAIL_MAX, User
@@ -158,6 +158,9 @@ class Organisation(TextsMixin, db.Model):
     # Set once its coordinators edit the profile here: from then on `flask seed` leaves it.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    # Where the seed directory's text comes from: {"files": [seed file names], "claims":
+    # {field: {"seed", "quote"}}, "printed": {contact field: the text as the seed prints it}}.
+    seed_sources: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
 
     programmes: Mapped[list["Programme"]] = relationship(
         back_populates="organisation", order_by="Programme.id")
@@ -196,6 +199,15 @@ class Programme(TextsMixin, db.Model):
     is_listed: Mapped[bool] = mapped_column(default=True)
     # Set once its organisation edits or creates it here: from then on `flask seed` leaves it.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who it is for: keys of organisations/audiences.py AUDIENCES.
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # The programme's own contact, when the seed gives one: {"name", "phone", "email"}.
+    contact: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # Each seed fact, requirement, place, year or audience: {claim: {"seed", "quote"}}.
+    seed_sources: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # The coordinators' choices where the platform has a default (programmes/defaults.py).
+    platform_settings: Mapped[dict] = mapped_column(JSON, default=dict,
+                                                    server_default=text("'{}'"))
 
     organisation: Mapped[Organisation] = relationship(back_populates="programmes")
 

@@ -10,6 +10,8 @@ from passerelle.core.errors import DomainError
 from passerelle.core.web import form_error
 from passerelle.data import places
 from passerelle.organisations import facts, forms, queries, services
+from passerelle.organisations.audiences import audience_labels
+from passerelle.programmes import defaults
 from passerelle.programmes.forms import ApplyForm
 from passerelle.programmes.services import application_of
 
@@ -24,6 +26,7 @@ def directory():
         organisations = []
     else:
         organisations = queries.search_directory(form.kind.data, form.city.data, form.q.data)
+        organisations = queries.with_audience(organisations, form.audience.data)
     return render_template("organisations/directory.html", form=form,
                            organisations=organisations, place_label=queries.place_label)
 
@@ -35,7 +38,10 @@ def organisation(slug: str):
         "organisations/organisation.html", organisation=organisation,
         programmes=queries.listed_programmes(organisation),
         can_manage=access.can_manage_people(current_user, organisation),
-        place_label=queries.place_label)
+        place_label=queries.place_label,
+        sources=facts.sources_of((organisation.seed_sources or {}).get("claims"),
+                                 (organisation.seed_sources or {}).get("files")),
+        printed=(organisation.seed_sources or {}).get("printed") or {})
 
 
 @bp.get("/programmes/<slug>")
@@ -45,6 +51,9 @@ def programme(slug: str):
     return render_template(
         "organisations/programme.html", programme=programme,
         facts=facts.describe(programme.facts, str(get_locale())), place_label=queries.place_label,
+        sources=facts.sources_of(programme.seed_sources),
+        audiences=audience_labels(programme.audiences),
+        platform_defaults=defaults.settings_of(programme.kind, programme.platform_settings),
         application=application_of(user, programme) if user.is_authenticated else None,
         can_coordinate=access.can_coordinate_programme(user, programme),
         apply_form=ApplyForm())
