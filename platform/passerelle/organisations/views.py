@@ -41,7 +41,8 @@ def organisation(slug: str):
         place_label=queries.place_label,
         sources=facts.sources_of((organisation.seed_sources or {}).get("claims"),
                                  (organisation.seed_sources or {}).get("files")),
-        printed=(organisation.seed_sources or {}).get("printed") or {})
+        printed=(organisation.seed_sources or {}).get("printed") or {},
+        edited_at=organisation.edited_at)
 
 
 @bp.get("/programmes/<slug>")
@@ -51,7 +52,7 @@ def programme(slug: str):
     return render_template(
         "organisations/programme.html", programme=programme,
         facts=facts.describe(programme.facts, str(get_locale())), place_label=queries.place_label,
-        sources=facts.sources_of(programme.seed_sources),
+        sources=facts.sources_of(programme.seed_sources), edited_at=programme.edited_at,
         audiences=audience_labels(programme.audiences),
         platform_defaults=defaults.settings_of(programme.kind, programme.platform_settings),
         application=application_of(user, programme) if user.is_authenticated else None,
