@@ -71,16 +71,14 @@ PROGRAMME_KIND_LABELS = {
 }
 
 PROGRAMME_KIND_SUMMARIES = {
-    ProgrammeKind.detention_visits: _l(
-        "Trained, accredited visitors meet people held in closed centres, usually in pairs."),
+    ProgrammeKind.detention_visits: _l("Visitors meet people held in detention centres."),
     ProgrammeKind.sponsorship: _l(
         "After signing a charter, sponsors keep company with families waiting in their town."),
     ProgrammeKind.housing_hosting: _l(
         "Hosts open a room for stays of fixed length; others accompany the guests."),
     ProgrammeKind.housing_search_support: _l(
         "Volunteers staff drop-in sessions that help recognised refugees find a home."),
-    ProgrammeKind.mentoring: _l(
-        "A young job seeker and an experienced mentor work together as a duo."),
+    ProgrammeKind.mentoring: _l("An experienced adult and a young person work together as a duo."),
     ProgrammeKind.language_exchange: _l(
         "Two people who share a passion exchange their languages as equals."),
     ProgrammeKind.activities: _l(
