@@ -11,6 +11,7 @@ from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Programme
+from passerelle.programmes import defaults
 from passerelle.programmes.eligibility import Finding, Standing, age_on, gaps
 from passerelle.programmes.models import (
     DETENTION_CENTRES,
@@ -77,7 +78,9 @@ def status_counts(programme: Programme) -> dict[ApplicationStatus, int]:
 def standing(application: Application, today: date) -> Standing:
     programme, user = application.programme, application.user
     rules = requirements_of(programme)
-    charter = current_charter(programme) if rules.charter else None
+    # The platform's default for sponsorship asks for the charter once one is published.
+    charter = current_charter(programme) if rules.charter or defaults.value_of(
+        programme.kind, programme.platform_settings, "charter_before_contact") else None
     signature = _latest_signature(user, programme) if charter else None
     return Standing(
         today=today, interview_required=rules.interview,
