@@ -195,7 +195,8 @@ class Checker:
             self.error(slug, f"kind {kind!r} is not one of {sorted(ORGANISATION_KINDS)}")
         country = entry.get("country")
         if not isinstance(country, str) or not COUNTRY.match(country):
-            self.error(slug, f"country {country!r} must be two capital letters (ISO or EU)")
+            self.error(slug, f"country {country!r} must be two capital letters (ISO, EU for "
+                             "European bodies, XX for international ones)")
         self.contact(slug, entry, country)
         if "founded" in entry and not (self.is_int(entry["founded"])
                                        and 1800 <= entry["founded"] <= 2100):
