@@ -68,3 +68,22 @@ def test_home_lists_programme_kinds(client, directory):
     for label in ("Detention visits", "Sponsorship", "Housing hosting", "Mentoring",
                   "Language exchange", "Material offers"):
         assert label in page
+
+
+def test_filter_by_who_the_programmes_are_for(client, directory):
+    page = client.get("/organisations/?audience=released_from_detention").get_data(as_text=True)
+    assert "Up Together" in page
+    assert "DUO for a JOB" not in page
+    page = client.get("/organisations/?audience=young_job_seekers").get_data(as_text=True)
+    assert "DUO for a JOB" in page and "Up Together" not in page
+
+
+def test_an_unknown_audience_gets_a_message_not_an_error(client, directory):
+    response = client.get("/organisations/?audience=martians")
+    assert response.status_code == 200
+    assert "Choose who it is for from the list." in response.get_data(as_text=True)
+
+
+def test_audience_filter_reads_in_french(app, directory):
+    page = app.test_client().get("/organisations/", headers={"Accept-Language": "fr"})
+    assert "Mineurs non accompagnés" in page.get_data(as_text=True)

@@ -1,16 +1,20 @@
 """Check the seed directory (directory.yaml) against its schema and print what it holds.
 
-    .venv/bin/python -m passerelle.data.check_directory [path/to/directory.yaml]
+    python -m passerelle.data.check_directory [--seeds DIR] [path/to/directory.yaml]
 
 `flask seed` runs the same check and loads nothing when it finds a problem.
 
 Exits with status 1 and lists every problem found, or prints the organisation and programme
-counts. Belgian place names are checked against places_be.csv and language codes against the
+counts. Every fact, requirement, place, audience, year and contact names its source: the
+seed file and the words it rests on; an entry without one is a problem. With --seeds DIR (the
+seed texts, which are not shipped), every quoted passage must be in its file word for word.
+Belgian place names are checked against places_be.csv and language codes against the
 languages the platform matches on, when those modules can be imported.
 """
 
 from __future__ import annotations
 
+import argparse
 import re
 import sys
 from collections import Counter
@@ -21,6 +25,8 @@ import yaml
 from passerelle.core.languages import is_language
 from passerelle.core.skills import SKILLS as SKILL_NAMES
 from passerelle.data import places
+from passerelle.data.seeds import SEEDS
+from passerelle.organisations.audiences import AUDIENCES
 from passerelle.organisations.facts import FACTS_BY_KIND
 from passerelle.organisations.models import OrganisationKind, ProgrammeKind
 from passerelle.programmes.models import DETENTION_CENTRES
@@ -28,7 +34,7 @@ from passerelle.programmes.models import DETENTION_CENTRES
 HERE = Path(__file__).resolve().parent
 
 LANGUAGES = ("en", "fr", "nl")
-SEED_FILES = {"000", "001", "002", "003", "004"}
+SEED_FILES = set(SEEDS)
 
 ORGANISATION_KINDS = {kind.value for kind in OrganisationKind}
 PROGRAMME_KINDS = {kind.value for kind in ProgrammeKind}
@@ -36,9 +42,16 @@ PROGRAMME_KINDS = {kind.value for kind in ProgrammeKind}
 REQUIRED_ORGANISATION_KEYS = {"slug", "name", "kind", "country", "description", "programmes",
                               "source"}
 OPTIONAL_ORGANISATION_KEYS = {"full_name", "city", "postcode", "address", "phone", "email",
-                              "website", "founded", "member_of", "coordinates"}
+                              "website", "founded", "member_of", "coordinates", "printed",
+                              "sources"}
 REQUIRED_PROGRAMME_KEYS = {"slug", "kind", "name", "description"}
-OPTIONAL_PROGRAMME_KEYS = {"cities", "since", "facts", "requirements"}
+OPTIONAL_PROGRAMME_KEYS = {"cities", "since", "facts", "requirements", "audiences", "contact",
+                           "sources"}
+# What must name its source, besides every fact and requirement.
+SOURCED_ORGANISATION_KEYS = ("founded",)
+SOURCED_PROGRAMME_KEYS = ("cities", "since", "audiences", "contact")
+CONTACT_KEYS = {"name", "phone", "email"}
+PRINTED_KEYS = {"phone", "email", "website"}
 REQUIREMENT_KEYS = {"interview": bool, "charter": bool, "minimum_age": int,
                     "accreditation_places": list, "trainings": list}
 SKILLS = set(SKILL_NAMES)
@@ -67,14 +80,15 @@ POSTCODE = re.compile(r"^[1-9][0-9]{3}$")
 EMAIL = re.compile(r"^[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}$")
 WEBSITE = re.compile(r"^https?://[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+(/\S*)?$")
 LANGUAGE_CODE = re.compile(r"^[a-z]{2,3}$")
-SOURCE = re.compile(r"^\d{3}(, \d{3})*$")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'»”)]?\s+")
 
 
 class Checker:
-    def __init__(self) -> None:
+    def __init__(self, seed_texts: dict[str, str] | None = None) -> None:
         self.errors: list[str] = []
         self.places, self.is_language = places, is_language
+        # file name -> its text with whitespace collapsed, to check quotes; None: not checked
+        self.seed_texts = seed_texts
 
     def error(self, where: str, message: str) -> None:
         self.errors.append(f"{where}: {message}")
@@ -181,7 +195,8 @@ class Checker:
             self.error(slug, f"kind {kind!r} is not one of {sorted(ORGANISATION_KINDS)}")
         country = entry.get("country")
         if not isinstance(country, str) or not COUNTRY.match(country):
-            self.error(slug, f"country {country!r} must be two capital letters (ISO or EU)")
+            self.error(slug, f"country {country!r} must be two capital letters (ISO, EU for "
+                             "European bodies, XX for international ones)")
         self.contact(slug, entry, country)
         if "founded" in entry and not (self.is_int(entry["founded"])
                                        and 1800 <= entry["founded"] <= 2100):
@@ -189,9 +204,13 @@ class Checker:
         self.texts(f"{slug}.description", entry.get("description"), sentences=(2, 4))
         self.networks(slug, entry, kinds)
         source = entry.get("source")
-        if not isinstance(source, str) or not SOURCE.match(source) \
-                or not set(source.split(", ")) <= SEED_FILES:
-            self.error(slug, f"source {source!r} must list seed files like \"000, 002\"")
+        if not isinstance(source, list) or not source \
+                or not all(isinstance(name, str) and name in SEED_FILES for name in source):
+            self.error(slug, f"source {source!r} must list seed files, one of "
+                             f"{sorted(SEED_FILES)}")
+        self.printed(slug, entry)
+        self.sources(slug, entry.get("sources"),
+                     [key for key in SOURCED_ORGANISATION_KEYS if key in entry])
 
         programmes = entry.get("programmes")
         if not isinstance(programmes, list):
@@ -287,7 +306,79 @@ class Checker:
             self.facts(where, kind, item["facts"])
         if "requirements" in item:
             self.requirements(where, item["requirements"])
+        if "audiences" in item:
+            self.audiences(where, item["audiences"])
+        if "contact" in item:
+            self.programme_contact(where, item["contact"])
+        claims = [key for key in SOURCED_PROGRAMME_KEYS if key in item]
+        for group in ("facts", "requirements"):
+            if isinstance(item.get(group), dict):
+                claims.extend(item[group])
+        self.sources(where, item.get("sources"), claims)
         return True
+
+    # ------------------------------------------------------------------ sources
+
+    def sources(self, where: str, spec, claims: list[str]) -> None:
+        """Each claim names its seed file and quotes the words it rests on; no source is
+        left over without its claim."""
+        if spec is None:
+            spec = {}
+        if not isinstance(spec, dict):
+            self.error(where, "sources must be a mapping of a fact to {seed, quote}")
+            return
+        for claim in claims:
+            if claim not in spec:
+                self.error(where, f"'{claim}' names no source: add sources.{claim} with the "
+                                  "seed file and the words it rests on")
+        for claim, ref in spec.items():
+            if claim not in claims:
+                self.error(where, f"sources.{claim}: no such fact or requirement here")
+                continue
+            if not isinstance(ref, dict) or set(ref) != {"seed", "quote"}:
+                self.error(where, f"sources.{claim} must be {{seed: FILE, quote: WORDS}}")
+                continue
+            if ref["seed"] not in SEED_FILES:
+                self.error(where, f"sources.{claim}: seed {ref['seed']!r} is not one of "
+                                  f"{sorted(SEED_FILES)}")
+            elif not isinstance(ref["quote"], str) or len(ref["quote"].split()) < 2:
+                self.error(where, f"sources.{claim}: quote the words of the seed (two or more)")
+            elif self.seed_texts is not None and _collapse(ref["quote"]) \
+                    not in self.seed_texts.get(ref["seed"], ""):
+                self.error(where, f"sources.{claim}: not in {ref['seed']}: {ref['quote']!r}")
+
+    def audiences(self, where: str, value) -> None:
+        if not isinstance(value, list) or not value:
+            self.error(where, "audiences must be a non-empty list")
+            return
+        for key in value:
+            if key not in AUDIENCES:
+                self.error(where, f"audience {key!r} is not one of {sorted(AUDIENCES)}")
+        if len(set(map(str, value))) != len(value):
+            self.error(where, "audiences repeats a value")
+
+    def programme_contact(self, where: str, value) -> None:
+        if not isinstance(value, dict) or not value or not set(value) <= CONTACT_KEYS:
+            self.error(where, f"contact must be a mapping of {sorted(CONTACT_KEYS)}")
+            return
+        for key, text in value.items():
+            if self.text(f"{where}.contact.{key}", text) and key == "email" \
+                    and not EMAIL.match(text):
+                self.error(where, f"contact email {text!r} is not an e-mail address")
+
+    def printed(self, slug: str, entry: dict) -> None:
+        """A contact completed or corrected keeps the text the seed prints."""
+        if "printed" not in entry:
+            return
+        value = entry["printed"]
+        if not isinstance(value, dict) or not value:
+            self.error(slug, "printed must be a mapping of a contact field to the seed's text")
+            return
+        for key, text in value.items():
+            if key not in PRINTED_KEYS or key not in entry:
+                self.error(slug, f"printed.{key}: not a contact field of this entry")
+            elif self.text(f"{slug}.printed.{key}", text) and text == entry[key]:
+                self.error(slug, f"printed.{key} is the same as {key}: nothing was corrected")
 
     def requirements(self, where: str, spec) -> None:
         """What a volunteer needs before a match: see programmes/models.py Requirements."""
@@ -348,14 +439,31 @@ class Checker:
                 self.error(where, f"centre {value!r} must be a non-empty string")
 
 
+def _collapse(text: str) -> str:
+    return " ".join(text.split())
+
+
+def read_seed_texts(folder: Path) -> dict[str, str]:
+    return {name: _collapse((folder / name).read_text(encoding="utf-8"))
+            for name in SEED_FILES if (folder / name).is_file()}
+
+
 def main(argv: list[str]) -> int:
-    path = Path(argv[1]) if len(argv) > 1 else HERE / "directory.yaml"
+    parser = argparse.ArgumentParser(prog="check_directory")
+    parser.add_argument("--seeds", type=Path, help="the folder of the seed texts")
+    parser.add_argument("path", nargs="?", type=Path, default=HERE / "directory.yaml")
+    args = parser.parse_args(argv[1:])
+    path = args.path
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        seed_texts = read_seed_texts(args.seeds) if args.seeds else None
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         print(f"{path}: cannot read: {exc}")
         return 1
-    checker = Checker()
+    if seed_texts is not None and set(seed_texts) != SEED_FILES:
+        print(f"{args.seeds}: missing {', '.join(sorted(SEED_FILES - set(seed_texts)))}")
+        return 1
+    checker = Checker(seed_texts)
     organisations, programmes = checker.check(data)
     checker.check_complete(organisations)
     if checker.errors:

@@ -5,6 +5,7 @@ from flask_babel import ngettext
 
 from passerelle.core.languages import language_name
 from passerelle.core.skills import SKILLS
+from passerelle.data.seeds import seed_label, seed_language
 
 # The facts each programme kind may carry, with their type. Seed facts and the settings a
 # coordinator edits share these keys.
@@ -15,7 +16,7 @@ FACTS_BY_KIND: dict[str, dict[str, type]] = {
                         "exchange_meetings_per_year": int},
     "housing_search_support": {"sessions_per_week_min": int, "sessions_per_week_max": int},
     "detention_visits": {"centres": list, "centres_count": int, "visitors_per_visit": int},
-    "sponsorship": {"charter_required": bool, "several_families_per_sponsor": bool,
+    "sponsorship": {"charter_signed": bool, "several_families_per_sponsor": bool,
                     "flag_isolated_families": bool, "group_meetings": bool,
                     "families_count": int, "family_languages": list},
     "mentoring": {"same_sector_preferred": bool, "mentors_count": int, "follow_up_months": int},
@@ -28,10 +29,11 @@ YES_FACTS = {
     "hosts_reviewed": _l("Hosts are reviewed by the coordinators before they host."),
     "guests_referred_by_partners": _l("Guests are referred by partner associations."),
     "accompaniment_without_hosting": _l("You can also accompany guests without hosting."),
-    "charter_required": _l("A signed charter is required before any contact."),
+    "charter_signed": _l("Sponsors sign the programme's charter."),
     "several_families_per_sponsor": _l(
-        "A sponsor may follow several families, and a family may have several sponsors."),
-    "flag_isolated_families": _l("Families with little or no outside contact come first."),
+        "Sponsors are not tied to one family; some are in touch with several."),
+    "flag_isolated_families": _l(
+        "Particular attention goes to families with little or no outside contact."),
     "group_meetings": _l("Sponsors and families meet in group gatherings."),
     "same_sector_preferred": _l("Mentor and mentee ideally come from the same sector."),
     "newcomer_duos_allowed": _l("Duos between two newcomers are welcome too."),
@@ -94,3 +96,17 @@ def describe(facts: dict, locale: str) -> list[str]:
         lines.append(str(_l("Skills sought: %(names)s.", names=names)))
     lines.extend(str(text) for key, text in YES_FACTS.items() if facts.get(key))
     return lines
+
+
+def sources_of(claims: dict | None, files=()) -> list[dict]:
+    """Where the seed facts come from, by seed file: what the file is (with its date when it
+    has one) and each passage quoted from it, once; then the files that no quote names."""
+    groups: dict[str, dict] = {}
+    for name in [ref["seed"] for ref in (claims or {}).values()] + list(files or ()):
+        groups.setdefault(name, {"seed": name, "label": seed_label(name),
+                                 "lang": seed_language(name), "quotes": []})
+    for ref in (claims or {}).values():
+        quotes = groups[ref["seed"]]["quotes"]
+        if ref["quote"] not in quotes:
+            quotes.append(ref["quote"])
+    return list(groups.values())

@@ -21,6 +21,7 @@ from passerelle.core.forms import (
     one_of_the_choices,
     strip,
 )
+from passerelle.organisations.audiences import AUDIENCES
 from passerelle.organisations.models import (
     DEFAULT_RETENTION_MONTHS,
     MAX_RETENTION_MONTHS,
@@ -46,6 +47,16 @@ class DirectoryFilterForm(FlaskForm):
         self.kind.pre_validate = one_of_the_choices(
             self.kind, _l("Choose a programme kind from the list."))
         self.city.pre_validate = one_of_the_choices(self.city, _l("Choose a city from the list."))
+        self._add_audience_choices()
+
+    # Who the programmes are for (kept apart from the other filters).
+    audience = SelectField(_l("Who it is for"), validators=[Optional()], validate_choice=True)
+
+    def _add_audience_choices(self):
+        self.audience.choices = choices(
+            [("", _l("Everyone"))] + [(key, label) for key, label in AUDIENCES.items()])
+        self.audience.pre_validate = one_of_the_choices(
+            self.audience, _l("Choose who it is for from the list."))
 
 
 class InvitationForm(FlaskForm):

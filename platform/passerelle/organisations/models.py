@@ -4,7 +4,16 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, ForeignKey, SmallInteger, String, Text, UniqueConstraint, func
+from sqlalchemy import (
+    JSON,
+    ForeignKey,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+    func,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import EMAIL_MAX, User
@@ -71,16 +80,14 @@ PROGRAMME_KIND_LABELS = {
 }
 
 PROGRAMME_KIND_SUMMARIES = {
-    ProgrammeKind.detention_visits: _l(
-        "Trained, accredited visitors meet people held in closed centres, usually in pairs."),
+    ProgrammeKind.detention_visits: _l("Visitors meet people held in detention centres."),
     ProgrammeKind.sponsorship: _l(
         "After signing a charter, sponsors keep company with families waiting in their town."),
     ProgrammeKind.housing_hosting: _l(
         "Hosts open a room for stays of fixed length; others accompany the guests."),
     ProgrammeKind.housing_search_support: _l(
         "Volunteers staff drop-in sessions that help recognised refugees find a home."),
-    ProgrammeKind.mentoring: _l(
-        "A young job seeker and an experienced mentor work together as a duo."),
+    ProgrammeKind.mentoring: _l("An experienced adult and a young person work together as a duo."),
     ProgrammeKind.language_exchange: _l(
         "Two people who share a passion exchange their languages as equals."),
     ProgrammeKind.activities: _l(
@@ -169,6 +176,9 @@ class Organisation(TextsMixin, db.Model):
         SmallInteger, default=DEFAULT_RETENTION_MONTHS,
         server_default=str(DEFAULT_RETENTION_MONTHS))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
+    # Where the seed directory's text comes from: {"files": [seed file names], "claims":
+    # {field: {"seed", "quote"}}, "printed": {contact field: the text as the seed prints it}}.
+    seed_sources: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
 
     programmes: Mapped[list["Programme"]] = relationship(
         back_populates="organisation", order_by="Programme.id")
@@ -207,6 +217,15 @@ class Programme(TextsMixin, db.Model):
     is_listed: Mapped[bool] = mapped_column(default=True)
     # Set once its organisation edits or creates it here: from then on `flask seed` leaves it.
     edited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Who it is for: keys of organisations/audiences.py AUDIENCES.
+    audiences: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # The programme's own contact, when the seed gives one: {"name", "phone", "email"}.
+    contact: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # Each seed fact, requirement, place, year or audience: {claim: {"seed", "quote"}}.
+    seed_sources: Mapped[dict] = mapped_column(JSON, default=dict, server_default=text("'{}'"))
+    # The coordinators' choices where the platform has a default (programmes/defaults.py).
+    platform_settings: Mapped[dict] = mapped_column(JSON, default=dict,
+                                                    server_default=text("'{}'"))
 
     organisation: Mapped[Organisation] = relationship(back_populates="programmes")
 

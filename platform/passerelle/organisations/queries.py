@@ -93,6 +93,15 @@ def search_directory(kind: str | None, city: str | None, text: str | None) -> li
     return list(found)
 
 
+def with_audience(organisations: list[Organisation], audience: str | None) -> list[Organisation]:
+    """Those running a listed programme for this audience (all of them without one)."""
+    if not audience:
+        return organisations
+    return [organisation for organisation in organisations
+            if any(audience in (programme.audiences or [])
+                   for programme in listed_programmes(organisation))]
+
+
 def listed_programmes(organisation: Organisation) -> list[Programme]:
     return [programme for programme in organisation.programmes if programme.is_listed]
 

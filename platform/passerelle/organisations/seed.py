@@ -100,6 +100,9 @@ def _organisation_values(entry: dict) -> dict:
     values["is_listed"] = True
     for code in ("fr", "nl", "en"):
         values[f"description_{code}"] = entry["description"][code].strip()
+    values["seed_sources"] = {"files": list(entry["source"]),
+                              "claims": entry.get("sources") or {},
+                              "printed": entry.get("printed") or {}}
     return values
 
 
@@ -109,6 +112,9 @@ def _programme_values(item: dict) -> dict:
         "since": item.get("since"),
         "facts": item.get("facts") or {},
         "cities": [_city_key(city) for city in item.get("cities") or []],
+        "audiences": list(item.get("audiences") or []),
+        "contact": item.get("contact") or {},
+        "seed_sources": item.get("sources") or {},
         "is_listed": True,
     }
     for code in ("fr", "nl", "en"):

@@ -13,7 +13,9 @@ from passerelle.core.time import utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.organisations import facts, forms, queries, services
+from passerelle.organisations.audiences import audience_labels
 from passerelle.organisations.models import MemberRole
+from passerelle.programmes import defaults
 from passerelle.programmes.forms import ApplyForm
 from passerelle.programmes.services import application_of
 
@@ -37,6 +39,7 @@ def directory():
         organisations = []
     else:
         organisations = queries.search_directory(form.kind.data, form.city.data, form.q.data)
+        organisations = queries.with_audience(organisations, form.audience.data)
     return render_template("organisations/directory.html", form=form,
                            organisations=organisations, place_label=queries.place_label)
 
@@ -48,7 +51,11 @@ def organisation(slug: str):
         "organisations/organisation.html", organisation=organisation,
         programmes=queries.listed_programmes(organisation),
         can_manage=access.can_manage_people(current_user, organisation),
-        place_label=queries.place_label)
+        place_label=queries.place_label,
+        sources=facts.sources_of((organisation.seed_sources or {}).get("claims"),
+                                 (organisation.seed_sources or {}).get("files")),
+        printed=(organisation.seed_sources or {}).get("printed") or {},
+        edited_at=organisation.edited_at)
 
 
 @bp.get("/programmes/<slug>")
@@ -58,6 +65,9 @@ def programme(slug: str):
     return render_template(
         "organisations/programme.html", programme=programme,
         facts=facts.describe(programme.facts, str(get_locale())), place_label=queries.place_label,
+        sources=facts.sources_of(programme.seed_sources), edited_at=programme.edited_at,
+        audiences=audience_labels(programme.audiences),
+        platform_defaults=defaults.settings_of(programme.kind, programme.platform_settings),
         application=application_of(user, programme) if user.is_authenticated else None,
         can_coordinate=access.can_coordinate_programme(user, programme),
         apply_form=ApplyForm())

@@ -25,6 +25,7 @@ from passerelle.core.forms import (
     strip,
     text_field,
 )
+from passerelle.organisations.audiences import AUDIENCES
 from passerelle.organisations.models import ProgrammeKind
 from passerelle.programmes.models import DETENTION_CENTRES
 
@@ -122,7 +123,15 @@ class ProgrammeForm(Names, Descriptions):
     visitors_per_visit = _number(_l("Visitors per visit"), 1, 6)
     sessions_per_week_min = _number(_l("Sessions per week, at least"), 1, 14)
     sessions_per_week_max = _number(_l("Sessions per week, at most"), 1, 14)
+    audiences = CheckboxesField(_l("Who it is for"), AUDIENCES,
+                                _l("Choose who it is for from the list."))
+    # The platform's defaults (programmes/defaults.py), for sponsorship.
+    charter_before_contact = BooleanField(
+        _l("A sponsor signs the charter before any contact with a family"))
+    isolated_families_first = BooleanField(
+        _l("Families with little or no outside contact come first in matching"))
 
+    PLATFORM_SETTINGS = ("charter_before_contact", "isolated_families_first")
     SETTINGS = ("max_stay_weeks", "trajectory_weeks", "follow_up_months", "visitors_per_visit",
                 "sessions_per_week_min", "sessions_per_week_max")
 

@@ -13,6 +13,7 @@ from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Programme
+from passerelle.programmes import defaults
 from passerelle.programmes.eligibility import Finding, Standing, age_on, gaps
 from passerelle.programmes.models import (
     DETENTION_CENTRES,
@@ -116,7 +117,10 @@ def standings_of(user: User, applications: list[Application],
     for application in applications:
         pid = application.programme_id
         rule = rules.get(pid) or Requirements(programme_id=pid, accreditation_places=[])
-        charter = charters.get(pid) if rule.charter else None
+        programme = application.programme
+        # The platform's default for sponsorship asks for the charter once one is published.
+        charter = charters.get(pid) if rule.charter or defaults.value_of(
+            programme.kind, programme.platform_settings, "charter_before_contact") else None
         signature = signatures.get(pid) if charter else None
         found[application.id] = Standing(
             today=today, interview_required=rule.interview,

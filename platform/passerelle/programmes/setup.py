@@ -1,6 +1,6 @@
 """Coordinators set up their programmes: texts, requirements, settings, charter, trainings."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -9,6 +9,7 @@ from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Organisation, Programme
+from passerelle.programmes import defaults
 from passerelle.programmes.models import (
     Application,
     Charter,
@@ -31,6 +32,9 @@ class ProgrammeData:
     minimum_age: int | None
     accreditation_places: list[str]
     settings: dict[str, int | None]  # kind-specific facts a coordinator sets
+    audiences: list[str] | None = None  # keys of AUDIENCES; None: unchanged
+    # The platform's defaults as the coordinator sets them (programmes/defaults.py).
+    platform_settings: dict[str, bool] = field(default_factory=dict)
 
 
 def create_programme(organisation: Organisation, slug: str, data: ProgrammeData) -> Programme:
@@ -93,6 +97,10 @@ def _apply(programme: Programme, data: ProgrammeData) -> None:
         else:
             facts.pop(key, None)
     programme.facts = facts
+    if data.audiences is not None:
+        programme.audiences = list(data.audiences)
+    if data.platform_settings:
+        programme.platform_settings = defaults.overrides(data.kind, data.platform_settings)
     rules = requirements_of(programme)
     rules.interview, rules.charter = data.interview, data.charter
     rules.minimum_age, rules.accreditation_places = data.minimum_age, data.accreditation_places

@@ -14,7 +14,7 @@ from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.programmes import forms, services, sessions, setup
+from passerelle.programmes import defaults, forms, services, sessions, setup
 from passerelle.programmes.eligibility import gaps
 from passerelle.programmes.models import (
     Application,
@@ -249,7 +249,10 @@ def _programme_data(form: forms.ProgrammeForm) -> setup.ProgrammeData:
         interview=form.interview.data, charter=form.charter.data,
         minimum_age=form.minimum_age.data,
         accreditation_places=form.accreditation_places.data,
-        settings={key: getattr(form, key).data for key in forms.ProgrammeForm.SETTINGS})
+        settings={key: getattr(form, key).data for key in forms.ProgrammeForm.SETTINGS},
+        audiences=form.audiences.data,
+        platform_settings={key: getattr(form, key).data
+                           for key in forms.ProgrammeForm.PLATFORM_SETTINGS})
 
 
 @bp.route("/programmes/<slug>/settings", methods=["GET", "POST"])
@@ -305,7 +308,10 @@ def _programme_initial(programme) -> dict:
         "cities": ", ".join(places.label_of(key, locale) for key in programme.cities),
         "kind": programme.kind, "interview": rules.interview, "charter": rules.charter,
         "minimum_age": rules.minimum_age, "accreditation_places": rules.accreditation_places,
-    } | {key: programme.facts.get(key) for key in forms.ProgrammeForm.SETTINGS}
+    } | {key: programme.facts.get(key) for key in forms.ProgrammeForm.SETTINGS} | {
+        "audiences": programme.audiences,
+    } | {key: defaults.value_of(programme.kind, programme.platform_settings, key)
+         for key in forms.ProgrammeForm.PLATFORM_SETTINGS}
 
 
 def _render_settings(programme, **forms_shown):

@@ -1,7 +1,11 @@
 import click
 from flask.cli import with_appcontext
 
-from passerelle.organisations.demo import DEMO_PASSWORD, ensure_demo_accounts
+from passerelle.organisations.demo import (
+    DEMO_PASSWORD,
+    ensure_demo_accounts,
+    ensure_demo_requirements,
+)
 from passerelle.volunteers.demo import account_counts, load_demo
 
 
@@ -30,6 +34,8 @@ def demo_data(volunteers: int, needs: int, seed: int, if_empty: bool, force: boo
             "anyway.")
     for email in ensure_demo_accounts():
         click.echo(f"Demo account {email} (password: {DEMO_PASSWORD})")
+    for slug in ensure_demo_requirements():
+        click.echo(f"Example requirements for {slug} (the demo's, not the organisation's)")
     report = load_demo(volunteers, needs, seed)
     if report.skipped:
         click.echo(f"Demo data of seed {seed} is already loaded.")
