@@ -375,3 +375,26 @@ def test_the_pages_speak_french_and_dutch(client, login_as, locale, text):
     login_as("staff", locale=locale)
     page = client.get("/account/two-factor/")
     assert text in page.get_data(as_text=True)
+
+
+def test_team_changes_and_record_exports_need_the_second_factor(client, db, organisation):
+    from passerelle.organisations.models import Membership
+    from tests.factories import make_user as new_user
+    from tests.needs.factories import make_person
+
+    coordinator = new_user(email="coord2@example.org")
+    make_membership(coordinator, organisation, "coordinator")
+    member = make_membership(new_user(), organisation, "staff")
+    person = make_person(organisation, first_name="Zainab")
+    from tests.factories import session_id_for
+
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id_for(coordinator)
+    for url in (f"/organisations/{organisation.slug}/people/{member.id}/remove",
+                f"/organisations/{organisation.slug}/people/{member.id}/role",
+                f"/supported/{person.id}/export"):
+        response = client.post(url, data={"role": "coordinator"})
+        assert response.status_code == 302, url
+        assert response.location.startswith("/account/two-factor/setup"), url
+    db.session.expire_all()
+    assert db.session.get(Membership, member.id).role == "staff"

@@ -140,6 +140,7 @@ def people(slug: str):
 
 @bp.post("/organisations/<slug>/people/<int:membership_id>/remove")
 @login_required
+@second_factor_required
 def remove_member(slug: str, membership_id: int):
     organisation = _managed(slug)
     done = act(lambda: services.remove_member(_user(), organisation, membership_id),
@@ -157,6 +158,7 @@ def _back_to_team(organisation, done: bool):
 
 @bp.post("/organisations/<slug>/people/<int:membership_id>/role")
 @login_required
+@second_factor_required
 def change_role(slug: str, membership_id: int):
     organisation = _managed(slug)
     done = act(lambda: services.change_role(_user(), organisation, membership_id,
@@ -167,6 +169,7 @@ def change_role(slug: str, membership_id: int):
 
 @bp.post("/organisations/<slug>/invitations/<int:invitation_id>/approve")
 @login_required
+@second_factor_required
 def approve_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
     act(lambda: services.approve(_user(), organisation, invitation_id),
@@ -176,6 +179,7 @@ def approve_invitation(slug: str, invitation_id: int):
 
 @bp.post("/organisations/<slug>/invitations/<int:invitation_id>/refuse")
 @login_required
+@second_factor_required
 def refuse_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
     act(lambda: services.refuse(_user(), organisation, invitation_id),
@@ -185,6 +189,7 @@ def refuse_invitation(slug: str, invitation_id: int):
 
 @bp.post("/organisations/<slug>/invitations/<int:invitation_id>/revoke")
 @login_required
+@second_factor_required
 def revoke_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
     act(lambda: services.revoke(_user(), organisation, invitation_id),

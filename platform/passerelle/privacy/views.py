@@ -5,6 +5,7 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
+from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.time import to_brussels, utcnow
 from passerelle.core.web import form_error
@@ -62,6 +63,7 @@ def erase_account():
 
 @bp.post("/supported/<int:person_id>/export")
 @login_required
+@second_factor_required
 def export_person(person_id: int):
     now = utcnow()
     data = services.person_archive(_user(), person_id, now, str(get_locale()))
