@@ -19,6 +19,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
     app.config.update(config or {})
+    from passerelle.core.routing import CONVERTERS
+    app.url_map.converters.update(CONVERTERS)  # before any route is added
     _init_extensions(app)
     _register_blueprints(app)
     _register_cli(app)

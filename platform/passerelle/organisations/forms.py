@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     SearchField,
@@ -11,6 +10,7 @@ from wtforms.validators import URL, Optional, Regexp, ValidationError
 
 from passerelle.accounts.forms import email_field
 from passerelle.core.forms import (
+    BaseForm,
     Descriptions,
     PlaceField,
     choices,
@@ -23,7 +23,7 @@ from passerelle.core.forms import (
 from passerelle.organisations.models import ProgrammeKind
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(BaseForm):
     """The directory's filters, read from the query string."""
 
     class Meta:
@@ -43,7 +43,7 @@ class DirectoryFilterForm(FlaskForm):
         self.city.pre_validate = one_of_the_choices(self.city, _l("Choose a city from the list."))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     email = email_field()
     role = SelectField(_l("Role"), validate_choice=True)
 
