@@ -143,6 +143,11 @@ class CheckboxesField(SelectMultipleField):
                          **kwargs)
         self.message = message
 
+    def process(self, *args, **kwargs):
+        super().process(*args, **kwargs)
+        if self.data is None:  # a POST without any field (Flask-WTF then reads no formdata)
+            self.data = []
+
     def pre_validate(self, form):
         allowed = {choice.value for choice in self.choices}
         if any(value not in allowed for value in self.data or []):

@@ -104,8 +104,7 @@ def withdraw(application_id: int):
 @bp.get("/coordination/")
 @login_required
 def coordination():
-    programmes = [p for p in queries.programmes_for_staff(_me())
-                  if access.can_coordinate_programme(_me(), p)]
+    programmes = queries.coordinated_programmes(_me())
     return render_template("programmes/coordination.html",
                            rows=[(p, services.status_counts(p)) for p in programmes])
 
