@@ -1,0 +1,132 @@
+"""Property-based fuzzing of every URL parameter and every form: never a server error, and
+a refused submission (a page shown again, not a redirect) writes nothing.
+
+Bounded and deterministic (derandomize=True); the number of examples run is printed.
+"""
+
+import re
+from urllib.parse import quote
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from passerelle.core.time import today_in_brussels
+from passerelle.extensions import limiter
+from tests.core import world as w
+
+FUZZ = settings(max_examples=150, deadline=None, derandomize=True, database=None,
+                suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                       HealthCheck.too_slow])
+ARGUMENT = re.compile(r"<(?:[^:<>]+:)?([^<>]+)>")
+FORM = re.compile(r"<form\b([^>]*)>(.*?)</form>", re.S)
+NAME = re.compile(r"<(?:input|select|textarea)\b[^>]*\bname=\"([^\"]+)\"")
+ACTION = re.compile(r'action="([^"]*)"')
+ROLES = ("coordinator_a", "staff_a", "volunteer", "anonymous")  # the first that sees a page
+
+nasty_text = st.one_of(
+    st.text(max_size=40),
+    st.text(max_size=20).map(lambda t: t + "\x00" + t),
+    st.sampled_from(["", " ", "   ", "\x00", "\t\n", "é", "نور", "👍", "%00", "-1", "0",
+                     "2147483648", str(2**63), str(2**64), "1e999", "NaN", "9999-12-31",
+                     "0000-00-00", "x" * 5000, "<script>alert(1)</script>", "../../etc"]),
+    st.integers(min_value=-(2**70), max_value=2**70).map(str),
+)
+
+
+def _only_reads(statements) -> list[str]:
+    """The writes of a page shown again, but for logging what it showed (audit reads)."""
+    return [s for s in statements if not s.lstrip().upper().startswith("INSERT INTO AUDIT")]
+
+
+
+@given(data=st.data())
+@FUZZ
+def test_fuzzed_url_parameters_are_never_a_server_error(app, client, login_as, data):
+    world = _world(app, client, login_as)
+    rule = data.draw(st.sampled_from(world.parametrised), label="rule")
+    values = dict(world.real_values[rule.endpoint])
+    argument = data.draw(st.sampled_from(sorted(rule.arguments)), label="argument")
+    values[argument] = data.draw(nasty_text, label="value")
+    url = ARGUMENT.sub(lambda m: quote(str(values[m.group(1)]), safe=""), rule.rule) or "/"
+    for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        w.sign_in(client, world.w, data.draw(st.sampled_from(w.ROLES), label="role"))
+        limiter.reset()
+        response = client.open(url, method=method, data={})
+        assert response.status_code < 500, (method, url)
+    RUN["url"] += 1
+
+
+@given(data=st.data())
+@FUZZ
+def test_fuzzed_forms_are_never_a_server_error_nor_a_partial_write(app, client, login_as,
+                                                                  data):
+    world = _world(app, client, login_as)
+    url, role, names = data.draw(st.sampled_from(world.forms), label="form")
+    fields = {name: data.draw(nasty_text, label=name) for name in names}
+    w.sign_in(client, world.w, role)
+    limiter.reset()
+    with w.WriteWatch() as watch:
+        response = client.post(url, data=fields)
+    assert response.status_code < 500, (url, fields)
+    if response.status_code not in (301, 302, 303):
+        assert _only_reads(watch.statements) == [], (url, fields, response.status_code)
+    RUN["form"] += 1
+
+
+class _Fuzzed:
+    def __init__(self, app, client, login_as):
+        self.w = w.build_world(client, login_as, today_in_brussels())
+        rules = w.rules(app)
+        self.parametrised = [rule for rule in rules if rule.arguments]
+        with app.test_request_context():
+            self.real_values = {rule.endpoint: _real_values(rule, self.w) for rule in rules}
+            pages = {rule.endpoint: w.url_of(rule, self.w) for rule in rules
+                     if "GET" in rule.methods}
+        self.forms = sorted(self._discover(client, pages))
+
+    def _discover(self, client, pages):
+        found = set()
+        for url in pages.values():
+            for role in ROLES:
+                w.sign_in(client, self.w, role)
+                response = client.get(url)
+                if response.status_code == 200:
+                    break
+            else:
+                continue
+            for attributes, body in FORM.findall(response.get_data(as_text=True)):
+                if 'method="post"' not in attributes.lower():
+                    continue
+                action = ACTION.search(attributes)
+                target = action.group(1) if action and action.group(1) else url
+                names = tuple(sorted(set(NAME.findall(body)) - {"csrf_token"}))
+                if names and target.startswith("/"):
+                    found.add((target.replace("&amp;", "&"), role, names))
+        return found
+
+
+def _real_values(rule, world) -> dict:
+    """The real values of the rule's arguments (as url_of fills them)."""
+    url = w.url_of(rule, world)
+    match = rule.map.bind("localhost").match(url, method=sorted(rule.methods)[0])
+    return {name: str(value) for name, value in match[1].items()}
+
+
+_cache: dict = {}
+RUN = {"url": 0, "form": 0}  # examples run, printed by the last test
+
+
+def _world(app, client, login_as) -> _Fuzzed:
+    """One world per test function: hypothesis runs its examples within one test."""
+    if _cache.get("app") is not app:
+        _cache.update(app=app, world=_Fuzzed(app, client, login_as))
+    return _cache["world"]
+
+
+def test_the_fuzzing_reaches_every_form_and_parameter(app, client, login_as):
+    world = _world(app, client, login_as)
+    assert len(world.parametrised) >= 20
+    posted = {url.split("?")[0] for url, _role, _names in world.forms}
+    assert len(posted) >= 20, sorted(posted)
+    print(f"fuzzing: {len(world.forms)} forms, {len(world.parametrised)} routes with "
+          f"parameters; examples run: {RUN['url']} URL, {RUN['form']} form")
