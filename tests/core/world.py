@@ -160,6 +160,7 @@ class WriteWatch:
 
 def empty_tables() -> None:
     """Every row gone, ids restarted, as between two tests (tests/conftest.py)."""
+    db.session.remove()  # an open transaction here would make PostgreSQL's TRUNCATE wait
     tables = [table.name for table in reversed(db.metadata.sorted_tables)]
     with db.engine.begin() as conn:
         if conn.dialect.name == "postgresql":
@@ -167,7 +168,6 @@ def empty_tables() -> None:
         else:
             for table in tables:
                 conn.exec_driver_sql(f"DELETE FROM {table}")
-    db.session.remove()
 
 
 def outcome(response) -> str:
