@@ -207,21 +207,25 @@ def test_every_post_route_gives_each_role_the_expected_outcome(app, client, logi
     print(f"access matrix: {count} POST requests (routes x roles)")
 
 
-def test_the_records_of_b_are_no_page_for_the_staff_of_a(app, client, login_as):
-    """The same routes with B's ids: A's staff and coordinator get 404 wherever B's own
-    staff would see a record of B."""
+def test_the_records_of_b_are_no_page_for_those_of_a_and_of_n(app, client, login_as):
+    """The same routes with B's ids and slugs: A's staff and coordinator, and the coordinator
+    of network N (B is not a member), get 404 wherever they see the same record of A."""
     world = w.build_world(client, login_as, today_in_brussels())
-    wrong = []
+    wrong, checked = [], 0
     for rule, method in _requests(app):
         if method != "GET" or not rule.arguments:
             continue
         expected = EXPECTED[method, rule.endpoint]
-        if expected["staff_a"] == "200" and expected["other_volunteer"] == "404":
+        roles = [role for role in ("staff_a", "coordinator_a", "network_coordinator")
+                 if expected[role] == "200" and expected["other_volunteer"] == "404"]
+        if roles:
             with app.test_request_context():
                 url = w.url_of(rule, world, organisation="b")
-            for role in ("staff_a", "coordinator_a"):
+            for role in roles:
                 w.sign_in(client, world, role)
+                checked += 1
                 got = w.outcome(client.get(url))
                 if got != "404":
                     wrong.append(f"GET {url} (B) as {role}: {got}")
     assert not wrong, "\n".join(wrong)
+    assert checked >= 40

@@ -6,6 +6,7 @@ a need, a material need and a pairing with V's material offer; organisation B ha
 same, smaller; network N counts A as a member. Each role signs in through `login_as`.
 """
 
+import inspect
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -79,11 +80,11 @@ def build_world(client, login_as, today) -> World:
     for role in ROLES[1:]:
         kind = {"other_volunteer": "volunteer", "staff_a": "staff",
                 "coordinator_a": "coordinator", "staff_b": "staff"}.get(role, role)
-        world.users[role] = login_as(kind, organisation=organisations.get(role))
-        world.cookies[role] = client.get_cookie("session").value
-    client.delete_cookie("session")
-    coordinator_b = login_as("coordinator", organisation=b)
-    client.delete_cookie("session")
+        world.users[role] = _login(login_as, kind, organisations.get(role))
+        world.cookies[role] = client.get_cookie(_cookie(client)).value
+    client.delete_cookie(_cookie(client))
+    coordinator_b = _login(login_as, "coordinator", b)
+    client.delete_cookie(_cookie(client))
     volunteer = world.users["volunteer"]
     _organisation_records(world, "a", a, volunteer, world.users["coordinator_a"], today)
     _organisation_records(world, "b", b, world.users["other_volunteer"], coordinator_b, today,
@@ -94,11 +95,22 @@ def build_world(client, login_as, today) -> World:
     return world
 
 
+def _login(login_as, role, organisation):
+    """Through the public fixture; with the second factor done where the fixture offers it."""
+    extra = {"second_factor": True} if "second_factor" in inspect.signature(
+        login_as).parameters else {}
+    return login_as(role, organisation=organisation, **extra)
+
+
+def _cookie(client) -> str:
+    return client.application.config["SESSION_COOKIE_NAME"]
+
+
 def sign_in(client, world: World, role: str) -> None:
     if role == "anonymous":
-        client.delete_cookie("session")
+        client.delete_cookie(_cookie(client))
     else:
-        client.set_cookie("session", world.cookies[role])
+        client.set_cookie(_cookie(client), world.cookies[role])
 
 
 # How each URL argument is filled: (the rule's first path segment, argument) -> record key.
