@@ -179,5 +179,10 @@ def can_change_person(user, person) -> bool:
     return works_for(user, person.organisation)
 
 
+def owns_application(user, application) -> bool:
+    """A volunteer's own application: signing its charter, withdrawing it."""
+    return user.is_authenticated and application.user_id == user.id
+
+
 def can_change_offer(user, offer) -> bool:
     return user.is_authenticated and offer.owner_id == user.id

@@ -65,7 +65,7 @@ def my_applications():
 
 def _own_application(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
-    if application is None or application.user_id != current_user.id:
+    if application is None or not access.owns_application(current_user, application):
         abort(404)
     return application
 
