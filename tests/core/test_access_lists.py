@@ -74,3 +74,24 @@ def test_a_removed_member_loses_access_within_the_same_request(app):
         db.session.delete(membership)
         db.session.commit()
         assert not access.works_for(user, organisation)
+
+
+def test_the_screening_note_stays_with_the_programmes_own_organisation(app):
+    """A network coordinator and an administrator review an application without its note."""
+    from passerelle.core.time import today_in_brussels
+    from passerelle.programmes import services
+    from tests.factories import make_programme as programme_with_rules
+
+    network, member = make_organisation(kind="network"), make_organisation()
+    db.session.add(NetworkMembership(network_id=network.id, member_id=member.id))
+    db.session.commit()
+    programme = programme_with_rules(member, slug="visits-note")
+    coordinator = staff_of(member, "coordinator")
+    application = services.apply(make_user(), programme, "", today_in_brussels())
+    services.record_screening(coordinator, application, True, "Fragile-note-42",
+                              today_in_brussels())
+    page = f"/applications/{application.id}/review"
+    assert "Fragile-note-42" in signed_in(app, coordinator).get(page).text
+    for outsider in (staff_of(network, "coordinator"), make_user(is_admin=True)):
+        response = signed_in(app, outsider).get(page)
+        assert response.status_code == 200 and "Fragile-note-42" not in response.text

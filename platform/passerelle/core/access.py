@@ -179,6 +179,12 @@ def can_change_person(user, person) -> bool:
     return works_for(user, person.organisation)
 
 
+def can_read_screening_note(user, application) -> bool:
+    """The private note of a screening stays with the programme's own organisation: a
+    network coordinator or an administrator reviews the application without it."""
+    return works_for(user, application.programme.organisation)
+
+
 def owns_application(user, application) -> bool:
     """A volunteer's own application: signing its charter, withdrawing it."""
     return user.is_authenticated and application.user_id == user.id

@@ -165,7 +165,8 @@ def _render_review(application, review_forms, status=200):
         "programmes/review.html", application=application, forms=review_forms,
         reasons=[explain(f) for f in services.findings(application, today)],
         rules=services.requirements_of(application.programme),
-        charter=services.current_charter(application.programme)), status
+        charter=services.current_charter(application.programme),
+        can_read_note=access.can_read_screening_note(_me(), application)), status
 
 
 @bp.post("/applications/<int:application_id>/review/<action>")
