@@ -58,7 +58,7 @@ def test_fuzzed_url_parameters_are_never_a_server_error(app, client, login_as, d
 def test_fuzzed_forms_are_never_a_server_error_nor_a_partial_write(app, client, login_as,
                                                                   data):
     world = _world(app, client, login_as)
-    url, role, page_values = data.draw(st.sampled_from(world.forms), label="form")
+    method, url, role, page_values = data.draw(st.sampled_from(world.forms), label="form")
     # Each field keeps what the page gave it, or gets a nasty value: so that some
     # submissions pass the form and reach the services.
     fields = {name: data.draw(st.one_of(st.just(value), nasty_text), label=name)
@@ -66,7 +66,10 @@ def test_fuzzed_forms_are_never_a_server_error_nor_a_partial_write(app, client, 
     w.sign_in(client, world.w, role)
     limiter.reset()
     with w.WriteWatch() as watch:
-        response = client.post(url, data=fields)
+        if method == "GET":  # the search filters, read from the query string
+            response = client.get(url, query_string=fields)
+        else:
+            response = client.post(url, data=fields)
     assert response.status_code < 500, (url, fields)
     if response.status_code not in (301, 302, 303):
         assert _only_reads(watch.statements) == [], (url, fields, response.status_code)
@@ -85,7 +88,7 @@ class _Fuzzed:
         self.forms = sorted(self._discover(client, pages))
 
     def _discover(self, client, pages):
-        """Every POST form on every page, as every role that sees it, with its values."""
+        """Every form on every page, as every role that sees it, with its values."""
         found = {}
         for url in pages.values():
             for role in w.ROLES:
@@ -95,18 +98,18 @@ class _Fuzzed:
                     continue
                 parser = _Forms()
                 parser.feed(response.get_data(as_text=True))
-                for action, fields in parser.forms:
+                for method, action, fields in parser.forms:
                     fields.pop("csrf_token", None)
                     target = action or url
                     if fields and target.startswith("/"):
-                        key = (target, role, tuple(sorted(fields)))
+                        key = (method, target, role, tuple(sorted(fields)))
                         found.setdefault(key, fields)
-        return [(target, role, found[target, role, names])
-                for target, role, names in sorted(found)]
+        return [(method, target, role, found[method, target, role, names])
+                for method, target, role, names in sorted(found)]
 
 
 class _Forms(HTMLParser):
-    """The POST forms of a page: (action, {field name: the value the page gives it})."""
+    """The forms of a page: (method, action, {field name: the value the page gives it})."""
 
     def __init__(self):
         super().__init__()
@@ -114,9 +117,10 @@ class _Forms(HTMLParser):
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
-        if tag == "form" and (attrs.get("method") or "").lower() == "post":
+        if tag == "form":
             self._fields = {}
-            self.forms.append((attrs.get("action") or "", self._fields))
+            self.forms.append(((attrs.get("method") or "get").upper(),
+                               attrs.get("action") or "", self._fields))
         elif self._fields is None or "name" not in attrs and tag != "option":
             return
         elif tag in ("input", "button"):
@@ -169,7 +173,9 @@ def _world(app, client, login_as) -> _Fuzzed:
 def test_the_fuzzing_reaches_every_form_and_parameter(app, client, login_as):
     world = _world(app, client, login_as)
     assert len(world.parametrised) >= 20
-    posted = {url.split("?")[0] for url, _role, _values in world.forms}
+    posted = {url for method, url, _role, _values in world.forms if method == "POST"}
     assert len(posted) >= 20, sorted(posted)
+    assert {url for method, url, _role, _values in world.forms if method == "GET"} == {
+        "/help", "/organisations/"}
     print(f"fuzzing: {len(world.forms)} forms, {len(world.parametrised)} routes with "
           f"parameters; examples run: {RUN['url']} URL, {RUN['form']} form")
