@@ -21,6 +21,8 @@ def create_app(config: dict | None = None) -> Flask:
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(from_environment())
     app.config.update(config or {})
+    from passerelle.core.routing import CONVERTERS
+    app.url_map.converters.update(CONVERTERS)  # before any route is added
     app.config["SECRET_KEY"] = secret_key(app.config)
     proxies = int(app.config["PASSERELLE_PROXY_COUNT"])
     if proxies:

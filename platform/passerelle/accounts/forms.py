@@ -1,11 +1,11 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, StringField
 from wtforms.validators import EqualTo, Length, ValidationError
 from zxcvbn import zxcvbn
 
 from passerelle.accounts.models import EMAIL_MAX, NAME_MAX
 from passerelle.core.forms import (
+    BaseForm,
     email_address,
     locale_field,
     max_length,
@@ -55,34 +55,34 @@ def name_field():
                        validators=[required(), max_length(NAME_MAX)])
 
 
-class RegisterForm(FlaskForm):
+class RegisterForm(BaseForm):
     name = name_field()
     email = email_field()
     password, confirm = new_password_fields()
     locale = locale_field(_l("Preferred language"))
 
 
-class LoginForm(FlaskForm):
+class LoginForm(BaseForm):
     email = email_field()
     password = PasswordField(_l("Password"), validators=[required(), max_length(PASSWORD_MAX)])
     remember = BooleanField(_l("Keep me signed in on this device"))
 
 
-class ForgotPasswordForm(FlaskForm):
+class ForgotPasswordForm(BaseForm):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(BaseForm):
     password, confirm = new_password_fields()
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(BaseForm):
     current = PasswordField(_l("Current password"),
                             validators=[required(), max_length(PASSWORD_MAX)])
     password, confirm = new_password_fields()
 
 
-class AccountForm(FlaskForm):
+class AccountForm(BaseForm):
     name = name_field()
     email = email_field()
     locale = locale_field(_l("Preferred language"))
@@ -90,7 +90,7 @@ class AccountForm(FlaskForm):
                             description=_l("Needed only to change the e-mail address."))
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(BaseForm):
     """For an invited person who has no account yet."""
 
     name = name_field()

@@ -231,9 +231,13 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None:
         return
-    token = make_token("reset", {"u": user.id, "p": _fingerprint(user)})
-    link = _external("accounts.reset_password", token=token)
+    link = _external("accounts.reset_password", token=reset_token(user))
     _mail(user, _l("Choose a new password"), "accounts/mail/reset.txt", link=link)
+
+
+def reset_token(user: User) -> str:
+    """The token of a reset link: it stops working once the password changes."""
+    return make_token("reset", {"u": user.id, "p": _fingerprint(user)})
 
 
 def reset_password(token: str, password: str, now: datetime) -> User:

@@ -1,6 +1,17 @@
-"""Who may see or change what. Views and services ask here; they never filter by hand."""
+"""Who may see or change what. Views and services ask here; they never filter by hand.
 
-from sqlalchemy import select
+Each rule is written once, over the sets of organisations a person works for or
+coordinates: a single record is allowed when its organisation is in the set, and a list
+query filters with the same set (the `*_clause` functions). The sets are loaded once per
+request (in `flask.g`) and forgotten at every commit, so a change of membership counts at
+once, and a page of N rows does not ask N times.
+"""
+
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from sqlalchemy import event, false, or_, select, true
+from sqlalchemy.orm import Session
 
 from passerelle.extensions import db
 from passerelle.organisations.models import (
@@ -9,11 +20,60 @@ from passerelle.organisations.models import (
     Membership,
     NetworkMembership,
     Organisation,
+    Programme,
+    ProgrammeKind,
 )
 
 
-def membership(user, organisation: Organisation) -> Membership | None:
+@dataclass(frozen=True)
+class Scope:
+    """A person's organisations: where they are a member, and what they coordinate."""
+
+    works_for: frozenset[int]  # member (staff or coordinator) of the organisation itself
+    coordinates: frozenset[int]  # coordinator of it, or of a network it belongs to
+    networks: frozenset[int]  # networks in which they are a coordinator
+
+
+_NOBODY = Scope(frozenset(), frozenset(), frozenset())
+
+
+def scope(user) -> Scope:
     if not user.is_authenticated:
+        return _NOBODY
+    if not has_request_context():  # a service called from a job or a test: no cache
+        return _load_scope(user.id)
+    cache = g.setdefault("_access_scopes", {})
+    if user.id not in cache:
+        cache[user.id] = _load_scope(user.id)
+    return cache[user.id]
+
+
+def _load_scope(user_id: int) -> Scope:
+    rows = db.session.execute(select(Membership.organisation_id, Membership.role,
+                                     Organisation.kind).join(Organisation)
+                              .where(Membership.user_id == user_id)).all()
+    works_for = frozenset(org_id for org_id, _role, _kind in rows)
+    own = {org_id for org_id, role, _kind in rows if role == MemberRole.coordinator}
+    networks = frozenset(org_id for org_id, role, kind in rows
+                         if role == MemberRole.coordinator and kind == "network")
+    members = set(db.session.scalars(select(NetworkMembership.member_id).where(
+        NetworkMembership.network_id.in_(networks)))) if networks else set()
+    return Scope(works_for, frozenset(own | members), networks)
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_scopes(session):
+    if has_request_context():
+        g.pop("_access_scopes", None)
+
+
+def is_member_anywhere(user) -> bool:
+    """Works for some organisation, as staff or coordinator."""
+    return bool(scope(user).works_for)
+
+
+def membership(user, organisation: Organisation) -> Membership | None:
+    if not user.is_authenticated or organisation.id not in scope(user).works_for:
         return None
     return db.session.scalar(select(Membership).where(
         Membership.user_id == user.id, Membership.organisation_id == organisation.id))
@@ -21,28 +81,27 @@ def membership(user, organisation: Organisation) -> Membership | None:
 
 def coordinated_network_ids(user) -> set[int]:
     """Networks in which this person is a coordinator (a network coordinator)."""
-    if not user.is_authenticated:
-        return set()
-    return set(db.session.scalars(select(Membership.organisation_id).join(Organisation).where(
-        Membership.user_id == user.id, Membership.role == MemberRole.coordinator,
-        Organisation.kind == "network")))
+    return set(scope(user).networks)
 
+
+# Organisations and programmes
 
 def coordinates(user, organisation: Organisation) -> bool:
     """A coordinator of the organisation itself, or of a network it belongs to."""
-    own = membership(user, organisation)
-    if own is not None and own.role == MemberRole.coordinator:
-        return True
-    networks = coordinated_network_ids(user)
-    if not networks:
-        return False
-    return db.session.scalar(select(NetworkMembership.id).where(
-        NetworkMembership.member_id == organisation.id,
-        NetworkMembership.network_id.in_(networks)).limit(1)) is not None
+    return organisation.id in scope(user).coordinates
 
 
 def can_manage_people(user, organisation: Organisation) -> bool:
     return user.is_authenticated and (user.is_admin or coordinates(user, organisation))
+
+
+def managed_organisations_clause(user, column=Organisation.id):
+    """The list form of can_manage_people: a filter on an organisation id column."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    return column.in_(scope(user).coordinates)
 
 
 def invitable_roles(user, organisation: Organisation) -> list[MemberRole]:
@@ -100,13 +159,28 @@ def is_staff(user, organisation: Organisation) -> bool:
     """Works for the organisation (staff or coordinator), coordinates it, or administers."""
     if not user.is_authenticated:
         return False
-    return user.is_admin or membership(user, organisation) is not None or coordinates(
-        user, organisation)
+    mine = scope(user)
+    return user.is_admin or organisation.id in mine.works_for | mine.coordinates
+
+
+def staff_organisations_clause(user, column=Organisation.id):
+    """The list form of is_staff."""
+    if not user.is_authenticated:
+        return false()
+    if user.is_admin:
+        return true()
+    mine = scope(user)
+    return column.in_(mine.works_for | mine.coordinates)
 
 
 def can_coordinate_programme(user, programme) -> bool:
     """Screens volunteers, edits requirements: the organisation's or network's coordinators."""
     return can_manage_people(user, programme.organisation)
+
+
+def coordinated_programmes_clause(user):
+    """The list form of can_coordinate_programme: a filter on Programme."""
+    return managed_organisations_clause(user, Programme.organisation_id)
 
 
 # Needs, material offers and the people organisations support.
@@ -118,7 +192,7 @@ def can_manage_needs(user, organisation: Organisation) -> bool:
 
 def works_for(user, organisation: Organisation) -> bool:
     """A member (staff or coordinator) of the organisation itself: no admin, no network."""
-    return membership(user, organisation) is not None
+    return organisation.id in scope(user).works_for
 
 
 def can_register_people(user, organisation: Organisation) -> bool:
@@ -131,14 +205,36 @@ def can_see_person(user, person) -> bool:
     if works_for(user, person.organisation):
         return True
     programme = person.referred_to
-    return (programme is not None and programme.kind == "housing_hosting"
+    return (programme is not None and programme.kind == ProgrammeKind.housing_hosting
             and works_for(user, programme.organisation))
+
+
+def visible_people_clause(user):
+    """The list form of can_see_person: a filter on Person (needs.models)."""
+    from passerelle.needs.models import Person
+
+    mine = scope(user).works_for
+    if not mine:
+        return false()
+    hosting = select(Programme.id).where(Programme.kind == ProgrammeKind.housing_hosting,
+                                         Programme.organisation_id.in_(mine))
+    return or_(Person.organisation_id.in_(mine), Person.referred_to_id.in_(hosting))
 
 
 def can_change_person(user, person) -> bool:
     return works_for(user, person.organisation)
 
 
+def can_read_screening_note(user, application) -> bool:
+    """The private note of a screening stays with the programme's own organisation: a
+    network coordinator or an administrator reviews the application without it."""
+    return works_for(user, application.programme.organisation)
+
+
+def owns_application(user, application) -> bool:
+    """A volunteer's own application: signing its charter, withdrawing it."""
+    return user.is_authenticated and application.user_id == user.id
+
+
 def can_change_offer(user, offer) -> bool:
     return user.is_authenticated and offer.owner_id == user.id
-

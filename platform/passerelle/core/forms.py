@@ -3,13 +3,56 @@
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    FieldList,
+    Form,
+    FormField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import AnyOf, DataRequired, Email, Length, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from passerelle.core.i18n import LOCALE_NAMES, LOCALES, UNKNOWN_LANGUAGE
 from passerelle.data import places
+
+NUL_MESSAGE = _l("This text contains an invisible control character (NUL). Remove it, "
+                 "or type the text again.")
+
+
+def refuse_nul(value):
+    """A filter: no text with a NUL byte (PostgreSQL cannot store one; nobody types one)."""
+    values = value if isinstance(value, list | tuple) else [value]
+    if any(isinstance(v, str) and "\x00" in v for v in values):
+        raise ValueError(NUL_MESSAGE)
+    return value
+
+
+class _RefuseNulMeta:
+    """Puts refuse_nul first in every field's filters, so that no form lets a NUL through."""
+
+    def bind_field(self, form, unbound_field, options):
+        if not issubclass(unbound_field.field_class, FieldList | FormField):  # rows: RowForm
+            filters = unbound_field.kwargs.get("filters") or ()
+            options = {**options, "filters": [refuse_nul, *filters]}
+        return super().bind_field(form, unbound_field, options)
+
+
+class BaseForm(FlaskForm):
+    """The base of every form of the app (a test checks it)."""
+
+    class Meta(_RefuseNulMeta):
+        pass
+
+
+class RowForm(Form):
+    """The base of every form nested in another (a FormField row)."""
+
+    class Meta(_RefuseNulMeta):
+        pass
 
 
 def required():
@@ -37,7 +80,7 @@ def text_field(field_class, label, limit: int):
     return field_class(label, filters=[strip], validators=[required(), max_length(limit)])
 
 
-class Descriptions(FlaskForm):
+class Descriptions(BaseForm):
     """A description in the three languages of the interface."""
 
     description_fr = text_field(TextAreaField, _l("Description in French"), 4000)
@@ -99,6 +142,11 @@ class CheckboxesField(SelectMultipleField):
         super().__init__(label, choices=choices(options.items()), validate_choice=False,
                          **kwargs)
         self.message = message
+
+    def process(self, *args, **kwargs):
+        super().process(*args, **kwargs)
+        if self.data is None:  # a POST without any field (Flask-WTF then reads no formdata)
+            self.data = []
 
     def pre_validate(self, form):
         allowed = {choice.value for choice in self.choices}

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -11,6 +10,7 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from passerelle.core.forms import (
+    BaseForm,
     CheckboxesField,
     PlaceField,
     choices,
@@ -56,7 +56,7 @@ def _languages(field, locale: str) -> None:
     field.choices = choices(language_choices(locale))
 
 
-class NeedForm(FlaskForm):
+class NeedForm(BaseForm):
     programme = SelectField(_l("Programme"), validate_choice=False)
     title = StringField(_l("What you need"), filters=[strip],
                         validators=[required(), max_length(TITLE_MAX)])
@@ -101,7 +101,7 @@ class EditNeedForm(NeedForm):
                      _l("Choose from the list."))
 
 
-class PersonForm(FlaskForm):
+class PersonForm(BaseForm):
     first_name = StringField(_l("First name or alias"), filters=[strip],
                              validators=[required(), max_length(FIRST_NAME_MAX)],
                              description=_l("Nothing more: no family name."))
@@ -140,7 +140,7 @@ def _category_choices(field) -> None:
                  _l("Choose a category from the list."))
 
 
-class OfferForm(FlaskForm):
+class OfferForm(BaseForm):
     category = SelectField(_l("What kind of thing"), validate_choice=False)
     description = TextAreaField(_l("Description"), filters=[strip],
                                 validators=[required(), max_length(MATERIAL_DESCRIPTION_MAX)])
@@ -154,7 +154,7 @@ class OfferForm(FlaskForm):
         _category_choices(self.category)
 
 
-class MaterialNeedForm(FlaskForm):
+class MaterialNeedForm(BaseForm):
     category = SelectField(_l("What kind of thing"), validate_choice=False)
     description = TextAreaField(_l("Description"), filters=[strip],
                                 validators=[required(), max_length(MATERIAL_DESCRIPTION_MAX)])
@@ -166,7 +166,7 @@ class MaterialNeedForm(FlaskForm):
         _category_choices(self.category)
 
 
-class HelpFilterForm(FlaskForm):
+class HelpFilterForm(BaseForm):
     """The public page's filters, read from the query string."""
 
     class Meta:

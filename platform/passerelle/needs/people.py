@@ -108,14 +108,16 @@ def export_record(user: User, person_id: int) -> tuple[Person, list[Need], list]
 def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], list[Person]]:
     """The organisation's own records, and those referred to its housing hosting programmes.
 
-    The second query is can_see_person's referral rule, in SQL. Every row is a logged read.
+    Both are filtered by access.visible_people_clause. Every row is a logged read.
     """
     if not access.works_for(user, organisation):
         raise NotFound(NOT_FOUND)
+    visible = access.visible_people_clause(user)
     own = list(db.session.scalars(select(Person).where(
-        Person.organisation_id == organisation.id).order_by(Person.waiting_since, Person.id)))
+        visible, Person.organisation_id == organisation.id)
+        .order_by(Person.waiting_since, Person.id)))
     referred = list(db.session.scalars(select(Person).join(Person.referred_to).where(
-        Programme.organisation_id == organisation.id,
+        visible, Programme.organisation_id == organisation.id,
         Programme.kind == ProgrammeKind.housing_hosting,
         Person.organisation_id != organisation.id).order_by(Person.waiting_since, Person.id)))
     _log_reads(user, own + referred, "list")
@@ -129,7 +131,8 @@ def choices_for_needs(user: User, organisation: Organisation) -> list[Person] | 
     if not access.can_register_people(user, organisation):
         return None
     return list(db.session.scalars(select(Person).where(
-        Person.organisation_id == organisation.id).order_by(func.lower(Person.first_name))))
+        access.visible_people_clause(user), Person.organisation_id == organisation.id)
+        .order_by(func.lower(Person.first_name))))
 
 
 def shown_in_need_form(user: User, shown: list[Person]) -> None:

@@ -7,6 +7,7 @@ from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
+from passerelle.core.routing import bounded_id
 from passerelle.core.security_headers import no_store
 from passerelle.core.skills import SKILLS
 from passerelle.core.time import today_in_brussels
@@ -360,7 +361,7 @@ def material_matches(slug: str):
 @second_factor_required
 def propose(slug: str, need_id: int):
     organisation = _organisation(slug)
-    offer_id = request.form.get("offer", type=int) or 0
+    offer_id = bounded_id(request.form.get("offer")) or 0
     act(lambda: material.propose(_user(), organisation, need_id, offer_id),
         _l("The pairing is proposed. The person who offers will be asked to confirm."))
     return redirect(url_for("needs.material_needs", slug=slug))

@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     EmailField,
     IntegerField,
@@ -12,6 +11,7 @@ from wtforms.validators import URL, InputRequired, NumberRange, Optional, Regexp
 
 from passerelle.accounts.forms import email_field
 from passerelle.core.forms import (
+    BaseForm,
     Descriptions,
     PlaceField,
     choices,
@@ -29,7 +29,7 @@ from passerelle.organisations.models import (
 )
 
 
-class DirectoryFilterForm(FlaskForm):
+class DirectoryFilterForm(BaseForm):
     """The directory's filters, read from the query string."""
 
     class Meta:
@@ -59,7 +59,7 @@ class DirectoryFilterForm(FlaskForm):
             self.audience, _l("Choose who it is for from the list."))
 
 
-class InvitationForm(FlaskForm):
+class InvitationForm(BaseForm):
     email = email_field()
     role = SelectField(_l("Role"), validate_choice=True)
 

@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from passerelle.core import access
 from passerelle.core.audit import AuditEntry
 from passerelle.core.text import slugify
 from passerelle.data import places
@@ -14,7 +15,6 @@ from passerelle.organisations.models import (
     Invitation,
     MemberRole,
     Membership,
-    NetworkMembership,
     Organisation,
     Programme,
     ProgrammeKind,
@@ -157,15 +157,11 @@ def memberships_of(user) -> list[Membership]:
         .order_by(func.lower(Organisation.name))))
 
 
-def programmes_for_staff(user) -> list[Programme]:
-    """Programmes of the organisations a person works for, and of their networks' members."""
-    own = select(Membership.organisation_id).where(Membership.user_id == user.id)
-    members = select(NetworkMembership.member_id).where(NetworkMembership.network_id.in_(own))
-    query = select(Programme).join(Organisation).where(Programme.is_listed)
-    if not user.is_admin:
-        query = query.where(or_(Programme.organisation_id.in_(own),
-                                Programme.organisation_id.in_(members)))
-    return list(db.session.scalars(query.order_by(func.lower(Organisation.name), Programme.id)))
+def coordinated_programmes(user) -> list[Programme]:
+    """The listed programmes this person coordinates (access.can_coordinate_programme)."""
+    return list(db.session.scalars(select(Programme).join(Organisation).where(
+        Programme.is_listed, access.coordinated_programmes_clause(user))
+        .order_by(func.lower(Organisation.name), Programme.id)))
 
 
 def new_programme_slug(organisation: Organisation, name: str) -> str:

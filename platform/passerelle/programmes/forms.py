@@ -1,5 +1,4 @@
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
@@ -15,6 +14,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional, ValidationE
 from wtforms.widgets import HiddenInput
 
 from passerelle.core.forms import (
+    BaseForm,
     CheckboxesField,
     Descriptions,
     PlacesField,
@@ -35,7 +35,7 @@ def _number(label, low, high, **kwargs):
         "Between %(min)s and %(max)s.", min=low, max=high))], **kwargs)
 
 
-class Names(FlaskForm):
+class Names(BaseForm):
     """A name in the three languages of the interface."""
 
     name_fr = text_field(StringField, _l("Name in French"), 200)
@@ -43,17 +43,17 @@ class Names(FlaskForm):
     name_en = text_field(StringField, _l("Name in English"), 200)
 
 
-class ApplyForm(FlaskForm):
+class ApplyForm(BaseForm):
     motivation = TextAreaField(_l("Why this programme? (optional)"), filters=[strip],
                                validators=[max_length(2000)])
 
 
-class WithdrawForm(FlaskForm):
+class WithdrawForm(BaseForm):
     reason = TextAreaField(_l("Why are you leaving? (optional)"), filters=[strip],
                            validators=[max_length(1000)])
 
 
-class SignCharterForm(FlaskForm):
+class SignCharterForm(BaseForm):
     version = IntegerField(widget=HiddenInput(), validators=[InputRequired(message=_l(
         "The charter has changed since you opened it. Read the new version and sign again."))])
     accept = BooleanField(_l("I have read this charter and I commit to it"),
@@ -61,13 +61,13 @@ class SignCharterForm(FlaskForm):
                               "Tick the box to sign the charter."))])
 
 
-class InterviewForm(FlaskForm):
+class InterviewForm(BaseForm):
     moment = DateTimeLocalField(_l("Interview date and time"), format="%Y-%m-%dT%H:%M",
                                 validators=[InputRequired(message=_l(
                                     "Enter a date and a time."))])
 
 
-class ScreeningForm(FlaskForm):
+class ScreeningForm(BaseForm):
     outcome = RadioField(_l("Outcome"), choices=choices([
         ("passed", _l("Passed")), ("failed", _l("Not retained"))]),
         validators=[InputRequired(message=_l("Choose an outcome."))])
@@ -75,7 +75,7 @@ class ScreeningForm(FlaskForm):
                          validators=[max_length(4000)])
 
 
-class TrainingDoneForm(FlaskForm):
+class TrainingDoneForm(BaseForm):
     training = SelectField(_l("Training"))
     completed_on = DateField(_l("Done on"), validators=[InputRequired(message=_l(
         "Enter a date."))])
@@ -87,7 +87,7 @@ class TrainingDoneForm(FlaskForm):
             self.training, _l("Choose a training of this programme."))
 
 
-class AccreditationForm(FlaskForm):
+class AccreditationForm(BaseForm):
     place = SelectField(_l("Detention centre"))
     granted_on = DateField(_l("Accredited on"), validators=[InputRequired(message=_l(
         "Enter a date."))])
@@ -100,7 +100,7 @@ class AccreditationForm(FlaskForm):
             self.place, _l("Choose a detention centre from the list."))
 
 
-class SuspendForm(FlaskForm):
+class SuspendForm(BaseForm):
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            validators=[required(), max_length(1000)])
 
@@ -152,7 +152,7 @@ class ProgrammeForm(Names, Descriptions):
             raise ValidationError(_l("The most cannot be fewer than the least."))
 
 
-class CharterForm(FlaskForm):
+class CharterForm(BaseForm):
     body_fr = text_field(TextAreaField, _l("Charter in French"), 20000)
     body_nl = text_field(TextAreaField, _l("Charter in Dutch"), 20000)
     body_en = text_field(TextAreaField, _l("Charter in English"), 20000)
@@ -163,7 +163,7 @@ class TrainingForm(Names):
     valid_months = _number(_l("Valid for (months, optional)"), 1, 120)
 
 
-class SessionForm(FlaskForm):
+class SessionForm(BaseForm):
     day = DateField(_l("Day"), validators=[InputRequired(message=_l("Enter a date."))])
     start = TimeField(_l("From"), validators=[InputRequired(message=_l("Enter a time."))])
     end = TimeField(_l("Until"), validators=[InputRequired(message=_l("Enter a time."))])

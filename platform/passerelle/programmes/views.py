@@ -85,7 +85,7 @@ def _training_names(trainings: dict) -> dict[str, str]:
 
 def _own_application(application_id: int) -> Application:
     application = db.session.get(Application, application_id)
-    if application is None or application.user_id != current_user.id:
+    if application is None or not access.owns_application(current_user, application):
         abort(404)
     return application
 
@@ -125,8 +125,7 @@ def withdraw(application_id: int):
 @login_required
 @second_factor_required
 def coordination():
-    programmes = [p for p in queries.programmes_for_staff(_me())
-                  if access.can_coordinate_programme(_me(), p)]
+    programmes = queries.coordinated_programmes(_me())
     return render_template("programmes/coordination.html",
                            rows=[(p, services.status_counts(p)) for p in programmes])
 
@@ -190,7 +189,8 @@ def _render_review(application, review_forms, status=200):
         "programmes/review.html", application=application, forms=review_forms,
         reasons=_reasons(application, today),
         rules=services.requirements_of(application.programme),
-        charter=services.current_charter(application.programme)), status
+        charter=services.current_charter(application.programme),
+        can_read_note=access.can_read_screening_note(_me(), application)), status
 
 
 @bp.post("/applications/<int:application_id>/review/<action>")

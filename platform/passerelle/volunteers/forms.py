@@ -1,12 +1,10 @@
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
     FieldList,
-    Form,
     FormField,
     IntegerField,
     SelectField,
@@ -15,11 +13,14 @@ from wtforms import (
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from passerelle.core.forms import (
+    BaseForm,
     CheckboxesField,
     PlaceField,
+    RowForm,
     choices,
     max_length,
     one_of_the_choices,
+    strip,
 )
 from passerelle.core.languages import is_language, language_choices
 from passerelle.core.skills import SKILLS
@@ -30,8 +31,10 @@ MAX_LANGUAGES = 12
 MAX_PERIODS = 12
 
 
-class LanguageRow(Form):
-    code = SelectField(_l("Language"), validate_choice=False, validators=[Optional()])
+class LanguageRow(RowForm):
+    # Stripped: a code of spaces is no language chosen (it was a server error).
+    code = SelectField(_l("Language"), validate_choice=False, filters=[strip],
+                       validators=[Optional()])
     level = SelectField(_l("Level"), choices=choices((str(k), v) for k, v in LEVELS.items()),
                         default="3", validate_choice=False)
 
@@ -44,7 +47,7 @@ class LanguageRow(Form):
             raise ValidationError(_l("Choose a level from the list."))
 
 
-class ProfileForm(FlaskForm):
+class ProfileForm(BaseForm):
     place = PlaceField(_l("Where you live"), validators=[max_length(80)],
                        description=_l("A postcode or a municipality, such as 1060 or Leuven."))
     travel_km = IntegerField(_l("How far you are ready to travel (km)"), default=15,
@@ -82,7 +85,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_l("Enter a date of birth in the past."))
 
 
-class PeriodRow(Form):
+class PeriodRow(RowForm):
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("To"), validators=[Optional()])
 
@@ -98,7 +101,7 @@ class PeriodRow(Form):
         return valid and not self.ends_on.errors
 
 
-class HostingForm(FlaskForm):
+class HostingForm(BaseForm):
     accompaniment_only = BooleanField(_l("I offer accompaniment only, not a room"))
     rooms = IntegerField(_l("Rooms"), default=1, validators=[Optional(), NumberRange(
         0, 10, message=_l("Between %(min)s and %(max)s.", min=0, max=10))])

@@ -14,11 +14,10 @@ from werkzeug.security import check_password_hash
 from passerelle.accounts.models import User
 from passerelle.accounts.twofactor import codes
 from passerelle.accounts.twofactor.models import RecoveryCode, TrustedDevice, TwoFactor
-from passerelle.core import audit
+from passerelle.core import access, audit
 from passerelle.core.errors import DomainError
 from passerelle.core.mail import send_mail
 from passerelle.extensions import db
-from passerelle.organisations.models import Membership
 
 WRONG_CODE = _l("This code is not right, or it was already used. Try the next code from "
                 "your app.")
@@ -30,10 +29,7 @@ NOT_ENABLED = _l("Two-step verification is not turned on for this account.")
 def is_required(user: User) -> bool:
     """Staff, coordinators, network coordinators and administrators need a second factor;
     volunteers (no membership of any organisation) are never asked."""
-    if user.is_admin:
-        return True
-    return db.session.scalar(
-        select(Membership.id).where(Membership.user_id == user.id).limit(1)) is not None
+    return user.is_admin or access.is_member_anywhere(user)
 
 
 def settings_of(user: User) -> TwoFactor | None:
