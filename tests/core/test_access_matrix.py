@@ -255,3 +255,34 @@ def test_the_records_of_b_are_no_page_for_those_of_a_and_of_n(app, client, login
                     wrong.append(f"GET {url} (B) as {role}: {got}")
     assert not wrong, "\n".join(wrong)
     assert checked >= 40
+
+
+def test_every_staff_page_asks_for_the_second_factor_first(app, client, login_as):
+    """A coordinator of A whose session has not passed the second factor is sent to it by
+    every route that a coordinator may use and a volunteer may not, and writes nothing."""
+    from tests.factories import session_id_for
+
+    world = w.build_world(client, login_as, today_in_brussels())
+    client.delete_cookie(w._cookie(client))
+    with client.session_transaction() as session:
+        session["_user_id"] = session_id_for(world.users["coordinator_a"])
+        session["_fresh"] = True
+    wrong, checked = [], 0
+    for rule, method in _requests(app):
+        expected = EXPECTED[method, rule.endpoint]
+        if expected["coordinator_a"] in ("404", "login") or expected["volunteer"] != "404":
+            continue
+        if rule.endpoint.startswith("two_factor."):
+            continue
+        with app.test_request_context():
+            url = w.url_of(rule, world)
+        limiter.reset()
+        with w.WriteWatch() as watch:
+            response = client.open(url, method=method, data={})
+        checked += 1
+        if not (response.status_code == 302 and "/account/two-factor/" in response.location):
+            wrong.append(f"{method} {url}: {w.outcome(response)}")
+        if watch.statements:
+            wrong.append(f"{method} {url} wrote {watch.statements}")
+    assert not wrong, "\n".join(wrong)
+    assert checked >= 30
