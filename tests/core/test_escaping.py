@@ -63,7 +63,8 @@ def test_a_domain_error_with_a_name_is_escaped_beside_its_field_and_above_the_fo
         page = render_template_string(
             '{% from "macros/forms.html" import field, form_errors %}'
             "{{ form_errors(form) }}{{ field(form.name_en) }}", form=form)
-    assert page.count(f"The profile of {ESCAPED} is saved.") == 2
+    # The form's own error and the field's in the summary above, the field's beside it.
+    assert page.count(f"The profile of {ESCAPED} is saved.") == 3
     assert SCRIPT not in page
 
 

@@ -88,4 +88,4 @@ def test_dates_are_shown_in_the_reader_s_language(client, db):
     make_need(make_programme(make_organisation()), title="Dated",
               starts_on=date(2099, 3, 1), ends_on=date(2099, 3, 31))
     page = client.get("/help").get_data(as_text=True)
-    assert "from Mar 1, 2099" in page and "until Mar 31, 2099" in page
+    assert "from 1 Mar 2099" in page and "until 31 Mar 2099" in page

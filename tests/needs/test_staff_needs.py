@@ -63,7 +63,7 @@ def test_staff_edit_a_need_and_the_form_shows_what_was_saved(client, db, login_a
     url = f"/organisations/{organisation.slug}/needs/{need.id}/edit"
     page = client.get(url).get_data(as_text=True)
     assert 'value="Old title"' in page
-    assert 'value="0-2" id="schedule-0-2" aria-label="Monday Evening" checked' in page
+    assert 'value="0-2" id="schedule-0-2" aria-label="Monday evening" checked' in page
     response = client.post(url, data=need_form(programme, title="New title", status="filled"))
     assert response.status_code == 302
     db.session.refresh(need)

@@ -41,7 +41,7 @@ def test_a_volunteer_fills_in_the_profile(client, db, login_as):
     page = client.get("/profile/").get_data(as_text=True)
     assert "100% complete" in page
     assert 'value="1060 Saint-Gilles"' in page or 'value="1060 Sint-Gillis"' in page
-    assert 'value="0-2" id="availability-0-2" aria-label="Monday Evening" checked' in page
+    assert 'value="0-2" id="availability-0-2" aria-label="Monday evening" checked' in page
 
 
 def test_an_empty_profile_shows_what_is_missing(client, login_as):

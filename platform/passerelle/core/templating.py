@@ -1,10 +1,13 @@
 """What every template can use."""
 
+from babel.dates import get_day_names
 from flask import Flask
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import get_locale
+from wtforms import FieldList, FormField
+from wtforms.csrf.core import CSRFTokenField
 
+from passerelle.core.dates import format_day, format_locale, format_moment
 from passerelle.core.i18n import LOCALE_NAMES, LOCALES
-from passerelle.core.time import as_utc, to_brussels
 from passerelle.core.week import DAYS, PARTS, weekly_grid_options
 
 
@@ -20,17 +23,20 @@ def init_templating(app: Flask) -> None:
     # Macros imported from other templates see globals, not the context.
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["own_errors"] = own_errors
+    app.jinja_env.globals["error_items"] = error_items
+    app.jinja_env.globals["week_day_abbreviations"] = week_day_abbreviations
     app.jinja_env.globals.update(week_days=DAYS, week_parts=PARTS,
                                  weekly_grid_options=weekly_grid_options)
 
-    @app.template_filter("local_date")
     def local_date(moment, format="medium"):
-        return format_date(to_brussels(moment).date(), format) if moment else ""
+        return format_day(moment, str(get_locale()), format) if moment else ""
 
-    @app.template_filter("local_datetime")
     def local_datetime(moment, format="medium"):
-        # Flask-Babel converts from UTC to Europe/Brussels itself (BABEL_DEFAULT_TIMEZONE).
-        return format_datetime(as_utc(moment), format) if moment else ""
+        return format_moment(moment, str(get_locale()), format) if moment else ""
+
+    # Flask-Babel's own dateformat and datetimeformat too: British order, no seconds.
+    app.jinja_env.filters.update(local_date=local_date, dateformat=local_date,
+                                 local_datetime=local_datetime, datetimeformat=local_datetime)
 
 
 def field_attrs(field, autocomplete: str | None = None) -> dict:
@@ -48,3 +54,32 @@ def field_attrs(field, autocomplete: str | None = None) -> dict:
 def own_errors(field_list) -> list:
     """A FieldList's own errors, without those of its entries (which are lists or dicts)."""
     return [error for error in field_list.errors if not isinstance(error, list | dict)]
+
+
+def error_items(form) -> list[tuple[str | None, str, str]]:
+    """(id to link to, label, message) for each error of a form, its own first, in the
+    order of the fields; entries of a FieldList are walked into."""
+    items = [(None, "", error) for error in getattr(form, "form_errors", [])]
+    for field in form:
+        items.extend(_field_errors(field))
+    return items
+
+
+def _field_errors(field) -> list:
+    if isinstance(field, CSRFTokenField):
+        return [(None, "", error) for error in field.errors]
+    if isinstance(field, FormField):
+        return [item for subfield in field for item in _field_errors(subfield)]
+    if isinstance(field, FieldList):
+        # The list's own errors point at its first input (the list has no element).
+        first = next(iter(field), None)
+        target = next(iter(first), first).id if first is not None else None
+        items = [(target, field.label.text, error) for error in own_errors(field)]
+        return items + [item for entry in field for item in _field_errors(entry)]
+    return [(field.id, field.label.text, error) for error in field.errors]
+
+
+def week_day_abbreviations() -> list[str]:
+    """Monday to Sunday, abbreviated as the locale does ("lun.", "ma", "Mon")."""
+    names = get_day_names("abbreviated", locale=format_locale(str(get_locale())))
+    return [names[day] for day in range(7)]

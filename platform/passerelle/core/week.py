@@ -25,6 +25,25 @@ def mask_of_range(day: int, start_minute: int, end_minute: int) -> int:
     return mask
 
 
-def weekly_grid_options() -> dict:
-    return {f"{day}-{part}": f"{DAYS[day]} {PARTS[part][1]}"
+# One phrase per day part, as each language says it ("lundi soir", "maandagavond"):
+# a day and a part put side by side read wrong in Dutch and French.
+DAY_PARTS = (
+    (_l("Monday morning"), _l("Monday afternoon"), _l("Monday evening")),
+    (_l("Tuesday morning"), _l("Tuesday afternoon"), _l("Tuesday evening")),
+    (_l("Wednesday morning"), _l("Wednesday afternoon"), _l("Wednesday evening")),
+    (_l("Thursday morning"), _l("Thursday afternoon"), _l("Thursday evening")),
+    (_l("Friday morning"), _l("Friday afternoon"), _l("Friday evening")),
+    (_l("Saturday morning"), _l("Saturday afternoon"), _l("Saturday evening")),
+    (_l("Sunday morning"), _l("Sunday afternoon"), _l("Sunday evening")),
+)
+_OPTIONS = {f"{day}-{part}": DAY_PARTS[day][part]
             for day in range(len(DAYS)) for part in range(len(PARTS))}
+
+
+def day_part(day: int, part: int) -> str:
+    return str(DAY_PARTS[day][part])
+
+
+def weekly_grid_options() -> dict:
+    """The grid's keys ("0-2") with their phrases, lazily translated."""
+    return _OPTIONS

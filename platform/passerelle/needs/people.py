@@ -7,12 +7,13 @@ or a row of one, gets it from a function here that logs the read.
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
+from passerelle.core.dates import format_day
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
 from passerelle.core.time import add_months, utcnow
@@ -202,7 +203,7 @@ def _check(organisation: Organisation, data: PersonData, today: date) -> None:
     if data.delete_after > limit:
         raise DomainError(_l(
             "Records are kept at most %(months)d months: choose %(date)s or earlier.",
-            months=organisation.max_retention_months, date=format_date(limit)),
+            months=organisation.max_retention_months, date=format_day(limit, str(get_locale()))),
             field="delete_after")
     if data.waiting_since > today:
         raise DomainError(_l("This date cannot be in the future."), field="waiting_since")

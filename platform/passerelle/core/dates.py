@@ -1,0 +1,33 @@
+"""Dates and times as people in Belgium write them, in each interface language.
+
+English follows the British (and Belgian) order: 1 December 2026, 01/12/2026, not
+Babel's American default for "en". Times never show seconds."""
+
+from datetime import date, datetime
+
+from babel import Locale
+from babel.dates import format_date, format_time, get_datetime_format
+
+from passerelle.core.time import to_brussels
+
+FORMAT_LOCALES = {"en": "en_GB"}
+
+
+def format_locale(locale: str) -> Locale:
+    return Locale.parse(FORMAT_LOCALES.get(str(locale), str(locale)))
+
+
+def format_day(day: date | datetime, locale: str, format: str = "medium") -> str:
+    """A date; a datetime is taken as its day in Brussels."""
+    if isinstance(day, datetime):
+        day = to_brussels(day).date()
+    return format_date(day, format, locale=format_locale(locale))
+
+
+def format_moment(moment: datetime, locale: str, format: str = "medium") -> str:
+    """An instant in Brussels time: the date in `format`, the time in hours and minutes."""
+    where = format_locale(locale)
+    local = to_brussels(moment)
+    pattern = get_datetime_format(format, locale=where).replace("'", "")
+    return (pattern.replace("{0}", format_time(local.time(), "short", locale=where))
+            .replace("{1}", format_date(local.date(), format, locale=where)))
