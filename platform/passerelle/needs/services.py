@@ -24,11 +24,14 @@ PUBLIC_LIMIT = 100
 KM_PER_DEGREE = 111.0
 
 
+TEXT_FIELDS = tuple(f"{name}_{code}" for name in ("title", "description")
+                    for code in ("fr", "nl", "en"))
+
+
 @dataclass
 class NeedData:
     programme_id: int
-    title: str
-    description: str
+    texts: dict[str, str]  # TEXT_FIELDS: the title and description in each language given
     people_needed: int
     languages: list[str]
     skills: list[str]
@@ -145,7 +148,11 @@ def _fill(need: Need, organisation: Organisation, data: NeedData) -> None:
         raise DomainError(_l("The end date must not come before the start date."),
                           field="ends_on")
     need.programme = programme
-    need.title, need.description = data.title.strip(), data.description.strip()
+    texts = {name: (data.texts.get(name) or "").strip() for name in TEXT_FIELDS}
+    if not any(texts[f"title_{code}"] for code in ("fr", "nl", "en")):
+        raise DomainError(_l("Give the title in at least one language."), field="title_fr")
+    for name, value in texts.items():
+        setattr(need, name, value)
     need.people_needed = data.people_needed
     need.languages = sorted(set(data.languages))
     need.language_mask = mask_of(need.languages)

@@ -127,14 +127,13 @@ def _need_form(form_class, organisation, need=None):
     data = None
     if need is not None:
         data = {
-            "programme": str(need.programme_id or ""), "title": need.title,
-            "description": need.description, "people_needed": need.people_needed,
+            "programme": str(need.programme_id or ""), "people_needed": need.people_needed,
             "languages": need.languages, "skills": need.skills,
             "place": _place_label(need.place_refnis), "starts_on": need.starts_on,
             "ends_on": need.ends_on, "schedule": services.grid_of(need),
             "urgency": need.urgency.value, "person": str(need.person_id or ""),
             "status": need.status.value,
-        }
+        } | {name: getattr(need, name) for name in services.TEXT_FIELDS}
     choices = people.choices_for_needs(_user(), organisation)
     form = form_class(data=data, locale=_locale(),
                       programmes=services.programmes_for_needs(organisation), people=choices)
@@ -149,8 +148,9 @@ def _render_need_form(form, shown, organisation, need):
 
 def _need_data(form) -> services.NeedData:
     return services.NeedData(
-        programme_id=int(form.programme.data), title=form.title.data,
-        description=form.description.data or "", people_needed=form.people_needed.data,
+        programme_id=int(form.programme.data),
+        texts={name: form[name].data or "" for name in services.TEXT_FIELDS},
+        people_needed=form.people_needed.data,
         languages=form.languages.data, skills=form.skills.data, place=form.place.place,
         starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         grid=[tuple(int(n) for n in key.split("-")) for key in form.schedule.data],
