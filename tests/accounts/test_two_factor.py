@@ -60,7 +60,8 @@ def screened(organisation):
     """An application with a screening note, and its review page."""
     programme = make_programme(organisation, slug="safe-hosting")
     volunteer = make_user(email="vol@example.org")
-    application = programmes.apply(volunteer, programme, "I have a room.", date(2026, 11, 1))
+    application = programmes.apply(volunteer, programme, "I have a room.", date(2026, 11, 1),
+                                    utcnow())
     programmes.record_screening(make_user(), application, True, "Talked about her past.",
                                 date(2026, 11, 2))
     return f"/applications/{application.id}/review"

@@ -1,6 +1,6 @@
 """A volunteer applies; a coordinator screens; requirements make them active, or not."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -15,6 +15,7 @@ from passerelle.volunteers.models import VolunteerProfile
 from tests.factories import make_organisation, make_programme, make_user, session_id_for
 
 TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 8, tzinfo=UTC)  # the same day, in UTC
 
 
 @pytest.fixture
@@ -76,7 +77,7 @@ def test_volunteer_applies_and_coordinator_screens_until_active(client, app, db,
 def test_the_private_note_is_not_shown_to_the_volunteer(client, db, login_as, cire,
                                                         sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "", TODAY)
+    application = services.apply(volunteer, sponsorship, "", TODAY, NOW)
     coordinator = make_user()
     services.record_screening(coordinator, application, True, "Secret remark", date(2026, 1, 1))
     assert "Secret remark" not in client.get("/applications/").get_data(as_text=True)
@@ -84,7 +85,7 @@ def test_the_private_note_is_not_shown_to_the_volunteer(client, db, login_as, ci
 
 def test_signing_an_old_charter_version_is_refused(client, db, login_as, sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "", TODAY)
+    application = services.apply(volunteer, sponsorship, "", TODAY, NOW)
     setup.publish_charter(sponsorship, {"body_fr": "v2", "body_nl": "v2", "body_en": "v2"}, None)
     page = client.post(f"/applications/{application.id}/charter",
                        data={"version": "1", "accept": "y"}).get_data(as_text=True)
@@ -93,7 +94,7 @@ def test_signing_an_old_charter_version_is_refused(client, db, login_as, sponsor
 
 
 def test_charter_needs_the_box_ticked(client, db, login_as, sponsorship):
-    application = services.apply(login_as(), sponsorship, "", TODAY)
+    application = services.apply(login_as(), sponsorship, "", TODAY, NOW)
     page = client.post(f"/applications/{application.id}/charter",
                        data={"version": "1"}).get_data(as_text=True)
     assert "Tick the box to sign the charter." in page
@@ -101,7 +102,7 @@ def test_charter_needs_the_box_ticked(client, db, login_as, sponsorship):
 
 
 def test_someone_elses_application_is_404(client, db, login_as, sponsorship):
-    other = services.apply(make_user(), sponsorship, "", TODAY)
+    other = services.apply(make_user(), sponsorship, "", TODAY, NOW)
     login_as()
     assert client.get(f"/applications/{other.id}/charter").status_code == 404
     assert client.post(f"/applications/{other.id}/withdraw").status_code == 404
@@ -110,15 +111,15 @@ def test_someone_elses_application_is_404(client, db, login_as, sponsorship):
 
 def test_applying_twice_is_refused(db, sponsorship):
     volunteer = make_user()
-    services.apply(volunteer, sponsorship, "", TODAY)
+    services.apply(volunteer, sponsorship, "", TODAY, NOW)
     with pytest.raises(services.DomainError):
-        services.apply(volunteer, sponsorship, "", TODAY)
+        services.apply(volunteer, sponsorship, "", TODAY, NOW)
 
 
 def test_expired_charter_makes_an_active_volunteer_inactive_until_renewed(db, cire):
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", TODAY, NOW)
     services.sign_charter(volunteer, application, 1, date(2026, 1, 10))
     assert application.status == "active"
     assert services.refresh_status(application, date(2027, 1, 11)) == "charter_signed"
@@ -133,7 +134,7 @@ def test_detention_visitor_needs_training_and_accreditation(db, cire):
                                charter=False, places=["caricole"],
                                trainings=["Visiting in detention"])
     volunteer, coordinator = make_user(), make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", TODAY, NOW)
     training = services.trainings_of(programme)[0]
     services.record_training(coordinator, application, training, date(2026, 3, 1),
                              date(2026, 3, 2))
@@ -150,7 +151,7 @@ def test_minimum_age_uses_the_profile(db, cire):
     programme = make_programme(cire, slug="duo", kind="mentoring", interview=False,
                                charter=False, minimum_age=18)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", TODAY, NOW)
     assert [f.gap for f in services.findings(application, date(2026, 6, 1))] == ["age_unknown"]
     db.session.add(VolunteerProfile(user=volunteer, birth_date=date(2010, 1, 1)))
     db.session.commit()
@@ -159,7 +160,7 @@ def test_minimum_age_uses_the_profile(db, cire):
 
 def test_withdraw_and_suspend_with_reason(client, db, login_as, sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "", TODAY)
+    application = services.apply(volunteer, sponsorship, "", TODAY, NOW)
     coordinator = make_user()
     with pytest.raises(services.DomainError):
         services.suspend(coordinator, application, "   ")
@@ -173,7 +174,7 @@ def test_withdraw_and_suspend_with_reason(client, db, login_as, sponsorship):
 
 def test_deleting_a_programme_with_engaged_volunteers_is_refused(client, db, login_as, cire,
                                                                  sponsorship):
-    services.apply(make_user(), sponsorship, "", TODAY)
+    services.apply(make_user(), sponsorship, "", TODAY, NOW)
     login_as("coordinator", organisation=cire)
     page = client.post("/programmes/cire-sponsorship/delete",
                        follow_redirects=True).get_data(as_text=True)
@@ -207,7 +208,7 @@ def test_coordinator_edits_requirements_and_settings(client, db, login_as, cire,
 def test_new_charter_version_requires_signing_again(db, cire):
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", TODAY, NOW)
     services.sign_charter(volunteer, application, 1, date(2026, 2, 1))
     assert application.status == "active"
     setup.publish_charter(programme, {"body_fr": "2", "body_nl": "2", "body_en": "2"}, None)
@@ -219,7 +220,7 @@ def test_new_charter_version_requires_signing_again(db, cire):
 
 def test_staff_cannot_screen_and_other_organisations_get_404(client, db, login_as, cire,
                                                              sponsorship):
-    application = services.apply(make_user(), sponsorship, "", TODAY)
+    application = services.apply(make_user(), sponsorship, "", TODAY, NOW)
     login_as("staff", organisation=cire)
     assert client.get(f"/applications/{application.id}/review").status_code == 404
     assert client.get("/programmes/cire-sponsorship/applications").status_code == 404
@@ -242,7 +243,7 @@ def test_refresh_job_and_command_follow_expiries(app, db, cire):
 
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", TODAY, NOW)
     services.sign_charter(volunteer, application, 1, date(2020, 1, 10))
     assert application.status == "active"
     assert refresh_statuses(date(2020, 6, 1)) == 0
@@ -272,7 +273,7 @@ def test_refreshing_an_unchanged_application_writes_nothing(app, db, cire):
 
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", TODAY, NOW)
     services.sign_charter(volunteer, application, 1, date(2026, 1, 10))
     steps = db.session.scalar(select(func.count()).select_from(ApplicationStep))
     updated = status_updated(application.id)

@@ -77,7 +77,7 @@ def test_bad_session_input_changes_nothing(client, db, login_as, transit, fields
 def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, transit):
     session = add_session(training_of(transit), capacity=1)
     volunteer = login_as()
-    services.apply(volunteer, transit, "", TODAY)
+    services.apply(volunteer, transit, "", TODAY, utcnow())
     page = client.get("/applications/").get_data(as_text=True)
     assert "Sign up (1 place left)" in page
     client.post(f"/training-sessions/{session.id}/sign-up")
@@ -85,7 +85,7 @@ def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, tran
     again = client.post(f"/training-sessions/{session.id}/sign-up", follow_redirects=True)
     assert "You are already signed up for this session." in again.get_data(as_text=True)
     latecomer = make_user()
-    services.apply(latecomer, transit, "", TODAY)
+    services.apply(latecomer, transit, "", TODAY, utcnow())
     with pytest.raises(services.DomainError):
         sessions.sign_up(latecomer, session)
     assert count(db, TrainingSignup) == 1
@@ -101,7 +101,7 @@ def test_signing_up_needs_an_application(db, transit):
 def test_attending_counts_as_the_training_done(app, client, db, login_as, transit):
     session = add_session(training_of(transit), days_from_now=-1)
     volunteer = make_user()
-    application = services.apply(volunteer, transit, "", TODAY)
+    application = services.apply(volunteer, transit, "", TODAY, utcnow())
     db.session.add(TrainingSignup(session_id=session.id, user_id=volunteer.id,
                                   signed_up_at=utcnow()))
     db.session.commit()
@@ -117,7 +117,7 @@ def test_attending_counts_as_the_training_done(app, client, db, login_as, transi
 def test_attendance_before_the_session_is_refused(db, transit):
     session = add_session(training_of(transit))
     volunteer = make_user()
-    services.apply(volunteer, transit, "", TODAY)
+    services.apply(volunteer, transit, "", TODAY, utcnow())
     signup = sessions.sign_up(volunteer, session)
     with pytest.raises(services.DomainError):
         sessions.mark_attended(make_user(), signup)
@@ -134,7 +134,7 @@ def test_only_the_programme_coordinators_see_the_sessions(client, db, login_as, 
 def test_a_closed_application_takes_no_training_place(db, transit, close):
     session = add_session(training_of(transit))
     volunteer, coordinator = make_user(), make_user()
-    application = services.apply(volunteer, transit, "", TODAY)
+    application = services.apply(volunteer, transit, "", TODAY, utcnow())
     if close == "withdraw":
         services.withdraw(volunteer, application, "")
     elif close == "suspend":
@@ -158,7 +158,7 @@ def test_the_training_still_to_do_is_named_in_the_readers_language(client, db, l
     setup.add_training(programme, {"name_fr": "Visiter en détention",
                                    "name_nl": "Bezoeken in detentie",
                                    "name_en": "Visiting in detention"}, 24)
-    services.apply(login_as(locale=locale), programme, "", TODAY)
+    services.apply(login_as(locale=locale), programme, "", TODAY, utcnow())
     page = client.get("/applications/").get_data(as_text=True)
     assert sentence in page
     others = {"fr", "nl", "en"} - {locale}

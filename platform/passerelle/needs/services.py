@@ -135,6 +135,17 @@ def open_needs(kind: str | None = None, near: Place | None = None, within_km: in
     return sorted(found, key=lambda pair: pair[1])[:PUBLIC_LIMIT]
 
 
+def open_need_of(programme: Programme, need_id: int | None, on: date) -> Need | None:
+    """The public need an "I can help" link names, if it is still open and the programme's."""
+    if not need_id:
+        return None
+    need = db.session.get(Need, need_id)
+    if (need is None or need.programme_id != programme.id or need.status != NeedStatus.open
+            or not programme.is_listed or (need.ends_on and need.ends_on < on)):
+        return None
+    return need
+
+
 def _check_manager(user: User, organisation: Organisation) -> None:
     if not access.can_manage_needs(user, organisation):
         raise NotFound(NOT_FOUND)

@@ -9,9 +9,10 @@ from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.accounts.views import sign_in
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
-from passerelle.core.time import utcnow
+from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
+from passerelle.needs.services import open_need_of
 from passerelle.organisations import facts, forms, queries, services
 from passerelle.organisations.audiences import audience_labels
 from passerelle.organisations.models import MemberRole
@@ -62,8 +63,10 @@ def organisation(slug: str):
 def programme(slug: str):
     programme = queries.programme_by_slug(slug) or abort(404)
     user = current_user._get_current_object()
+    need = open_need_of(programme, request.args.get("need", type=int), today_in_brussels())
     return render_template(
-        "organisations/programme.html", programme=programme,
+        "organisations/programme.html", programme=programme, need=need,
+        here=url_for("organisations.programme", slug=slug, need=need.id if need else None),
         facts=facts.describe(programme.facts, str(get_locale())), place_label=queries.place_label,
         sources=facts.sources_of(programme.seed_sources), edited_at=programme.edited_at,
         audiences=audience_labels(programme.audiences),

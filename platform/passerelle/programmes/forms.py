@@ -3,6 +3,7 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
+    HiddenField,
     DateTimeLocalField,
     IntegerField,
     RadioField,
@@ -46,6 +47,12 @@ class Names(FlaskForm):
 class ApplyForm(FlaskForm):
     motivation = TextAreaField(_l("Why this programme? (optional)"), filters=[strip],
                                validators=[max_length(2000)])
+    # The public need whose "I can help" led here, if one did.
+    need = HiddenField()
+
+    @property
+    def need_id(self) -> int | None:
+        return int(self.need.data) if (self.need.data or "").isdigit() else None
 
 
 class WithdrawForm(FlaskForm):

@@ -12,6 +12,7 @@ from passerelle.accounts.services import require_confirmed_email
 from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
+from passerelle.needs.models import Need
 from passerelle.organisations.models import Programme
 from passerelle.programmes import defaults
 from passerelle.programmes.eligibility import Finding, Standing, age_on, gaps
@@ -146,7 +147,10 @@ def trainings_by_programme(programme_ids: list[int]) -> dict[int, list[Training]
 
 # Volunteer's side -----------------------------------------------------------------------
 
-def apply(user: User, programme: Programme, motivation: str, today: date) -> Application:
+def apply(user: User, programme: Programme, motivation: str, today: date, now: datetime,
+          need_id: int | None = None) -> Application:
+    """`need_id`: the need whose "I can help" brought the volunteer; kept only if it is one
+    of this programme's."""
     require_confirmed_email(user)
     if application_of(user, programme) is not None:
         raise DomainError(_l("You have already applied to this programme."))
@@ -154,9 +158,10 @@ def apply(user: User, programme: Programme, motivation: str, today: date) -> App
     birth_date = _birth_date(user)
     if minimum and birth_date and age_on(birth_date, today) < minimum:
         raise DomainError(_l("This programme is open from the age of %(age)d.", age=minimum))
-    now = utcnow()
+    need = db.session.get(Need, need_id) if need_id else None
     application = Application(user=user, programme=programme, status=S.submitted,
-                              motivation=motivation.strip(), created_at=now, updated_at=now)
+                              motivation=motivation.strip(), created_at=now, updated_at=now,
+                              need=need if need and need.programme_id == programme.id else None)
     db.session.add(application)
     _step(application, S.submitted, user, now)
     db.session.commit()

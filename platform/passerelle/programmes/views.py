@@ -39,17 +39,18 @@ def _me():
 def apply(slug: str):
     programme = queries.programme_by_slug(slug) or abort(404)
     form = forms.ApplyForm()
+    back = url_for("organisations.programme", slug=slug, need=form.need_id)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
-        return redirect(url_for("organisations.programme", slug=slug))
+        return redirect(back)
     try:
         application = services.apply(_me(), programme, form.motivation.data or "",
-                                     today_in_brussels())
+                                     today_in_brussels(), utcnow(), need_id=form.need_id)
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(url_for("organisations.programme", slug=slug))
+        return redirect(back)
     services.refresh_status(application, today_in_brussels())
     flash(_l("Your application is sent. The coordinators will contact you."), "success")
     return redirect(url_for("programmes.my_applications"))
