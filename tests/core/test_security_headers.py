@@ -73,8 +73,8 @@ def private_pages(app, db):
     staff, coordinator = staff_of(organisation), staff_of(organisation, "coordinator")
     person = make_person(organisation, "Zainab")
     programme = make_programme(organisation, slug="visits")
-    application = programmes.apply(make_user(), programme, "", TODAY, utcnow())
-    programmes.record_screening(coordinator, application, True, "Secret remark", TODAY)
+    application = programmes.apply(make_user(), programme, "", utcnow())
+    programmes.record_screening(coordinator, application, True, "Secret remark", utcnow())
     slug = organisation.slug
     return [
         (staff, "GET", f"/organisations/{slug}/supported", "Zainab"),

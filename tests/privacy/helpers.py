@@ -22,10 +22,10 @@ def a_full_account(client, login_as, **user_fields):
         notes="Ground floor, a cat.")).status_code == 302
     organisation = make_organisation(name="CIRÉ")
     programme = make_programme(organisation, slug="cire-sponsorship")
-    application = programmes.apply(user, programme, "I live nearby.", TODAY, utcnow())
+    application = programmes.apply(user, programme, "I live nearby.", utcnow())
     coordinator = make_user(name="Carla Coordinator")
     make_membership(coordinator, organisation, "coordinator")
-    programmes.record_screening(coordinator, application, True, "Screening note: shy.", TODAY)
+    programmes.record_screening(coordinator, application, True, "Screening note: shy.", utcnow())
     make_offer(user, "A blue sofa")
     return user, application
 

@@ -14,13 +14,13 @@ def _sponsorship_without_a_charter_requirement():
     cire = make_organisation(slug="cire", name="CIRÉ")
     programme = make_programme(cire, slug="cire-sponsorship", interview=False, charter=False)
     setup.publish_charter(programme, {"body_fr": "Charte", "body_nl": "Charter",
-                                      "body_en": "Charter"}, valid_months=None)
+                                      "body_en": "Charter"}, valid_months=None, now=NOW)
     return programme
 
 
 def test_a_sponsor_signs_the_published_charter_by_the_platforms_default(db):
     programme = _sponsorship_without_a_charter_requirement()
-    application = services.apply(make_user(), programme, "", TODAY, NOW)
+    application = services.apply(make_user(), programme, "", NOW)
     assert [f.gap for f in services.findings(application, TODAY)] == [Gap.charter_missing]
 
 
@@ -30,7 +30,7 @@ def test_coordinators_can_turn_the_default_off(db):
         "sponsorship", {"charter_before_contact": False, "isolated_families_first": True})
     db.session.commit()
     assert programme.platform_settings == {"charter_before_contact": False}
-    application = services.apply(make_user(), programme, "", TODAY, NOW)
+    application = services.apply(make_user(), programme, "", NOW)
     assert services.findings(application, TODAY) == []
 
 

@@ -18,7 +18,7 @@ from passerelle.accounts.twofactor.services import forget_devices, forget_enrolm
 from passerelle.core.errors import DomainError
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
 from passerelle.core.mail import send_mail
-from passerelle.core.time import as_utc, to_brussels, utcnow
+from passerelle.core.time import as_utc, to_brussels
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
 
@@ -307,13 +307,13 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def create_admin(name: str, email: str, password: str) -> User:
+def create_admin(name: str, email: str, password: str, now: datetime) -> User:
     """Make an administrator, or raise an existing account to administrator."""
     user = user_by_email(email)
     if user is None:
         user = new_user(name, email, password, "fr")
     user.is_admin = True
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or now
     db.session.commit()
     return user
 

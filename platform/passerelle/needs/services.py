@@ -12,7 +12,6 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.time import today_in_brussels
 from passerelle.core.week import DAYS, PARTS, bit
 from passerelle.data.places import Place, distance_between
 from passerelle.extensions import db
@@ -106,13 +105,12 @@ def grid_of(need: Need) -> list[str]:
             if need.weekly_mask & bit(day, part)]
 
 
-def open_needs(kind: str | None = None, near: Place | None = None, within_km: int = 25,
-               on: date | None = None) -> list[tuple[Need, float | None]]:
+def open_needs(on: date, kind: str | None = None, near: Place | None = None,
+               within_km: int = 25) -> list[tuple[Need, float | None]]:
     """Open needs of listed programmes for the public page, nearest or most urgent first.
 
     Returns (need, distance in km or None) pairs. Nothing about the person a need is for.
     """
-    on = on or today_in_brussels()
     query = (select(Need).join(Need.programme).join(Programme.organisation)
              .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
                     or_(Need.ends_on.is_(None), Need.ends_on >= on))

@@ -9,7 +9,7 @@ from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
 from passerelle.core.security_headers import no_store
 from passerelle.core.skills import SKILLS
-from passerelle.core.time import today_in_brussels
+from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.needs import forms, material, people, services
@@ -57,7 +57,7 @@ def help_page():
     found = []
     if not request.args or form.validate():
         found = services.open_needs(
-            kind=form.kind.data or None, near=form.place.place,
+            today_in_brussels(), kind=form.kind.data or None, near=form.place.place,
             within_km=int(form.within.data or 25))
     memberships = queries.memberships_of(current_user) if current_user.is_authenticated else []
     return _render("needs/help.html", form=form, found=found, memberships=memberships)
@@ -142,7 +142,7 @@ def _need_form(form_class, organisation, need=None):
 
 def _render_need_form(form, shown, organisation, need):
     """The form shows the first names of `shown`: each is a logged read, made as it is shown."""
-    people.shown_in_need_form(_user(), shown)
+    people.shown_in_need_form(_user(), shown, utcnow())
     return _render("needs/need_form.html", form=form, organisation=organisation, need=need)
 
 
@@ -167,7 +167,7 @@ def _need_data(form) -> services.NeedData:
 @second_factor_required
 def people_list(slug: str):
     organisation = _organisation(slug, access.works_for)
-    own, referred = people.listed_for(_user(), organisation)
+    own, referred = people.listed_for(_user(), organisation, utcnow())
     return _render("needs/people.html", organisation=organisation, own=own, referred=referred)
 
 
@@ -297,7 +297,7 @@ def withdraw_offer(offer_id: int):
 @bp.post("/offers/pairings/<int:pairing_id>/confirm")
 @login_required
 def confirm_as_owner(pairing_id: int):
-    act(lambda: material.confirm_as_owner(_user(), pairing_id),
+    act(lambda: material.confirm_as_owner(_user(), pairing_id, utcnow()),
         _l("Thank you: you confirmed the pairing."))
     return redirect(url_for("needs.offers"))
 
@@ -361,7 +361,7 @@ def material_matches(slug: str):
 def propose(slug: str, need_id: int):
     organisation = _organisation(slug)
     offer_id = request.form.get("offer", type=int) or 0
-    act(lambda: material.propose(_user(), organisation, need_id, offer_id),
+    act(lambda: material.propose(_user(), organisation, need_id, offer_id, utcnow()),
         _l("The pairing is proposed. The person who offers will be asked to confirm."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
@@ -371,7 +371,8 @@ def propose(slug: str, need_id: int):
 @second_factor_required
 def confirm_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
-    act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
+    act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id,
+                                                  utcnow()),
         _l("You confirmed the pairing."))
     return redirect(url_for("needs.material_needs", slug=slug))
 

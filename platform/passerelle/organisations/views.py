@@ -99,7 +99,7 @@ def edit_profile(slug: str):
     if form.validate_on_submit():
         try:
             services.update_profile(organisation, form.data,
-                                    None if abroad else form.place.place)
+                                    None if abroad else form.place.place, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -117,7 +117,8 @@ def people(slug: str):
     form = forms.InvitationForm(roles=access.invitable_roles(current_user, organisation))
     if form.validate_on_submit():
         try:
-            invitation = services.invite(_user(), organisation, form.email.data, form.role.data)
+            invitation = services.invite(_user(), organisation, form.email.data,
+                                         form.role.data, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -172,7 +173,7 @@ def change_role(slug: str, membership_id: int):
 @login_required
 def approve_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
-    act(lambda: services.approve(_user(), organisation, invitation_id),
+    act(lambda: services.approve(_user(), organisation, invitation_id, utcnow()),
         _l("The invitation is approved and on its way."))
     return redirect(url_for("organisations.people", slug=slug))
 
@@ -181,7 +182,7 @@ def approve_invitation(slug: str, invitation_id: int):
 @login_required
 def refuse_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
-    act(lambda: services.refuse(_user(), organisation, invitation_id),
+    act(lambda: services.refuse(_user(), organisation, invitation_id, utcnow()),
         _l("The invitation is refused."))
     return redirect(url_for("organisations.people", slug=slug))
 
@@ -190,7 +191,7 @@ def refuse_invitation(slug: str, invitation_id: int):
 @login_required
 def revoke_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
-    act(lambda: services.revoke(_user(), organisation, invitation_id),
+    act(lambda: services.revoke(_user(), organisation, invitation_id, utcnow()),
         _l("The invitation is revoked: its link no longer works."))
     return redirect(url_for("organisations.people", slug=slug))
 
@@ -198,7 +199,7 @@ def revoke_invitation(slug: str, invitation_id: int):
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = services.invitation_from_token(token, utcnow())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("core.home"))
@@ -208,7 +209,8 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_as_new_person(invitation, form.name.data,
-                                                 form.password.data, form.locale.data)
+                                                 form.password.data, form.locale.data,
+                                                 utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -223,7 +225,7 @@ def accept_invitation(token: str):
 def _accept_signed_in(invitation):
     if request.method == "POST":
         try:
-            services.accept(invitation, current_user)
+            services.accept(invitation, current_user, utcnow())
         except DomainError as error:
             flash(error.message, "error")
         else:

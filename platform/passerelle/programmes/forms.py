@@ -3,8 +3,8 @@ from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
     DateField,
-    HiddenField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
