@@ -1,11 +1,12 @@
 """Small factories: real rows through the real models, committed."""
 
 import itertools
+from datetime import date, datetime, time
 
 from werkzeug.security import generate_password_hash
 
 from passerelle.accounts.models import User
-from passerelle.core.time import utcnow
+from passerelle.core.time import BRUSSELS, utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Membership, Organisation
 from passerelle.programmes import setup
@@ -14,6 +15,11 @@ PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
 # Hashing is slow on purpose; tests share one hash of PASSWORD.
 _PASSWORD_HASH = generate_password_hash(PASSWORD)
+
+
+def at(day: date, hour: int = 10) -> datetime:
+    """An instant on `day`, Brussels time: the `now` a service is given for that day."""
+    return datetime.combine(day, time(hour), BRUSSELS)
 
 
 def make_user(email=None, name="Ada Peeters", locale="en", is_admin=False, confirmed=True):
@@ -58,10 +64,11 @@ def make_programme(organisation, slug="visits", kind="sponsorship", interview=Tr
     programme = setup.create_programme(organisation, slug, setup.ProgrammeData(
         kind=kind, texts={name: f"{name} text" for name in setup.TEXT_FIELDS}, cities=[],
         interview=interview, charter=charter, minimum_age=minimum_age,
-        accreditation_places=list(places), settings={}))
+        accreditation_places=list(places), settings={}), utcnow())
     if charter:
         setup.publish_charter(programme, {"body_fr": "Charte", "body_nl": "Charter",
-                                          "body_en": "Charter text v1"}, valid_months=12)
+                                          "body_en": "Charter text v1"}, valid_months=12,
+                              now=utcnow())
     for name in trainings:
         setup.add_training(programme, {"name_fr": name, "name_nl": name, "name_en": name}, 24)
     return programme

@@ -16,7 +16,14 @@ from passerelle.core.audit import AuditEntry
 from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.programmes import services as programmes
-from tests.factories import PASSWORD, make_membership, make_organisation, make_programme, make_user
+from tests.factories import (
+    PASSWORD,
+    at,
+    make_membership,
+    make_organisation,
+    make_programme,
+    make_user,
+)
 from tests.needs.factories import make_person
 
 T0 = datetime(2026, 12, 1, 9, 0, 0, tzinfo=UTC)
@@ -60,9 +67,9 @@ def screened(organisation):
     """An application with a screening note, and its review page."""
     programme = make_programme(organisation, slug="safe-hosting")
     volunteer = make_user(email="vol@example.org")
-    application = programmes.apply(volunteer, programme, "I have a room.", date(2026, 11, 1))
+    application = programmes.apply(volunteer, programme, "I have a room.", utcnow())
     programmes.record_screening(make_user(), application, True, "Talked about her past.",
-                                date(2026, 11, 2))
+                                at(date(2026, 11, 2)))
     return f"/applications/{application.id}/review"
 
 

@@ -1,7 +1,7 @@
 """The main pages work in a real Chromium under the Content-Security-Policy: no violation,
 no script error, the language switcher still switches."""
 
-from datetime import date
+from datetime import UTC, datetime
 
 import pyotp
 import pytest
@@ -40,7 +40,8 @@ def site(live_server):
         coordinator = make_user(email="coord@cire.example", locale="en")
         make_membership(coordinator, cire, "coordinator")
         live_server.secret = enrol_two_factor(coordinator)
-        application = services.apply(make_user(), programme, "Nearby.", date(2026, 6, 1))
+        application = services.apply(make_user(), programme, "Nearby.",
+                                     datetime(2026, 6, 1, 8, tzinfo=UTC))
         live_server.ids = {"person": make_person(cire, "Zainab").id,
                            "application": application.id}
     return live_server

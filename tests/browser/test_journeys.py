@@ -68,6 +68,7 @@ def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser
     import pyotp
     from sqlalchemy import select
 
+    from passerelle.core.time import utcnow
     from passerelle.extensions import db
     from passerelle.organisations.models import Organisation, Programme
     from passerelle.programmes import setup
@@ -81,7 +82,7 @@ def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser
         db.session.add(rules)
         db.session.commit()
         setup.publish_charter(programme, {"body_fr": "Charte v1", "body_nl": "Charter v1",
-                                          "body_en": "Charter v1"}, None)
+                                          "body_en": "Charter v1"}, None, utcnow())
         cire = db.session.scalar(select(Organisation).where(Organisation.slug == "cire"))
         claire = make_user(email="coord@cire.example", name="Claire", locale="en")
         make_membership(claire, cire, "coordinator")

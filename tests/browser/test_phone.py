@@ -28,7 +28,7 @@ def cire(live_server, locale):
     from passerelle.organisations.models import Organisation, Programme
     from passerelle.organisations.seed import load_directory, read_directory
     from passerelle.programmes import services as programmes
-    from tests.factories import enrol_two_factor, make_membership, make_user
+    from tests.factories import at, enrol_two_factor, make_membership, make_user
     from tests.needs.factories import make_material_need, make_need, make_offer, make_person
 
     with live_server.app.app_context():
@@ -45,7 +45,7 @@ def cire(live_server, locale):
                   people_needed=2, weekly_mask=0b111)
         make_material_need(organisation, "Un frigo et une cuisinière pour un appartement")
         volunteer = make_user(email="lina@example.org", name="Lina Haddad", locale=locale)
-        programmes.apply(volunteer, programme, "J'habite à Schaerbeek.", date(2026, 12, 1))
+        programmes.apply(volunteer, programme, "J'habite à Schaerbeek.", at(date(2026, 12, 1)))
         make_offer(volunteer, "Une table et quatre chaises en bon état")
         make_offer(coordinator, "Un canapé-lit")
         live_server.totp = pyotp.TOTP(secret)

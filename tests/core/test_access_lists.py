@@ -3,6 +3,7 @@
 from sqlalchemy import event, select
 
 from passerelle.core import access
+from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.needs.models import Person
 from passerelle.organisations.models import NetworkMembership, Programme
@@ -78,7 +79,6 @@ def test_a_removed_member_loses_access_within_the_same_request(app):
 
 def test_the_screening_note_stays_with_the_programmes_own_organisation(app):
     """A network coordinator and an administrator review an application without its note."""
-    from passerelle.core.time import today_in_brussels
     from passerelle.programmes import services
     from tests.factories import make_programme as programme_with_rules
 
@@ -87,9 +87,8 @@ def test_the_screening_note_stays_with_the_programmes_own_organisation(app):
     db.session.commit()
     programme = programme_with_rules(member, slug="visits-note")
     coordinator = staff_of(member, "coordinator")
-    application = services.apply(make_user(), programme, "", today_in_brussels())
-    services.record_screening(coordinator, application, True, "Fragile-note-42",
-                              today_in_brussels())
+    application = services.apply(make_user(), programme, "", utcnow())
+    services.record_screening(coordinator, application, True, "Fragile-note-42", utcnow())
     page = f"/applications/{application.id}/review"
     assert "Fragile-note-42" in signed_in(app, coordinator).get(page).text
     for outsider in (staff_of(network, "coordinator"), make_user(is_admin=True)):

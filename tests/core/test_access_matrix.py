@@ -113,6 +113,7 @@ EXPECTED = {
     ("POST", "volunteers.profile"): allow(SIGNED_IN, ok="redirect"),
     ("GET", "volunteers.hosting"): LOGGED_IN,
     ("POST", "volunteers.hosting"): allow(SIGNED_IN, ok="redirect"),
+    ("GET", "volunteers.fitting"): LOGGED_IN,
     # Needs
     ("GET", "needs.help_page"): PUBLIC,
     ("GET", "needs.needs"): allow(ORG_STAFF),

@@ -27,7 +27,7 @@ from passerelle.organisations.models import (
 )
 from passerelle.programmes import services, sessions
 from passerelle.programmes.models import Training
-from tests.factories import make_organisation, make_programme
+from tests.factories import at, make_organisation, make_programme
 from tests.needs.factories import make_material_need, make_need, make_offer, make_person
 
 ROLES = ("anonymous", "volunteer", "other_volunteer", "staff_a", "coordinator_a", "staff_b",
@@ -49,16 +49,16 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
     training = db.session.scalar(select(Training).where(Training.programme_id == programme.id))
     start = datetime.combine(today + timedelta(days=30), datetime.min.time().replace(hour=18),
                              BRUSSELS)
-    session = sessions.schedule(training, start, start + timedelta(hours=2), "Room 1", 10)
-    application = services.apply(owner, programme, "I want to help", today)
-    signup = sessions.sign_up(owner, session)
-    services.record_screening(coordinator, application, True,
-                              SCREENING_NOTE + suffix, today)
+    now = at(today)
+    session = sessions.schedule(training, start, start + timedelta(hours=2), "Room 1", 10, now)
+    application = services.apply(owner, programme, "I want to help", now)
+    signup = sessions.sign_up(owner, session, now)
+    services.record_screening(coordinator, application, True, SCREENING_NOTE + suffix, now)
     person = make_person(organisation, PERSON_NAME + suffix)
     need = make_need(programme, person_id=person.id)
     material_need = make_material_need(organisation, "A table" + suffix)
     offer = make_offer(owner, "A wooden table" + suffix)
-    pairing = material.propose(coordinator, organisation, material_need.id, offer.id)
+    pairing = material.propose(coordinator, organisation, material_need.id, offer.id, now)
     invitation = Invitation(email=f"invited-{key}@example.org", organisation=organisation,
                             role=MemberRole.staff, created_at=utcnow(),
                             invited_by_id=coordinator.id, approved_at=utcnow(),

@@ -39,9 +39,11 @@ def _placed(record, place: str):
     db.session.add(record)
 
 
-def make_need(programme, title="Sponsor for a family", place="1060", **fields):
-    need = Need(organisation_id=programme.organisation_id, programme=programme, title=title,
-                **fields)
+def make_need(programme, title="Sponsor for a family", place="1060", description="", **fields):
+    """A need written in English (`title`, `description`) unless texts are given by language
+    (`title_fr=...`)."""
+    need = Need(organisation_id=programme.organisation_id, programme=programme, title_en=title,
+                description_en=description, **fields)
     _placed(need, place)
     db.session.commit()
     return need

@@ -35,7 +35,7 @@ def entries(db, action=None):
 
 def edit_form_of(need, **fields):
     """What a browser sends back when the need form is saved unchanged."""
-    return need_form(need.programme, title=need.title, **fields)
+    return need_form(need.programme, title_en=need.title_en, **fields)
 
 
 @pytest.mark.parametrize("role", ["admin", "network_coordinator"])
@@ -111,7 +111,7 @@ def test_the_need_form_logs_the_first_names_it_shows_on_that_page(client, db, lo
     assert len(entries(db, "read")) == 2
     # A refused save shows the form again, and so the names again.
     client.post(f"/organisations/{organisation.slug}/needs/new",
-                data=need_form(programme, title=""))
+                data=need_form(programme, title_en=""))
     assert len(entries(db, "read")) == 4
     record = client.get(f"/supported/{first.id}").get_data(as_text=True)
     assert "its first name, in a need form" in record and "on its page" in record

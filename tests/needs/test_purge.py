@@ -6,7 +6,7 @@ from passerelle.core.audit import AuditEntry, record_read
 from passerelle.core.time import today_in_brussels as today
 from passerelle.needs.jobs import purge_expired
 from passerelle.needs.models import Person
-from tests.factories import make_organisation, make_user
+from tests.factories import at, make_organisation, make_user
 from tests.needs.factories import make_person
 
 
@@ -25,7 +25,7 @@ def test_the_job_deletes_only_records_past_their_date(db):
     db.session.commit()
     expired_id = expired.id
 
-    assert purge_expired(today=date(2030, 6, 1)) == 1
+    assert purge_expired(now=at(date(2030, 6, 1))) == 1
 
     assert remaining(db) == ["Last day", "Later"]
     log = db.session.scalars(select(AuditEntry).where(
@@ -37,8 +37,8 @@ def test_the_job_deletes_only_records_past_their_date(db):
 
 def test_running_the_job_again_deletes_nothing_more(db):
     make_person(make_organisation(), "Expired", delete_after=date(2030, 5, 1))
-    assert purge_expired(today=date(2030, 6, 1)) == 1
-    assert purge_expired(today=date(2030, 6, 1)) == 0
+    assert purge_expired(now=at(date(2030, 6, 1))) == 1
+    assert purge_expired(now=at(date(2030, 6, 1))) == 0
 
 
 def test_the_command_purges_records_whose_date_has_passed(app, db):

@@ -22,8 +22,8 @@ def programme(organisation):
 
 def need_form(programme, **fields):
     data = {
-        "programme": str(programme.id), "title": "Sponsor for a teenager",
-        "description": "Meet once a week.", "people_needed": "2",
+        "programme": str(programme.id), "title_en": "Sponsor for a teenager",
+        "description_en": "Meet once a week.", "people_needed": "2",
         "languages": ["fr", "prs"], "skills": ["teacher"], "place": "Sint-Gillis",
         "starts_on": "2027-03-01", "ends_on": "2027-09-30", "schedule": ["2-1", "5-0"],
         "urgency": "high", "person": "",
@@ -43,7 +43,7 @@ def test_staff_post_a_need_for_their_programme(client, db, login_as, organisatio
                            data=need_form(programme, person=str(person.id)))
     assert response.status_code == 302
     need = db.session.scalar(select(Need))
-    assert (need.programme_id, need.title, need.people_needed) == (
+    assert (need.programme_id, need.title_en, need.people_needed) == (
         programme.id, "Sponsor for a teenager", 2)
     assert need.languages == ["fr", "prs"] and need.language_mask == BIT["fr"] | BIT["prs"]
     assert need.skills == ["teacher"]
@@ -64,10 +64,10 @@ def test_staff_edit_a_need_and_the_form_shows_what_was_saved(client, db, login_a
     page = client.get(url).get_data(as_text=True)
     assert 'value="Old title"' in page
     assert 'value="0-2" id="schedule-0-2" aria-label="Monday evening" checked' in page
-    response = client.post(url, data=need_form(programme, title="New title", status="filled"))
+    response = client.post(url, data=need_form(programme, title_en="New title", status="filled"))
     assert response.status_code == 302
     db.session.refresh(need)
-    assert (need.title, need.status) == ("New title", NeedStatus.filled)
+    assert (need.title_en, need.status) == ("New title", NeedStatus.filled)
 
 
 def test_staff_close_a_need(client, db, login_as, organisation, programme):
@@ -85,8 +85,9 @@ def test_staff_close_a_need(client, db, login_as, organisation, programme):
     ({"place": "9999"}, "We do not know this Belgian municipality"),
     ({"place": ""}, "This field is required."),
     ({"people_needed": "0"}, "Between 1 and 100."),
-    ({"title": "x" * 201}, "At most 200 characters."),
-    ({"description": "x" * 2001}, "At most 2000 characters."),
+    ({"title_en": "x" * 201}, "At most 200 characters."),
+    ({"description_nl": "x" * 2001}, "At most 2000 characters."),
+    ({"title_en": ""}, "Give the title in at least one language."),
     ({"skills": ["juggling"]}, "Choose skills from the list."),
     ({"schedule": ["7-0"]}, "Choose moments from the grid."),
     ({"urgency": "panic"}, "Choose from the list."),
@@ -99,7 +100,7 @@ def test_bad_need_input_changes_nothing(client, db, login_as, organisation, prog
     page = response.get_data(as_text=True)
     assert response.status_code == 200 and message in page
     assert count_needs(db) == 0
-    kept = 'value="Sponsor for a teenager"' if "title" not in fields else "Meet once a week."
+    kept = 'value="Sponsor for a teenager"' if "title_en" not in fields else "Meet once a week."
     assert kept in page
 
 
@@ -128,11 +129,11 @@ def test_bad_edit_leaves_the_need_as_it_was(client, db, login_as, organisation, 
     login_as("staff", organisation=organisation)
     need = make_need(programme, title="Kept", starts_on=date(2027, 1, 1))
     response = client.post(f"/organisations/{organisation.slug}/needs/{need.id}/edit",
-                           data=need_form(programme, title="Changed", starts_on="2027-05-01",
+                           data=need_form(programme, title_en="Changed", starts_on="2027-05-01",
                                           ends_on="2027-04-01", status="open"))
     assert "The end date must not come before the start date." in response.get_data(as_text=True)
     db.session.expire_all()
-    assert (need.title, need.starts_on) == ("Kept", date(2027, 1, 1))
+    assert (need.title_en, need.starts_on) == ("Kept", date(2027, 1, 1))
 
 
 def need_urls(organisation, need):

@@ -1,6 +1,7 @@
 import pytest
 from sqlalchemy import func, select
 
+from passerelle.core.time import utcnow
 from passerelle.organisations.models import NetworkMembership, Organisation, Programme
 from passerelle.organisations.seed import (
     DirectoryInvalid,
@@ -211,8 +212,8 @@ def test_a_programme_edited_on_the_platform_is_left_alone_by_the_seed(db, direct
     data = setup.ProgrammeData(
         kind="sponsorship", texts={name: f"Ours: {name}" for name in setup.TEXT_FIELDS}, cities=[],
         interview=True, charter=True, minimum_age=None, accreditation_places=[], settings={})
-    setup.update_programme(thuin, data)
-    created = setup.create_programme(thuin.organisation, "cpas-thuin-new", data)
+    setup.update_programme(thuin, data, utcnow())
+    created = setup.create_programme(thuin.organisation, "cpas-thuin-new", data, utcnow())
     report = load_directory(read_directory())
     assert not report.changed
     db.session.expire_all()

@@ -5,6 +5,7 @@ import json
 import zipfile
 from datetime import date
 
+from passerelle.core.time import utcnow
 from passerelle.programmes import services as programmes
 from tests.factories import make_membership, make_organisation, make_programme, make_user
 from tests.needs.factories import make_offer
@@ -21,10 +22,10 @@ def a_full_account(client, login_as, **user_fields):
         notes="Ground floor, a cat.")).status_code == 302
     organisation = make_organisation(name="CIRÉ")
     programme = make_programme(organisation, slug="cire-sponsorship")
-    application = programmes.apply(user, programme, "I live nearby.", TODAY)
+    application = programmes.apply(user, programme, "I live nearby.", utcnow())
     coordinator = make_user(name="Carla Coordinator")
     make_membership(coordinator, organisation, "coordinator")
-    programmes.record_screening(coordinator, application, True, "Screening note: shy.", TODAY)
+    programmes.record_screening(coordinator, application, True, "Screening note: shy.", utcnow())
     make_offer(user, "A blue sofa")
     return user, application
 

@@ -1,20 +1,21 @@
 """A volunteer applies; a coordinator screens; requirements make them active, or not."""
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from passerelle.accounts.twofactor.gate import SESSION_KEY, verified_value
-from passerelle.core.time import today_in_brussels, utcnow
+from passerelle.core.time import utcnow
 from passerelle.extensions import db as _db
 from passerelle.organisations.models import Programme
 from passerelle.programmes import services, setup
 from passerelle.programmes.models import Application, Charter, CharterSignature
 from passerelle.volunteers.models import VolunteerProfile
-from tests.factories import make_organisation, make_programme, make_user, session_id_for
+from tests.factories import at, make_organisation, make_programme, make_user, session_id_for
 
 TODAY = date(2026, 6, 1)
+NOW = datetime(2026, 6, 1, 8, tzinfo=UTC)  # the same day, in UTC
 
 
 @pytest.fixture
@@ -76,16 +77,17 @@ def test_volunteer_applies_and_coordinator_screens_until_active(client, app, db,
 def test_the_private_note_is_not_shown_to_the_volunteer(client, db, login_as, cire,
                                                         sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "", TODAY)
+    application = services.apply(volunteer, sponsorship, "", NOW)
     coordinator = make_user()
-    services.record_screening(coordinator, application, True, "Secret remark", date(2026, 1, 1))
+    services.record_screening(coordinator, application, True, "Secret remark", at(date(2026, 1, 1)))
     assert "Secret remark" not in client.get("/applications/").get_data(as_text=True)
 
 
 def test_signing_an_old_charter_version_is_refused(client, db, login_as, sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "", TODAY)
-    setup.publish_charter(sponsorship, {"body_fr": "v2", "body_nl": "v2", "body_en": "v2"}, None)
+    application = services.apply(volunteer, sponsorship, "", NOW)
+    setup.publish_charter(sponsorship, {"body_fr": "v2", "body_nl": "v2", "body_en": "v2"}, None,
+                          NOW)
     page = client.post(f"/applications/{application.id}/charter",
                        data={"version": "1", "accept": "y"}).get_data(as_text=True)
     assert "The charter has changed since you opened it" in page
@@ -93,7 +95,7 @@ def test_signing_an_old_charter_version_is_refused(client, db, login_as, sponsor
 
 
 def test_charter_needs_the_box_ticked(client, db, login_as, sponsorship):
-    application = services.apply(login_as(), sponsorship, "", TODAY)
+    application = services.apply(login_as(), sponsorship, "", NOW)
     page = client.post(f"/applications/{application.id}/charter",
                        data={"version": "1"}).get_data(as_text=True)
     assert "Tick the box to sign the charter." in page
@@ -101,7 +103,7 @@ def test_charter_needs_the_box_ticked(client, db, login_as, sponsorship):
 
 
 def test_someone_elses_application_is_404(client, db, login_as, sponsorship):
-    other = services.apply(make_user(), sponsorship, "", TODAY)
+    other = services.apply(make_user(), sponsorship, "", NOW)
     login_as()
     assert client.get(f"/applications/{other.id}/charter").status_code == 404
     assert client.post(f"/applications/{other.id}/withdraw").status_code == 404
@@ -110,21 +112,21 @@ def test_someone_elses_application_is_404(client, db, login_as, sponsorship):
 
 def test_applying_twice_is_refused(db, sponsorship):
     volunteer = make_user()
-    services.apply(volunteer, sponsorship, "", TODAY)
+    services.apply(volunteer, sponsorship, "", NOW)
     with pytest.raises(services.DomainError):
-        services.apply(volunteer, sponsorship, "", TODAY)
+        services.apply(volunteer, sponsorship, "", NOW)
 
 
 def test_expired_charter_makes_an_active_volunteer_inactive_until_renewed(db, cire):
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
-    services.sign_charter(volunteer, application, 1, date(2026, 1, 10))
+    application = services.apply(volunteer, programme, "", NOW)
+    services.sign_charter(volunteer, application, 1, at(date(2026, 1, 10)))
     assert application.status == "active"
-    assert services.refresh_status(application, date(2027, 1, 11)) == "charter_signed"
+    assert services.refresh_status(application, at(date(2027, 1, 11))) == "charter_signed"
     reasons = services.findings(application, date(2027, 1, 11))
     assert [f.gap for f in reasons] == ["charter_expired"]
-    services.sign_charter(volunteer, application, 1, date(2027, 1, 11))
+    services.sign_charter(volunteer, application, 1, at(date(2027, 1, 11)))
     assert application.status == "active"
 
 
@@ -133,24 +135,24 @@ def test_detention_visitor_needs_training_and_accreditation(db, cire):
                                charter=False, places=["caricole"],
                                trainings=["Visiting in detention"])
     volunteer, coordinator = make_user(), make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", NOW)
     training = services.trainings_of(programme)[0]
     services.record_training(coordinator, application, training, date(2026, 3, 1),
-                             date(2026, 3, 2))
+                             at(date(2026, 3, 2)))
     assert application.status == "trained"
     services.grant_accreditation(coordinator, application, "caricole", date(2026, 3, 5),
-                                 date(2027, 3, 5), date(2026, 3, 5))
+                                 date(2027, 3, 5), at(date(2026, 3, 5)))
     assert application.status == "active"
     with pytest.raises(services.DomainError):
         services.grant_accreditation(coordinator, application, "guantanamo", date(2026, 3, 5),
-                                     None, date(2026, 3, 5))
+                                     None, at(date(2026, 3, 5)))
 
 
 def test_minimum_age_uses_the_profile(db, cire):
     programme = make_programme(cire, slug="duo", kind="mentoring", interview=False,
                                charter=False, minimum_age=18)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
+    application = services.apply(volunteer, programme, "", NOW)
     assert [f.gap for f in services.findings(application, date(2026, 6, 1))] == ["age_unknown"]
     db.session.add(VolunteerProfile(user=volunteer, birth_date=date(2010, 1, 1)))
     db.session.commit()
@@ -159,13 +161,13 @@ def test_minimum_age_uses_the_profile(db, cire):
 
 def test_withdraw_and_suspend_with_reason(client, db, login_as, sponsorship):
     volunteer = login_as()
-    application = services.apply(volunteer, sponsorship, "", TODAY)
+    application = services.apply(volunteer, sponsorship, "", NOW)
     coordinator = make_user()
     with pytest.raises(services.DomainError):
-        services.suspend(coordinator, application, "   ")
-    services.suspend(coordinator, application, "Did not respect the charter.")
+        services.suspend(coordinator, application, "   ", NOW)
+    services.suspend(coordinator, application, "Did not respect the charter.", NOW)
     assert application.steps[-1].reason == "Did not respect the charter."
-    services.reinstate(coordinator, application, today_in_brussels())
+    services.reinstate(coordinator, application, utcnow())
     assert application.status == "submitted"
     client.post(f"/applications/{application.id}/withdraw", data={"reason": "Moving away"})
     assert status_of(application.id) == "withdrawn"
@@ -173,7 +175,7 @@ def test_withdraw_and_suspend_with_reason(client, db, login_as, sponsorship):
 
 def test_deleting_a_programme_with_engaged_volunteers_is_refused(client, db, login_as, cire,
                                                                  sponsorship):
-    services.apply(make_user(), sponsorship, "", TODAY)
+    services.apply(make_user(), sponsorship, "", NOW)
     login_as("coordinator", organisation=cire)
     page = client.post("/programmes/cire-sponsorship/delete",
                        follow_redirects=True).get_data(as_text=True)
@@ -207,19 +209,19 @@ def test_coordinator_edits_requirements_and_settings(client, db, login_as, cire,
 def test_new_charter_version_requires_signing_again(db, cire):
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
-    services.sign_charter(volunteer, application, 1, date(2026, 2, 1))
+    application = services.apply(volunteer, programme, "", NOW)
+    services.sign_charter(volunteer, application, 1, at(date(2026, 2, 1)))
     assert application.status == "active"
-    setup.publish_charter(programme, {"body_fr": "2", "body_nl": "2", "body_en": "2"}, None)
+    setup.publish_charter(programme, {"body_fr": "2", "body_nl": "2", "body_en": "2"}, None, NOW)
     assert db.session.scalar(select(Charter.version).order_by(Charter.version.desc())) == 2
-    services.refresh_status(application, date(2026, 2, 2))
+    services.refresh_status(application, at(date(2026, 2, 2)))
     assert [f.gap for f in services.findings(application, date(2026, 2, 2))] == [
         "charter_outdated"]
 
 
 def test_staff_cannot_screen_and_other_organisations_get_404(client, db, login_as, cire,
                                                              sponsorship):
-    application = services.apply(make_user(), sponsorship, "", TODAY)
+    application = services.apply(make_user(), sponsorship, "", NOW)
     login_as("staff", organisation=cire)
     assert client.get(f"/applications/{application.id}/review").status_code == 404
     assert client.get("/programmes/cire-sponsorship/applications").status_code == 404
@@ -242,11 +244,11 @@ def test_refresh_job_and_command_follow_expiries(app, db, cire):
 
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
-    services.sign_charter(volunteer, application, 1, date(2020, 1, 10))
+    application = services.apply(volunteer, programme, "", NOW)
+    services.sign_charter(volunteer, application, 1, at(date(2020, 1, 10)))
     assert application.status == "active"
-    assert refresh_statuses(date(2020, 6, 1)) == 0
-    assert refresh_statuses(date(2021, 6, 1)) == 1
+    assert refresh_statuses(at(date(2020, 6, 1))) == 0
+    assert refresh_statuses(at(date(2021, 6, 1))) == 1
     assert status_of(application.id) == "charter_signed"
     result = app.test_cli_runner().invoke(args=["programmes", "refresh-statuses"])
     assert result.exit_code == 0 and "0 application(s) changed status." in result.output
@@ -272,12 +274,12 @@ def test_refreshing_an_unchanged_application_writes_nothing(app, db, cire):
 
     programme = make_programme(cire, interview=False)
     volunteer = make_user()
-    application = services.apply(volunteer, programme, "", TODAY)
-    services.sign_charter(volunteer, application, 1, date(2026, 1, 10))
+    application = services.apply(volunteer, programme, "", NOW)
+    services.sign_charter(volunteer, application, 1, at(date(2026, 1, 10)))
     steps = db.session.scalar(select(func.count()).select_from(ApplicationStep))
     updated = status_updated(application.id)
-    assert refresh_statuses(date(2026, 2, 1)) == 0
-    assert refresh_statuses(date(2026, 3, 1)) == 0
+    assert refresh_statuses(at(date(2026, 2, 1))) == 0
+    assert refresh_statuses(at(date(2026, 3, 1))) == 0
     assert db.session.scalar(select(func.count()).select_from(ApplicationStep)) == steps
     assert status_updated(application.id) == updated
 

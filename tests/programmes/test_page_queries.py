@@ -29,7 +29,7 @@ def _programme_with_a_session(n: int):
 def _queries_for_applications(client, login_as, count_queries, how_many: int) -> int:
     volunteer = login_as()
     for n in range(how_many):
-        services.apply(volunteer, _programme_with_a_session(n), "", TODAY)
+        services.apply(volunteer, _programme_with_a_session(n), "", utcnow())
     with count_queries() as queries:
         page = client.get("/applications/")
     assert page.status_code == 200 and "Training 0" in page.get_data(as_text=True)

@@ -77,7 +77,7 @@ def test_bad_session_input_changes_nothing(client, db, login_as, transit, fields
 def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, transit):
     session = add_session(training_of(transit), capacity=1)
     volunteer = login_as()
-    services.apply(volunteer, transit, "", TODAY)
+    services.apply(volunteer, transit, "", utcnow())
     page = client.get("/applications/").get_data(as_text=True)
     assert "Sign up (1 place left)" in page
     client.post(f"/training-sessions/{session.id}/sign-up")
@@ -85,23 +85,23 @@ def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, tran
     again = client.post(f"/training-sessions/{session.id}/sign-up", follow_redirects=True)
     assert "You are already signed up for this session." in again.get_data(as_text=True)
     latecomer = make_user()
-    services.apply(latecomer, transit, "", TODAY)
+    services.apply(latecomer, transit, "", utcnow())
     with pytest.raises(services.DomainError):
-        sessions.sign_up(latecomer, session)
+        sessions.sign_up(latecomer, session, utcnow())
     assert count(db, TrainingSignup) == 1
 
 
 def test_signing_up_needs_an_application(db, transit):
     session = add_session(training_of(transit))
     with pytest.raises(services.DomainError):
-        sessions.sign_up(make_user(), session)
+        sessions.sign_up(make_user(), session, utcnow())
     assert count(db, TrainingSignup) == 0
 
 
 def test_attending_counts_as_the_training_done(app, client, db, login_as, transit):
     session = add_session(training_of(transit), days_from_now=-1)
     volunteer = make_user()
-    application = services.apply(volunteer, transit, "", TODAY)
+    application = services.apply(volunteer, transit, "", utcnow())
     db.session.add(TrainingSignup(session_id=session.id, user_id=volunteer.id,
                                   signed_up_at=utcnow()))
     db.session.commit()
@@ -117,10 +117,10 @@ def test_attending_counts_as_the_training_done(app, client, db, login_as, transi
 def test_attendance_before_the_session_is_refused(db, transit):
     session = add_session(training_of(transit))
     volunteer = make_user()
-    services.apply(volunteer, transit, "", TODAY)
-    signup = sessions.sign_up(volunteer, session)
+    services.apply(volunteer, transit, "", utcnow())
+    signup = sessions.sign_up(volunteer, session, utcnow())
     with pytest.raises(services.DomainError):
-        sessions.mark_attended(make_user(), signup)
+        sessions.mark_attended(make_user(), signup, utcnow())
     assert count(db, TrainingRecord) == 0 and not signup.attended
 
 
@@ -134,15 +134,15 @@ def test_only_the_programme_coordinators_see_the_sessions(client, db, login_as, 
 def test_a_closed_application_takes_no_training_place(db, transit, close):
     session = add_session(training_of(transit))
     volunteer, coordinator = make_user(), make_user()
-    application = services.apply(volunteer, transit, "", TODAY)
+    application = services.apply(volunteer, transit, "", utcnow())
     if close == "withdraw":
-        services.withdraw(volunteer, application, "")
+        services.withdraw(volunteer, application, "", utcnow())
     elif close == "suspend":
-        services.suspend(coordinator, application, "Not coming to visits")
+        services.suspend(coordinator, application, "Not coming to visits", utcnow())
     else:
-        services.record_screening(coordinator, application, False, "Not retained", TODAY)
+        services.record_screening(coordinator, application, False, "Not retained", utcnow())
     with pytest.raises(services.DomainError) as refused:
-        sessions.sign_up(volunteer, session)
+        sessions.sign_up(volunteer, session, utcnow())
     assert refused.value.message is services.NOT_OPEN
     assert count(db, TrainingSignup) == 0
 
@@ -158,7 +158,7 @@ def test_the_training_still_to_do_is_named_in_the_readers_language(client, db, l
     setup.add_training(programme, {"name_fr": "Visiter en détention",
                                    "name_nl": "Bezoeken in detentie",
                                    "name_en": "Visiting in detention"}, 24)
-    services.apply(login_as(locale=locale), programme, "", TODAY)
+    services.apply(login_as(locale=locale), programme, "", utcnow())
     page = client.get("/applications/").get_data(as_text=True)
     assert sentence in page
     others = {"fr", "nl", "en"} - {locale}

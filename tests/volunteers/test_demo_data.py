@@ -14,7 +14,8 @@ def snapshot(db):
         User.email, User.name, VolunteerProfile.place_refnis, VolunteerProfile.language_mask,
         VolunteerProfile.availability_mask, VolunteerProfile.skills)
         .join(VolunteerProfile, VolunteerProfile.user_id == User.id).order_by(User.email)).all()
-    needs = db.session.execute(select(Need.title, Need.place_refnis, Need.languages)
+    needs = db.session.execute(select(Need.title_fr, Need.title_nl, Need.title_en,
+                                      Need.place_refnis, Need.languages)
                                .order_by(Need.id)).all()
     return profiles, needs
 

@@ -5,6 +5,7 @@ from zxcvbn import zxcvbn
 from passerelle.accounts import services
 from passerelle.accounts.forms import PASSWORD_MIN_SCORE
 from passerelle.core.errors import DomainError
+from passerelle.core.time import utcnow
 
 
 @click.command("create-admin")
@@ -19,7 +20,7 @@ def create_admin(email: str, name: str, password: str) -> None:
     if zxcvbn(password, user_inputs=[email, name])["score"] < PASSWORD_MIN_SCORE:
         raise click.BadParameter("too easy to guess", param_hint="--password")
     try:
-        user = services.create_admin(name, email, password)
+        user = services.create_admin(name, email, password, utcnow())
     except DomainError as error:
         raise click.ClickException(str(error.message)) from error
     click.echo(f"Administrator: {user.email}")

@@ -18,7 +18,7 @@ from passerelle.accounts.twofactor.services import forget_devices, forget_enrolm
 from passerelle.core.errors import DomainError
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
 from passerelle.core.mail import send_mail
-from passerelle.core.time import as_utc, to_brussels, utcnow
+from passerelle.core.time import as_utc, to_brussels
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
 
@@ -99,18 +99,20 @@ def new_user(name: str, email: str, password: str, locale: str,
     return user
 
 
-def register(name: str, email: str, password: str, locale: str) -> None:
+def register(name: str, email: str, password: str, locale: str,
+             after: str | None = None) -> None:
     """Create an unconfirmed account and mail its confirmation link. If the address has an
-    account already, mail its owner instead: the asker sees the same answer either way."""
+    account already, mail its owner instead: the asker sees the same answer either way.
+    `after`, a path on this site, is where the confirmation link leads once logged in."""
     _check_locale(locale)
     password_hash = generate_password_hash(password)  # in both cases, so both take as long
     existing = user_by_email(email)
     if existing is None:
         user = new_user(name, email, password, locale, password_hash=password_hash)
         db.session.commit()
-        send_confirmation(user)
+        send_confirmation(user, after=after)
     elif not existing.email_confirmed:
-        send_confirmation(existing)
+        send_confirmation(existing, after=after)
     else:
         _mail(existing, _l("Someone tried to sign up with your address"),
               "accounts/mail/signup_attempt.txt",
@@ -183,11 +185,12 @@ def unlock(token: str) -> User:
 
 # Confirming addresses
 
-def send_confirmation(user: User, email: str | None = None) -> None:
-    """The link that confirms `email` (by default the account's address) for this user."""
+def send_confirmation(user: User, email: str | None = None, after: str | None = None) -> None:
+    """The link that confirms `email` (by default the account's address) for this user,
+    then leads to `after` (checked again with safe_next when followed)."""
     email = email or user.email
     token = make_token("confirm", {"u": user.id, "e": email})
-    link = _external("accounts.confirm_email", token=token)
+    link = _external("accounts.confirm_email", token=token, next=after)
     _mail(user, _l("Confirm your e-mail address"), "accounts/mail/confirm.txt", to=email,
           link=link)
 
@@ -308,13 +311,13 @@ def set_locale(user: User, locale: str) -> None:
     db.session.commit()
 
 
-def create_admin(name: str, email: str, password: str) -> User:
+def create_admin(name: str, email: str, password: str, now: datetime) -> User:
     """Make an administrator, or raise an existing account to administrator."""
     user = user_by_email(email)
     if user is None:
         user = new_user(name, email, password, "fr")
     user.is_admin = True
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or now
     db.session.commit()
     return user
 

@@ -36,19 +36,22 @@ def register():
     if current_user.is_authenticated:
         return redirect(url_for("core.home"))
     form = forms.RegisterForm()
+    # Where the person was going (say, applying to a programme): kept through the
+    # confirmation mail's link, then the log-in.
+    after = safe_next(request.args.get("next"))
     if request.method == "GET":
         form.locale.data = _request_locale()
     if form.validate_on_submit():
         try:
             services.register(form.name.data, form.email.data, form.password.data,
-                              form.locale.data)
+                              form.locale.data, after=after)
         except DomainError as error:
             form_error(form, error)
         else:
             # The same answer whether or not the address had an account already.
             flash(_l("Thank you! We sent an e-mail to %(email)s: follow the link in it to "
                      "confirm your address, then log in.", email=form.email.data), "success")
-            return redirect(url_for("accounts.login"))
+            return redirect(url_for("accounts.login", next=after))
     return render_template("accounts/register.html", form=form)
 
 
@@ -100,8 +103,10 @@ def confirm_email(token: str):
         flash(error.message, "error")
     else:
         flash(_l("Your e-mail address is confirmed. Thank you."), "success")
-    return redirect(url_for("accounts.account") if current_user.is_authenticated
-                    else url_for("accounts.login"))
+    after = safe_next(request.args.get("next"))
+    if current_user.is_authenticated:
+        return redirect(after or url_for("accounts.account"))
+    return redirect(url_for("accounts.login", next=after))
 
 
 @bp.post("/confirm/again")

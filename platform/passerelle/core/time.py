@@ -23,7 +23,12 @@ def to_brussels(moment: datetime) -> datetime:
 
 
 def today_in_brussels() -> date:
-    return utcnow().astimezone(BRUSSELS).date()
+    return day_in_brussels(utcnow())
+
+
+def day_in_brussels(moment: datetime) -> date:
+    """The Brussels calendar day of an instant: what services call "today" for a `now`."""
+    return as_utc(moment).astimezone(BRUSSELS).date()
 
 
 def add_months(day: date, months: int) -> date:

@@ -58,11 +58,21 @@ def _languages(field, locale: str) -> None:
 
 class NeedForm(BaseForm):
     programme = SelectField(_l("Programme"), validate_choice=False)
-    title = StringField(_l("What you need"), filters=[strip],
-                        validators=[required(), max_length(TITLE_MAX)])
-    description = TextAreaField(
-        _l("Description"), validators=[max_length(DESCRIPTION_MAX)],
+    title_fr = StringField(_l("What you need, in French"), filters=[strip],
+                           validators=[Optional(), max_length(TITLE_MAX)],
+                           description=_l("Give it in at least one language: readers see "
+                                          "their own, else another."))
+    title_nl = StringField(_l("What you need, in Dutch"), filters=[strip],
+                           validators=[Optional(), max_length(TITLE_MAX)])
+    title_en = StringField(_l("What you need, in English"), filters=[strip],
+                           validators=[Optional(), max_length(TITLE_MAX)])
+    description_fr = TextAreaField(
+        _l("Description, in French"), validators=[max_length(DESCRIPTION_MAX)],
         description=_l("Shown on the public page: write nothing that identifies a person."))
+    description_nl = TextAreaField(_l("Description, in Dutch"),
+                                   validators=[max_length(DESCRIPTION_MAX)])
+    description_en = TextAreaField(_l("Description, in English"),
+                                   validators=[max_length(DESCRIPTION_MAX)])
     people_needed = IntegerField(_l("How many people"), default=1,
                                  validators=[given(), between(1, 100)])
     languages = CheckboxesField(_l("Languages needed"), {}, _l("Choose languages from the list."))

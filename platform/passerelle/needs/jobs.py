@@ -1,11 +1,12 @@
 """What the scheduler (or cron) runs for this feature."""
 
-from datetime import date
+from datetime import datetime
 
-from passerelle.core.time import today_in_brussels
+from passerelle.core.time import utcnow
 from passerelle.needs import people
 
 
-def purge_expired(today: date | None = None) -> int:
-    """Delete the records of people supported whose delete-after date has passed."""
-    return people.delete_expired(today or today_in_brussels())
+def purge_expired(now: datetime | None = None) -> int:
+    """Delete the records of people supported whose delete-after date has passed. A job:
+    it reads the clock unless given the time."""
+    return people.delete_expired(now or utcnow())

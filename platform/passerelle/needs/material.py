@@ -17,7 +17,6 @@ from passerelle.accounts.models import User
 from passerelle.accounts.services import require_confirmed_email
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
-from passerelle.core.time import utcnow
 from passerelle.data.places import Place, distance_between
 from passerelle.extensions import db
 from passerelle.needs.models import (
@@ -104,9 +103,9 @@ def pairings_for_owner(user: User) -> list[MaterialPairing]:
         .order_by(MaterialPairing.created_at.desc(), MaterialPairing.id.desc())))
 
 
-def confirm_as_owner(user: User, pairing_id: int, now: datetime | None = None) -> MaterialPairing:
+def confirm_as_owner(user: User, pairing_id: int, now: datetime) -> MaterialPairing:
     pairing = _owner_pairing(user, pairing_id)
-    pairing.owner_confirmed_at = now or utcnow()
+    pairing.owner_confirmed_at = now
     _complete_if_both(pairing)
     db.session.commit()
     return pairing
@@ -183,7 +182,7 @@ def candidates(user: User, organisation: Organisation, today: date) -> list[Cand
 
 
 def propose(user: User, organisation: Organisation, need_id: int, offer_id: int,
-            now: datetime | None = None) -> MaterialPairing:
+            now: datetime) -> MaterialPairing:
     need = _organisation_need(user, organisation, need_id)
     offer = db.session.get(MaterialOffer, offer_id)
     if need.status != MaterialNeedStatus.open or _pending_for(need=need) is not None:
@@ -192,7 +191,7 @@ def propose(user: User, organisation: Organisation, need_id: int, offer_id: int,
             or _pending_for(offer=offer) is not None):
         raise DomainError(_l("This offer is no longer available."))
     pairing = MaterialPairing(offer=offer, need=need, proposed_by_id=user.id,
-                              status=PairingStatus.proposed, created_at=now or utcnow())
+                              status=PairingStatus.proposed, created_at=now)
     db.session.add(pairing)
     try:
         db.session.commit()
@@ -203,9 +202,9 @@ def propose(user: User, organisation: Organisation, need_id: int, offer_id: int,
 
 
 def confirm_as_organisation(user: User, organisation: Organisation, pairing_id: int,
-                            now: datetime | None = None) -> MaterialPairing:
+                            now: datetime) -> MaterialPairing:
     pairing = _organisation_pairing(user, organisation, pairing_id)
-    pairing.organisation_confirmed_at = now or utcnow()
+    pairing.organisation_confirmed_at = now
     _complete_if_both(pairing)
     db.session.commit()
     return pairing

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from passerelle.accounts.models import User
 from passerelle.core.types import UTCDateTime, str_enum
 from passerelle.extensions import db
-from passerelle.organisations.models import Organisation, Programme
+from passerelle.organisations.models import Organisation, Programme, TextsMixin
 
 TITLE_MAX = 200
 DESCRIPTION_MAX = 2000
@@ -98,7 +98,10 @@ class Person(db.Model):
     referred_to: Mapped[Programme | None] = relationship()
 
 
-class Need(db.Model):
+class Need(TextsMixin, db.Model):
+    """A need posted for a programme; its title and description in one to three languages,
+    read back with `text("title", locale)`."""
+
     __tablename__ = "needs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -106,8 +109,12 @@ class Need(db.Model):
         ForeignKey("organisations.id", ondelete="CASCADE"), index=True)
     programme_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
-    title: Mapped[str] = mapped_column(String(TITLE_MAX))
-    description: Mapped[str] = mapped_column(Text, default="")
+    title_fr: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    title_nl: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    title_en: Mapped[str] = mapped_column(String(TITLE_MAX), default="")
+    description_fr: Mapped[str] = mapped_column(Text, default="")
+    description_nl: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
     people_needed: Mapped[int] = mapped_column(Integer, default=1)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     language_mask: Mapped[int] = mapped_column(BigInteger, default=0)

@@ -5,7 +5,7 @@ or a row of one, gets it from a function here that logs the read.
 """
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -16,7 +16,7 @@ from passerelle.core import access, audit
 from passerelle.core.dates import format_day
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.time import add_months, utcnow
+from passerelle.core.time import add_months, day_in_brussels
 from passerelle.data.places import Place
 from passerelle.extensions import db
 from passerelle.needs.models import Need, Person
@@ -106,7 +106,8 @@ def export_record(user: User, person_id: int) -> tuple[Person, list[Need], list]
     return person, needs, log
 
 
-def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], list[Person]]:
+def listed_for(user: User, organisation: Organisation,
+               now: datetime) -> tuple[list[Person], list[Person]]:
     """The organisation's own records, and those referred to its housing hosting programmes.
 
     Both are filtered by access.visible_people_clause. Every row is a logged read.
@@ -121,7 +122,7 @@ def listed_for(user: User, organisation: Organisation) -> tuple[list[Person], li
         visible, Programme.organisation_id == organisation.id,
         Programme.kind == ProgrammeKind.housing_hosting,
         Person.organisation_id != organisation.id).order_by(Person.waiting_since, Person.id)))
-    _log_reads(user, own + referred, "list")
+    _log_reads(user, own + referred, "list", now)
     return own, referred
 
 
@@ -136,9 +137,9 @@ def choices_for_needs(user: User, organisation: Organisation) -> list[Person] | 
         .order_by(func.lower(Person.first_name))))
 
 
-def shown_in_need_form(user: User, shown: list[Person]) -> None:
+def shown_in_need_form(user: User, shown: list[Person], now: datetime) -> None:
     """The need form showed these records' first names: a logged read of each."""
-    _log_reads(user, shown, "need_form")
+    _log_reads(user, shown, "need_form", now)
 
 
 def log_of(user: User, person: Person, page: int = 1) -> tuple[list[audit.AuditEntry], bool]:
@@ -154,10 +155,11 @@ def retention_limit(organisation: Organisation, today: date) -> date:
     return add_months(today, organisation.max_retention_months)
 
 
-def delete_expired(today: date) -> int:
-    """Delete the records whose delete-after date has passed; their audit entries stay."""
-    expired = list(db.session.scalars(select(Person).where(Person.delete_after < today)))
-    now = utcnow()
+def delete_expired(now: datetime) -> int:
+    """Delete the records whose delete-after date (a Brussels day) has passed; their audit
+    entries stay."""
+    expired = list(db.session.scalars(select(Person).where(
+        Person.delete_after < day_in_brussels(now))))
     for person in expired:
         audit.log(None, "purged", person, at=now)
     if expired:
@@ -188,8 +190,7 @@ def _visible(user: User, person_id: int) -> Person:
     return person
 
 
-def _log_reads(user: User, people: list[Person], page: str) -> None:
-    now = utcnow()
+def _log_reads(user: User, people: list[Person], page: str, now: datetime) -> None:
     for person in people:
         audit.log(user, "read", person, at=now, page=page)
     db.session.commit()

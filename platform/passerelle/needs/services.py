@@ -12,7 +12,6 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.time import today_in_brussels
 from passerelle.core.week import DAYS, PARTS, bit
 from passerelle.data.places import Place, distance_between
 from passerelle.extensions import db
@@ -24,11 +23,14 @@ PUBLIC_LIMIT = 100
 KM_PER_DEGREE = 111.0
 
 
+TEXT_FIELDS = tuple(f"{name}_{code}" for name in ("title", "description")
+                    for code in ("fr", "nl", "en"))
+
+
 @dataclass
 class NeedData:
     programme_id: int
-    title: str
-    description: str
+    texts: dict[str, str]  # TEXT_FIELDS: the title and description in each language given
     people_needed: int
     languages: list[str]
     skills: list[str]
@@ -103,13 +105,12 @@ def grid_of(need: Need) -> list[str]:
             if need.weekly_mask & bit(day, part)]
 
 
-def open_needs(kind: str | None = None, near: Place | None = None, within_km: int = 25,
-               on: date | None = None) -> list[tuple[Need, float | None]]:
+def open_needs(on: date, kind: str | None = None, near: Place | None = None,
+               within_km: int = 25) -> list[tuple[Need, float | None]]:
     """Open needs of listed programmes for the public page, nearest or most urgent first.
 
     Returns (need, distance in km or None) pairs. Nothing about the person a need is for.
     """
-    on = on or today_in_brussels()
     query = (select(Need).join(Need.programme).join(Programme.organisation)
              .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
                     or_(Need.ends_on.is_(None), Need.ends_on >= on))
@@ -132,6 +133,17 @@ def open_needs(kind: str | None = None, near: Place | None = None, within_km: in
     return sorted(found, key=lambda pair: pair[1])[:PUBLIC_LIMIT]
 
 
+def open_need_of(programme: Programme, need_id: int | None, on: date) -> Need | None:
+    """The public need an "I can help" link names, if it is still open and the programme's."""
+    if not need_id:
+        return None
+    need = db.session.get(Need, need_id)
+    if (need is None or need.programme_id != programme.id or need.status != NeedStatus.open
+            or not programme.is_listed or (need.ends_on and need.ends_on < on)):
+        return None
+    return need
+
+
 def _check_manager(user: User, organisation: Organisation) -> None:
     if not access.can_manage_needs(user, organisation):
         raise NotFound(NOT_FOUND)
@@ -145,7 +157,11 @@ def _fill(need: Need, organisation: Organisation, data: NeedData) -> None:
         raise DomainError(_l("The end date must not come before the start date."),
                           field="ends_on")
     need.programme = programme
-    need.title, need.description = data.title.strip(), data.description.strip()
+    texts = {name: (data.texts.get(name) or "").strip() for name in TEXT_FIELDS}
+    if not any(texts[f"title_{code}"] for code in ("fr", "nl", "en")):
+        raise DomainError(_l("Give the title in at least one language."), field="title_fr")
+    for name, value in texts.items():
+        setattr(need, name, value)
     need.people_needed = data.people_needed
     need.languages = sorted(set(data.languages))
     need.language_mask = mask_of(need.languages)

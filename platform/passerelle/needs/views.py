@@ -10,7 +10,7 @@ from passerelle.core.languages import language_name
 from passerelle.core.routing import bounded_id
 from passerelle.core.security_headers import no_store
 from passerelle.core.skills import SKILLS
-from passerelle.core.time import today_in_brussels
+from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
 from passerelle.needs import forms, material, people, services
@@ -58,7 +58,7 @@ def help_page():
     found = []
     if not request.args or form.validate():
         found = services.open_needs(
-            kind=form.kind.data or None, near=form.place.place,
+            today_in_brussels(), kind=form.kind.data or None, near=form.place.place,
             within_km=int(form.within.data or 25))
     memberships = queries.memberships_of(current_user) if current_user.is_authenticated else []
     return _render("needs/help.html", form=form, found=found, memberships=memberships)
@@ -128,14 +128,13 @@ def _need_form(form_class, organisation, need=None):
     data = None
     if need is not None:
         data = {
-            "programme": str(need.programme_id or ""), "title": need.title,
-            "description": need.description, "people_needed": need.people_needed,
+            "programme": str(need.programme_id or ""), "people_needed": need.people_needed,
             "languages": need.languages, "skills": need.skills,
             "place": _place_label(need.place_refnis), "starts_on": need.starts_on,
             "ends_on": need.ends_on, "schedule": services.grid_of(need),
             "urgency": need.urgency.value, "person": str(need.person_id or ""),
             "status": need.status.value,
-        }
+        } | {name: getattr(need, name) for name in services.TEXT_FIELDS}
     choices = people.choices_for_needs(_user(), organisation)
     form = form_class(data=data, locale=_locale(),
                       programmes=services.programmes_for_needs(organisation), people=choices)
@@ -144,14 +143,15 @@ def _need_form(form_class, organisation, need=None):
 
 def _render_need_form(form, shown, organisation, need):
     """The form shows the first names of `shown`: each is a logged read, made as it is shown."""
-    people.shown_in_need_form(_user(), shown)
+    people.shown_in_need_form(_user(), shown, utcnow())
     return _render("needs/need_form.html", form=form, organisation=organisation, need=need)
 
 
 def _need_data(form) -> services.NeedData:
     return services.NeedData(
-        programme_id=int(form.programme.data), title=form.title.data,
-        description=form.description.data or "", people_needed=form.people_needed.data,
+        programme_id=int(form.programme.data),
+        texts={name: form[name].data or "" for name in services.TEXT_FIELDS},
+        people_needed=form.people_needed.data,
         languages=form.languages.data, skills=form.skills.data, place=form.place.place,
         starts_on=form.starts_on.data, ends_on=form.ends_on.data,
         grid=[tuple(int(n) for n in key.split("-")) for key in form.schedule.data],
@@ -168,7 +168,7 @@ def _need_data(form) -> services.NeedData:
 @second_factor_required
 def people_list(slug: str):
     organisation = _organisation(slug, access.works_for)
-    own, referred = people.listed_for(_user(), organisation)
+    own, referred = people.listed_for(_user(), organisation, utcnow())
     return _render("needs/people.html", organisation=organisation, own=own, referred=referred)
 
 
@@ -298,7 +298,7 @@ def withdraw_offer(offer_id: int):
 @bp.post("/offers/pairings/<int:pairing_id>/confirm")
 @login_required
 def confirm_as_owner(pairing_id: int):
-    act(lambda: material.confirm_as_owner(_user(), pairing_id),
+    act(lambda: material.confirm_as_owner(_user(), pairing_id, utcnow()),
         _l("Thank you: you confirmed the pairing."))
     return redirect(url_for("needs.offers"))
 
@@ -362,7 +362,7 @@ def material_matches(slug: str):
 def propose(slug: str, need_id: int):
     organisation = _organisation(slug)
     offer_id = bounded_id(request.form.get("offer")) or 0
-    act(lambda: material.propose(_user(), organisation, need_id, offer_id),
+    act(lambda: material.propose(_user(), organisation, need_id, offer_id, utcnow()),
         _l("The pairing is proposed. The person who offers will be asked to confirm."))
     return redirect(url_for("needs.material_needs", slug=slug))
 
@@ -372,7 +372,8 @@ def propose(slug: str, need_id: int):
 @second_factor_required
 def confirm_as_organisation(slug: str, pairing_id: int):
     organisation = _organisation(slug)
-    act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id),
+    act(lambda: material.confirm_as_organisation(_user(), organisation, pairing_id,
+                                                  utcnow()),
         _l("You confirmed the pairing."))
     return redirect(url_for("needs.material_needs", slug=slug))
 

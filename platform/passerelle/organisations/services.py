@@ -1,6 +1,6 @@
 """Memberships and invitations. Each operation commits once or raises DomainError."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale
@@ -12,7 +12,6 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.mail import send_mail
-from passerelle.core.time import utcnow
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
 from passerelle.organisations import queries
@@ -28,7 +27,8 @@ INVITATION_INVALID = _l("This invitation is invalid, has expired or was already 
 NOT_FOUND = _l("This page does not exist, or you may not see it.")
 
 
-def invite(inviter: User, organisation: Organisation, email: str, role: str) -> Invitation:
+def invite(inviter: User, organisation: Organisation, email: str, role: str,
+           now: datetime) -> Invitation:
     """Send an invitation. Sent by one of the organisation's own coordinators (or naming
     its first coordinator, by an administrator), its link goes out at once; otherwise the
     organisation's coordinators are asked to approve it first."""
@@ -47,7 +47,6 @@ def invite(inviter: User, organisation: Organisation, email: str, role: str) -> 
     if approval is None and not queries.coordinators_of(organisation):
         raise DomainError(_l("%(name)s has no coordinator yet who could approve this "
                              "invitation.", name=organisation.name), field="role")
-    now = utcnow()
     invitation = Invitation(
         email=email, organisation=organisation, role=MemberRole(role), invited_by=inviter,
         created_at=now, expires_at=_expiry(now), approved_at=now if approval else None)
@@ -74,12 +73,12 @@ def _approval_by_sending(inviter: User, organisation: Organisation, role: Member
     return None
 
 
-def approve(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+def approve(user: User, organisation: Organisation, invitation_id: int,
+            now: datetime) -> Invitation:
     """An own coordinator approves an invitation; its link goes to the invitee."""
     if not access.can_approve_members(user, organisation):
         raise NotFound(NOT_FOUND)
     invitation = _waiting(organisation, invitation_id)
-    now = utcnow()
     invitation.approved_at = now
     invitation.expires_at = _expiry(now)  # the invitee gets the full time from now
     audit.log(user, "invite_approved", invitation)
@@ -88,24 +87,26 @@ def approve(user: User, organisation: Organisation, invitation_id: int) -> Invit
     return invitation
 
 
-def refuse(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+def refuse(user: User, organisation: Organisation, invitation_id: int,
+           now: datetime) -> Invitation:
     if not access.can_approve_members(user, organisation):
         raise NotFound(NOT_FOUND)
     invitation = _waiting(organisation, invitation_id)
-    invitation.revoked_at = utcnow()
+    invitation.revoked_at = now
     audit.log(user, "invite_refused", invitation)
     db.session.commit()
     return invitation
 
 
-def revoke(user: User, organisation: Organisation, invitation_id: int) -> Invitation:
+def revoke(user: User, organisation: Organisation, invitation_id: int,
+           now: datetime) -> Invitation:
     """Withdraw an open invitation: its link no longer works."""
     invitation = _invitation_of(organisation, invitation_id)
     if not access.can_revoke_invitation(user, invitation):
         raise NotFound(NOT_FOUND)
     if not invitation.is_open:
         raise DomainError(_l("This invitation was already accepted or revoked."))
-    invitation.revoked_at = utcnow()
+    invitation.revoked_at = now
     audit.log(user, "invite_revoked", invitation)
     db.session.commit()
     return invitation
@@ -129,11 +130,11 @@ def _expiry(now):
     return now + timedelta(days=current_app.config["PASSERELLE_INVITATION_DAYS"])
 
 
-def invitation_from_token(token: str) -> Invitation:
+def invitation_from_token(token: str, now: datetime) -> Invitation:
     payload = read_token("invitation", token,
                          max_age=current_app.config["PASSERELLE_INVITATION_DAYS"] * 86400)
     invitation = db.session.get(Invitation, payload.get("i")) if payload else None
-    if invitation is None or not invitation.is_open or invitation.expires_at < utcnow():
+    if invitation is None or not invitation.is_open or invitation.expires_at < now:
         raise DomainError(INVITATION_INVALID)
     if invitation.approved_at is None:
         raise DomainError(_waiting_message(invitation))
@@ -145,7 +146,7 @@ def _waiting_message(invitation: Invitation):
               name=invitation.organisation.name)
 
 
-def accept(invitation: Invitation, user: User) -> Membership:
+def accept(invitation: Invitation, user: User, now: datetime) -> Membership:
     """The signed-in person takes the invitation sent to their own address."""
     if user.email != invitation.email:
         raise DomainError(_l("This invitation was sent to another e-mail address. Log in with "
@@ -164,9 +165,9 @@ def accept(invitation: Invitation, user: User) -> Membership:
     membership = Membership(user=user, organisation=invitation.organisation,
                             role=invitation.role)
     db.session.add(membership)
-    invitation.accepted_at = utcnow()
+    invitation.accepted_at = now
     # The link came to this address, so the address is confirmed.
-    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    user.email_confirmed_at = user.email_confirmed_at or now
     db.session.flush()
     audit.log(user, "member_added", invitation.organisation, subject=user)
     db.session.commit()
@@ -174,9 +175,9 @@ def accept(invitation: Invitation, user: User) -> Membership:
 
 
 def accept_as_new_person(invitation: Invitation, name: str, password: str,
-                         locale: str) -> User:
+                         locale: str, now: datetime) -> User:
     user = accounts.new_user(name, invitation.email, password, locale)
-    accept(invitation, user)
+    accept(invitation, user, now)
     return user
 
 
@@ -261,7 +262,7 @@ PROFILE_FIELDS = ("full_name", "address", "postcode", "phone", "email", "website
                   "description_fr", "description_nl", "description_en")
 
 
-def update_profile(organisation: Organisation, values: dict, place) -> None:
+def update_profile(organisation: Organisation, values: dict, place, now: datetime) -> None:
     """The organisation's public profile, as its coordinators keep it up to date.
     `place` is the Belgian municipality (None for an organisation abroad). The longest
     retention of the records of people supported is in `values` too."""
@@ -277,7 +278,7 @@ def update_profile(organisation: Organisation, values: dict, place) -> None:
         organisation.max_retention_months = months
     if place is not None:
         organisation.place_refnis, organisation.city = place.refnis, place.name_fr
-    organisation.edited_at = utcnow()
+    organisation.edited_at = now
     db.session.commit()
 
 

@@ -9,9 +9,10 @@ from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.accounts.views import sign_in
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
-from passerelle.core.time import utcnow
+from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
+from passerelle.needs.services import open_need_of
 from passerelle.organisations import facts, forms, queries, services
 from passerelle.organisations.audiences import audience_labels
 from passerelle.organisations.models import MemberRole
@@ -62,8 +63,10 @@ def organisation(slug: str):
 def programme(slug: str):
     programme = queries.programme_by_slug(slug) or abort(404)
     user = current_user._get_current_object()
+    need = open_need_of(programme, request.args.get("need", type=int), today_in_brussels())
     return render_template(
-        "organisations/programme.html", programme=programme,
+        "organisations/programme.html", programme=programme, need=need,
+        here=url_for("organisations.programme", slug=slug, need=need.id if need else None),
         facts=facts.describe(programme.facts, str(get_locale())), place_label=queries.place_label,
         sources=facts.sources_of(programme.seed_sources), edited_at=programme.edited_at,
         audiences=audience_labels(programme.audiences),
@@ -96,7 +99,7 @@ def edit_profile(slug: str):
     if form.validate_on_submit():
         try:
             services.update_profile(organisation, form.data,
-                                    None if abroad else form.place.place)
+                                    None if abroad else form.place.place, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -114,7 +117,8 @@ def people(slug: str):
     form = forms.InvitationForm(roles=access.invitable_roles(current_user, organisation))
     if form.validate_on_submit():
         try:
-            invitation = services.invite(_user(), organisation, form.email.data, form.role.data)
+            invitation = services.invite(_user(), organisation, form.email.data,
+                                         form.role.data, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -172,7 +176,7 @@ def change_role(slug: str, membership_id: int):
 @second_factor_required
 def approve_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
-    act(lambda: services.approve(_user(), organisation, invitation_id),
+    act(lambda: services.approve(_user(), organisation, invitation_id, utcnow()),
         _l("The invitation is approved and on its way."))
     return redirect(url_for("organisations.people", slug=slug))
 
@@ -182,7 +186,7 @@ def approve_invitation(slug: str, invitation_id: int):
 @second_factor_required
 def refuse_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
-    act(lambda: services.refuse(_user(), organisation, invitation_id),
+    act(lambda: services.refuse(_user(), organisation, invitation_id, utcnow()),
         _l("The invitation is refused."))
     return redirect(url_for("organisations.people", slug=slug))
 
@@ -192,7 +196,7 @@ def refuse_invitation(slug: str, invitation_id: int):
 @second_factor_required
 def revoke_invitation(slug: str, invitation_id: int):
     organisation = _managed(slug)
-    act(lambda: services.revoke(_user(), organisation, invitation_id),
+    act(lambda: services.revoke(_user(), organisation, invitation_id, utcnow()),
         _l("The invitation is revoked: its link no longer works."))
     return redirect(url_for("organisations.people", slug=slug))
 
@@ -200,7 +204,7 @@ def revoke_invitation(slug: str, invitation_id: int):
 @bp.route("/invitations/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
     try:
-        invitation = services.invitation_from_token(token)
+        invitation = services.invitation_from_token(token, utcnow())
     except DomainError as error:
         flash(error.message, "error")
         return redirect(url_for("core.home"))
@@ -210,7 +214,8 @@ def accept_invitation(token: str):
     if form.validate_on_submit():
         try:
             user = services.accept_as_new_person(invitation, form.name.data,
-                                                 form.password.data, form.locale.data)
+                                                 form.password.data, form.locale.data,
+                                                 utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -225,7 +230,7 @@ def accept_invitation(token: str):
 def _accept_signed_in(invitation):
     if request.method == "POST":
         try:
-            services.accept(invitation, current_user)
+            services.accept(invitation, current_user, utcnow())
         except DomainError as error:
             flash(error.message, "error")
         else:

@@ -169,9 +169,10 @@ def person_data(person, needs, log, locale: str) -> dict[str, list[dict]]:
                             f"{referred_to.text('name', locale)}") if referred_to else "",
             "delete_after": person.delete_after, "created_at": person.created_at}],
         "needs": [{
-            "id": n.id, "title": n.title, "programme": n.programme.text("name", locale)
-            if n.programme else "", "status": n.status.value, "starts_on": n.starts_on,
-            "ends_on": n.ends_on} for n in needs],
+            "id": n.id, "title": n.text("title", locale),
+            "programme": n.programme.text("name", locale) if n.programme else "",
+            "status": n.status.value, "starts_on": n.starts_on, "ends_on": n.ends_on}
+            for n in needs],
         # Who read or changed the record: the organisation's staff, named by the organisation.
         "log": [{"at": e.at, "action": e.action, "page": e.page} for e in log],
     }

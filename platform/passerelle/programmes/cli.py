@@ -1,7 +1,7 @@
 import click
 from flask.cli import AppGroup
 
-from passerelle.core.time import today_in_brussels
+from passerelle.core.time import utcnow
 from passerelle.programmes.jobs import refresh_statuses
 
 programmes = AppGroup("programmes", help="Programme upkeep.")
@@ -10,4 +10,4 @@ programmes = AppGroup("programmes", help="Programme upkeep.")
 @programmes.command("refresh-statuses")
 def refresh_statuses_command() -> None:
     """Recompute who is active, after expiries and renewals."""
-    click.echo(f"{refresh_statuses(today_in_brussels())} application(s) changed status.")
+    click.echo(f"{refresh_statuses(utcnow())} application(s) changed status.")

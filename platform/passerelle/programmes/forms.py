@@ -3,6 +3,7 @@ from wtforms import (
     BooleanField,
     DateField,
     DateTimeLocalField,
+    HiddenField,
     IntegerField,
     RadioField,
     SelectField,
@@ -46,6 +47,12 @@ class Names(BaseForm):
 class ApplyForm(BaseForm):
     motivation = TextAreaField(_l("Why this programme? (optional)"), filters=[strip],
                                validators=[max_length(2000)])
+    # The public need whose "I can help" led here, if one did.
+    need = HiddenField()
+
+    @property
+    def need_id(self) -> int | None:
+        return int(self.need.data) if (self.need.data or "").isdigit() else None
 
 
 class WithdrawForm(BaseForm):

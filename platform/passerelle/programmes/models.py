@@ -10,6 +10,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from passerelle.accounts.models import User
 from passerelle.core.types import UTCDateTime, str_enum
 from passerelle.extensions import db
+from passerelle.needs.models import Need
 from passerelle.organisations.models import Programme, TextsMixin
 
 # Places where a detention visitor can be accredited: Belgium's closed centres.
@@ -119,11 +120,15 @@ class Application(db.Model):
     interview_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Seen by the programme's coordinators only.
     screening_note: Mapped[str] = mapped_column(Text, default="")
+    # The public need whose "I can help" brought the volunteer here, if one did.
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"),
+                                                index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship()
     programme: Mapped[Programme] = relationship()
+    need: Mapped[Need | None] = relationship()
     steps: Mapped[list["ApplicationStep"]] = relationship(
         order_by="ApplicationStep.id", cascade="all, delete-orphan")
 

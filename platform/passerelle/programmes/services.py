@@ -10,8 +10,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from passerelle.accounts.models import User
 from passerelle.accounts.services import require_confirmed_email
 from passerelle.core.errors import DomainError
-from passerelle.core.time import utcnow
+from passerelle.core.time import day_in_brussels
 from passerelle.extensions import db
+from passerelle.needs.models import Need
 from passerelle.organisations.models import Programme
 from passerelle.programmes import defaults
 from passerelle.programmes.eligibility import Finding, Standing, age_on, gaps
@@ -146,24 +147,28 @@ def trainings_by_programme(programme_ids: list[int]) -> dict[int, list[Training]
 
 # Volunteer's side -----------------------------------------------------------------------
 
-def apply(user: User, programme: Programme, motivation: str, today: date) -> Application:
+def apply(user: User, programme: Programme, motivation: str, now: datetime,
+          need_id: int | None = None) -> Application:
+    """`need_id`: the need whose "I can help" brought the volunteer; kept only if it is one
+    of this programme's."""
     require_confirmed_email(user)
     if application_of(user, programme) is not None:
         raise DomainError(_l("You have already applied to this programme."))
     minimum = requirements_of(programme).minimum_age
     birth_date = _birth_date(user)
-    if minimum and birth_date and age_on(birth_date, today) < minimum:
+    if minimum and birth_date and age_on(birth_date, day_in_brussels(now)) < minimum:
         raise DomainError(_l("This programme is open from the age of %(age)d.", age=minimum))
-    now = utcnow()
+    need = db.session.get(Need, need_id) if need_id else None
     application = Application(user=user, programme=programme, status=S.submitted,
-                              motivation=motivation.strip(), created_at=now, updated_at=now)
+                              motivation=motivation.strip(), created_at=now, updated_at=now,
+                              need=need if need and need.programme_id == programme.id else None)
     db.session.add(application)
     _step(application, S.submitted, user, now)
     db.session.commit()
     return application
 
 
-def sign_charter(user: User, application: Application, version: int, today: date) -> None:
+def sign_charter(user: User, application: Application, version: int, now: datetime) -> None:
     """The volunteer signs the charter version shown to them, which must be the current one."""
     _check_open(application)
     charter = current_charter(application.programme)
@@ -172,57 +177,59 @@ def sign_charter(user: User, application: Application, version: int, today: date
     if version != charter.version:
         raise DomainError(_l("The charter has changed since you opened it. Read the new "
                              "version and sign again."))
-    _record_signature(user, charter, user, today)
-    _advance(application, user, today, S.charter_signed)
+    _record_signature(user, charter, user, now)
+    _advance(application, user, now, S.charter_signed)
     db.session.commit()
 
 
-def withdraw(user: User, application: Application, reason: str) -> None:
+def withdraw(user: User, application: Application, reason: str, now: datetime) -> None:
     if application.user_id != user.id:
         raise DomainError(NOT_OPEN)
     if application.status == S.withdrawn:
         raise DomainError(_l("You have already withdrawn."))
-    _set_status(application, S.withdrawn, user, reason)
+    _set_status(application, S.withdrawn, user, now, reason)
     db.session.commit()
 
 
 # Coordinator's side ---------------------------------------------------------------------
 
-def plan_interview(coordinator: User, application: Application, moment: datetime) -> None:
+def plan_interview(coordinator: User, application: Application, moment: datetime,
+                   now: datetime) -> None:
     _check_open(application)
     application.interview_at = moment
-    _set_status(application, S.interview_planned, coordinator)
+    _set_status(application, S.interview_planned, coordinator, now)
     db.session.commit()
 
 
 def record_screening(coordinator: User, application: Application, passed: bool, note: str,
-                     today: date) -> None:
+                     now: datetime) -> None:
     _check_open(application)
     application.screening_note = note.strip()
     if not passed:
-        _set_status(application, S.refused, coordinator, note)
+        _set_status(application, S.refused, coordinator, now, note)
     else:
-        _advance(application, coordinator, today, S.screened)
+        _advance(application, coordinator, now, S.screened)
     db.session.commit()
 
 
-def record_charter_on_paper(coordinator: User, application: Application, today: date) -> None:
+def record_charter_on_paper(coordinator: User, application: Application,
+                            now: datetime) -> None:
     """The volunteer signed the current charter on paper; the coordinator records it."""
     _check_open(application)
     charter = current_charter(application.programme)
     if charter is None:
         raise DomainError(_l("This programme has no charter to sign."))
-    _record_signature(application.user, charter, coordinator, today)
-    _advance(application, coordinator, today, S.charter_signed)
+    _record_signature(application.user, charter, coordinator, now)
+    _advance(application, coordinator, now, S.charter_signed)
     db.session.commit()
 
 
 def record_training(coordinator: User, application: Application, training: Training,
-                    completed_on: date, today: date) -> None:
+                    completed_on: date, now: datetime) -> None:
     _check_open(application)
     if training.programme_id != application.programme_id:
         raise DomainError(_l("Choose a training of this programme."), field="training")
-    if completed_on > today:
+    if completed_on > day_in_brussels(now):
         raise DomainError(_l("A training cannot be done in the future."), field="completed_on")
     record = db.session.scalar(select(TrainingRecord).where(
         TrainingRecord.user_id == application.user_id, TrainingRecord.training_id == training.id))
@@ -231,12 +238,12 @@ def record_training(coordinator: User, application: Application, training: Train
     record.expires_on = _expiry(completed_on, training.valid_months)
     record.recorded_by_id = coordinator.id
     db.session.add(record)
-    _advance(application, coordinator, today, S.trained)
+    _advance(application, coordinator, now, S.trained)
     db.session.commit()
 
 
 def grant_accreditation(coordinator: User, application: Application, place: str,
-                        granted_on: date, expires_on: date | None, today: date) -> None:
+                        granted_on: date, expires_on: date | None, now: datetime) -> None:
     _check_open(application)
     if place not in DETENTION_CENTRES:
         raise DomainError(_l("Choose a detention centre from the list."), field="place")
@@ -250,37 +257,37 @@ def grant_accreditation(coordinator: User, application: Application, place: str,
     record.granted_on, record.expires_on = granted_on, expires_on
     record.granted_by_id = coordinator.id
     db.session.add(record)
-    _advance(application, coordinator, today, S.accredited)
+    _advance(application, coordinator, now, S.accredited)
     db.session.commit()
 
 
-def suspend(coordinator: User, application: Application, reason: str) -> None:
+def suspend(coordinator: User, application: Application, reason: str, now: datetime) -> None:
     if application.status in CLOSED:
         raise DomainError(NOT_OPEN)
     if not reason.strip():
         raise DomainError(_l("Give the reason for the suspension."), field="reason")
-    _set_status(application, S.suspended, coordinator, reason)
+    _set_status(application, S.suspended, coordinator, now, reason)
     db.session.commit()
 
 
-def reinstate(coordinator: User, application: Application, today: date) -> None:
+def reinstate(coordinator: User, application: Application, now: datetime) -> None:
     if application.status != S.suspended:
         raise DomainError(_l("Only a suspended application can be reinstated."))
-    _advance(application, coordinator, today,
+    _advance(application, coordinator, now,
              S.screened if _passed_screening(application) else S.submitted)
     db.session.commit()
 
 
-def refresh_status(application: Application, today: date) -> ApplicationStatus:
+def refresh_status(application: Application, now: datetime) -> ApplicationStatus:
     """Active becomes inactive when a charter or training expires, and back once renewed.
     Writes nothing when the status stays as it is."""
     if application.status in CLOSED:
         return application.status
-    ready = not findings(application, today)
+    ready = not findings(application, day_in_brussels(now))
     if ready and application.status != S.active:
-        _set_status(application, S.active, None)
+        _set_status(application, S.active, None, now)
     elif not ready and application.status == S.active:
-        _set_status(application, _last_step_before_active(application), None)
+        _set_status(application, _last_step_before_active(application), None, now)
     else:
         return application.status
     db.session.commit()
@@ -308,16 +315,15 @@ def _passed_screening(application: Application) -> bool:
     return any(step.status == S.screened for step in application.steps)
 
 
-def _advance(application, actor, today, reached: ApplicationStatus) -> None:
+def _advance(application, actor, now, reached: ApplicationStatus) -> None:
     """Record the step reached, then active once nothing is missing (inactive if it was)."""
     if reached != application.status:
-        _set_status(application, reached, actor)
-    if not findings(application, today) and application.status != S.active:
-        _set_status(application, S.active, actor)
+        _set_status(application, reached, actor, now)
+    if not findings(application, day_in_brussels(now)) and application.status != S.active:
+        _set_status(application, S.active, actor, now)
 
 
-def _set_status(application, status, actor, reason: str = "") -> None:
-    now = utcnow()
+def _set_status(application, status, actor, now, reason: str = "") -> None:
     application.status, application.updated_at = status, now
     _step(application, status, actor, now, reason)
 
@@ -327,12 +333,12 @@ def _step(application, status, actor, at, reason: str = "") -> None:
                                              reason=reason.strip()))
 
 
-def _record_signature(user: User, charter: Charter, recorder: User, today: date) -> None:
+def _record_signature(user: User, charter: Charter, recorder: User, now: datetime) -> None:
     signature = db.session.scalar(select(CharterSignature).where(
         CharterSignature.user_id == user.id, CharterSignature.charter_id == charter.id))
     signature = signature or CharterSignature(user_id=user.id, charter=charter)
-    signature.signed_at = utcnow()
-    signature.expires_on = _expiry(today, charter.valid_months)
+    signature.signed_at = now
+    signature.expires_on = _expiry(day_in_brussels(now), charter.valid_months)
     signature.recorded_by_id = recorder.id
     db.session.add(signature)
     db.session.flush()

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 
 from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError
-from passerelle.core.time import to_brussels, utcnow
+from passerelle.core.time import to_brussels
 from passerelle.extensions import db
 from passerelle.programmes import services
 from passerelle.programmes.models import (
@@ -22,10 +22,10 @@ FULL = _l("This session is full. Choose another one.")
 
 
 def schedule(training: Training, starts_at: datetime, ends_at: datetime, place: str,
-             capacity: int) -> TrainingSession:
+             capacity: int, now: datetime) -> TrainingSession:
     if ends_at <= starts_at:
         raise DomainError(_l("The session must end after it starts."), field="end")
-    if starts_at <= utcnow():
+    if starts_at <= now:
         raise DomainError(_l("Choose a moment in the future."), field="day")
     session = TrainingSession(training=training, starts_at=starts_at, ends_at=ends_at,
                               place=place.strip(), capacity=capacity)
@@ -34,9 +34,9 @@ def schedule(training: Training, starts_at: datetime, ends_at: datetime, place: 
     return session
 
 
-def upcoming(training: Training) -> list[TrainingSession]:
+def upcoming(training: Training, now: datetime) -> list[TrainingSession]:
     return list(db.session.scalars(select(TrainingSession).where(
-        TrainingSession.training_id == training.id, TrainingSession.starts_at > utcnow())
+        TrainingSession.training_id == training.id, TrainingSession.starts_at > now)
         .order_by(TrainingSession.starts_at)))
 
 
@@ -91,8 +91,8 @@ def is_signed_up(user: User, session: TrainingSession) -> bool:
         TrainingSignup.session_id == session.id, TrainingSignup.user_id == user.id)) is not None
 
 
-def sign_up(user: User, session: TrainingSession) -> TrainingSignup:
-    if session.starts_at <= utcnow():
+def sign_up(user: User, session: TrainingSession, now: datetime) -> TrainingSignup:
+    if session.starts_at <= now:
         raise DomainError(_l("This session has already started."))
     if is_signed_up(user, session):
         raise DomainError(_l("You are already signed up for this session."))
@@ -106,22 +106,22 @@ def sign_up(user: User, session: TrainingSession) -> TrainingSignup:
                       .with_for_update())
     if places_left(session) == 0:
         raise DomainError(FULL)
-    signup = TrainingSignup(session_id=session.id, user_id=user.id, signed_up_at=utcnow())
+    signup = TrainingSignup(session_id=session.id, user_id=user.id, signed_up_at=now)
     db.session.add(signup)
     db.session.commit()
     return signup
 
 
-def mark_attended(coordinator: User, signup: TrainingSignup) -> None:
+def mark_attended(coordinator: User, signup: TrainingSignup, now: datetime) -> None:
     """Attending counts as the training done, on the session's day, for the programme."""
     session = db.session.get(TrainingSession, signup.session_id)
-    if session.starts_at > utcnow():
+    if session.starts_at > now:
         raise DomainError(_l("Attendance can be recorded once the session has started."))
     application = services.application_of(signup.user, session.training.programme)
     day = to_brussels(session.starts_at).date()
     signup.attended = True
     try:
-        services.record_training(coordinator, application, session.training, day, day)
+        services.record_training(coordinator, application, session.training, day, now)
     except DomainError:
         db.session.rollback()
         raise

@@ -1,6 +1,7 @@
 """Coordinators set up their programmes: texts, requirements, settings, charter, trainings."""
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
@@ -37,11 +38,12 @@ class ProgrammeData:
     platform_settings: dict[str, bool] = field(default_factory=dict)
 
 
-def create_programme(organisation: Organisation, slug: str, data: ProgrammeData) -> Programme:
+def create_programme(organisation: Organisation, slug: str, data: ProgrammeData,
+                     now: datetime) -> Programme:
     if db.session.scalar(select(Programme.id).where(Programme.slug == slug)):
         raise DomainError(_l("A programme with this name exists already."), field="name_en")
     programme = Programme(slug=slug, organisation=organisation, cities=[], facts={},
-                          kind=data.kind, edited_at=utcnow(), **data.texts)
+                          kind=data.kind, edited_at=now, **data.texts)
     db.session.add(programme)
     db.session.flush()  # the requirements row needs the programme's id
     _apply(programme, data)
@@ -49,18 +51,18 @@ def create_programme(organisation: Organisation, slug: str, data: ProgrammeData)
     return programme
 
 
-def update_programme(programme: Programme, data: ProgrammeData) -> None:
+def update_programme(programme: Programme, data: ProgrammeData, now: datetime) -> None:
     _apply(programme, data)
-    programme.edited_at = utcnow()
+    programme.edited_at = now
     db.session.commit()
 
 
 def publish_charter(programme: Programme, bodies: dict[str, str],
-                    valid_months: int | None) -> Charter:
+                    valid_months: int | None, now: datetime) -> Charter:
     """A new version; everyone signs it again before the next contact."""
     latest = current_charter(programme)
     charter = Charter(programme_id=programme.id, version=(latest.version + 1) if latest else 1,
-                      valid_months=valid_months, published_at=utcnow(), **bodies)
+                      valid_months=valid_months, published_at=now, **bodies)
     db.session.add(charter)
     db.session.commit()
     return charter

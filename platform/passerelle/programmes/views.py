@@ -39,18 +39,19 @@ def _me():
 def apply(slug: str):
     programme = queries.programme_by_slug(slug) or abort(404)
     form = forms.ApplyForm()
+    back = url_for("organisations.programme", slug=slug, need=form.need_id)
     if not form.validate_on_submit():
         for errors in form.errors.values():
             for error in errors:
                 flash(error, "error")
-        return redirect(url_for("organisations.programme", slug=slug))
+        return redirect(back)
     try:
-        application = services.apply(_me(), programme, form.motivation.data or "",
-                                     today_in_brussels())
+        application = services.apply(_me(), programme, form.motivation.data or "", utcnow(),
+                                     need_id=form.need_id)
     except DomainError as error:
         flash(error.message, "error")
-        return redirect(url_for("organisations.programme", slug=slug))
-    services.refresh_status(application, today_in_brussels())
+        return redirect(back)
+    services.refresh_status(application, utcnow())
     flash(_l("Your application is sent. The coordinators will contact you."), "success")
     return redirect(url_for("programmes.my_applications"))
 
@@ -98,7 +99,7 @@ def sign_charter(application_id: int):
     form = forms.SignCharterForm(version=charter.version)
     if form.validate_on_submit():
         try:
-            services.sign_charter(_me(), application, form.version.data, today_in_brussels())
+            services.sign_charter(_me(), application, form.version.data, utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -114,7 +115,7 @@ def withdraw(application_id: int):
     application = _own_application(application_id)
     form = forms.WithdrawForm()
     if form.validate_on_submit():
-        act(lambda: services.withdraw(_me(), application, form.reason.data or ""),
+        act(lambda: services.withdraw(_me(), application, form.reason.data or "", utcnow()),
             _l("You have withdrawn from this programme."))
     return redirect(url_for("programmes.my_applications"))
 
@@ -218,25 +219,25 @@ def review_action(application_id: int, action: str):
 
 
 def _perform(action: str, application: Application, form) -> None:
-    me, today = _me(), today_in_brussels()
+    me, now = _me(), utcnow()
     if action == "interview":
         moment = form.moment.data.replace(tzinfo=BRUSSELS)
-        services.plan_interview(me, application, moment)
+        services.plan_interview(me, application, moment, now)
     elif action == "screening":
         services.record_screening(me, application, form.outcome.data == "passed",
-                                  form.note.data or "", today)
+                                  form.note.data or "", now)
     elif action == "charter":
-        services.record_charter_on_paper(me, application, today)
+        services.record_charter_on_paper(me, application, now)
     elif action == "training":
         training = db.session.get(Training, int(form.training.data))
-        services.record_training(me, application, training, form.completed_on.data, today)
+        services.record_training(me, application, training, form.completed_on.data, now)
     elif action == "accreditation":
         services.grant_accreditation(me, application, form.place.data, form.granted_on.data,
-                                     form.expires_on.data, today)
+                                     form.expires_on.data, now)
     elif action == "suspend":
-        services.suspend(me, application, form.reason.data)
+        services.suspend(me, application, form.reason.data, now)
     elif action == "reinstate":
-        services.reinstate(me, application, today)
+        services.reinstate(me, application, now)
 
 
 # Programme set-up -----------------------------------------------------------------------
@@ -263,7 +264,7 @@ def settings(slug: str):
     form = forms.ProgrammeForm(data=_programme_initial(programme),
                                foreign_places=_foreign(programme))
     if form.validate_on_submit():
-        setup.update_programme(programme, _programme_data(form))
+        setup.update_programme(programme, _programme_data(form), utcnow())
         flash(_l("The programme is saved."), "success")
         return redirect(url_for("programmes.settings", slug=slug))
     return _render_settings(programme, form=form)
@@ -277,7 +278,8 @@ def publish_charter(slug: str):
     form = forms.CharterForm(prefix="charter")
     if form.validate_on_submit():
         setup.publish_charter(programme, {f"body_{c}": getattr(form, f"body_{c}").data
-                                          for c in ("fr", "nl", "en")}, form.valid_months.data)
+                                          for c in ("fr", "nl", "en")}, form.valid_months.data,
+                              utcnow())
         flash(_l("The new charter version is published."), "success")
         return redirect(url_for("programmes.settings", slug=slug))
     return _render_settings(programme, charter_form=form)
@@ -339,7 +341,7 @@ def new_programme(slug: str):
         try:
             programme = setup.create_programme(
                 organisation, queries.new_programme_slug(organisation, form.name_en.data),
-                _programme_data(form))
+                _programme_data(form), utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -382,7 +384,8 @@ def training_sessions(slug: str, training_id: int):
         starts = datetime.combine(form.day.data, form.start.data, BRUSSELS)
         ends = datetime.combine(form.day.data, form.end.data, BRUSSELS)
         try:
-            sessions.schedule(training, starts, ends, form.place.data, form.capacity.data)
+            sessions.schedule(training, starts, ends, form.place.data, form.capacity.data,
+                              utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -400,7 +403,7 @@ def mark_attended(signup_id: int):
     session = db.session.get(TrainingSession, signup.session_id)
     if not access.can_coordinate_programme(_me(), session.training.programme):
         abort(404)
-    act(lambda: sessions.mark_attended(_me(), signup),
+    act(lambda: sessions.mark_attended(_me(), signup, utcnow()),
         _l("Attendance recorded: the training counts as done."))
     return redirect(url_for("programmes.training_sessions",
                             slug=session.training.programme.slug,
@@ -411,5 +414,6 @@ def mark_attended(signup_id: int):
 @login_required
 def sign_up(session_id: int):
     session = db.session.get(TrainingSession, session_id) or abort(404)
-    act(lambda: sessions.sign_up(_me(), session), _l("You are signed up for the session."))
+    act(lambda: sessions.sign_up(_me(), session, utcnow()),
+        _l("You are signed up for the session."))
     return redirect(url_for("programmes.my_applications"))

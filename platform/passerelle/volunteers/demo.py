@@ -45,16 +45,62 @@ HOME_LANGUAGE = {"brussels": ("fr", "nl"), "flanders": ("nl",), "wallonia": ("fr
 OTHER_LANGUAGES = ("ar", "prs", "fa", "ps", "ti", "so", "sq", "tr", "ru", "uk", "es", "pt",
                    "ln", "ku", "am", "de", "it", "ro", "pl")
 SKILL_KEYS, SECTOR_KEYS, INTEREST_KEYS = tuple(SKILLS), tuple(SECTORS), tuple(INTERESTS)
-NEED_TITLES = {
-    "detention_visits": "Visitor for the weekly rota",
-    "sponsorship": "Sponsor for a family",
-    "housing_hosting": "Host for a stay",
-    "housing_search_support": "Volunteer for a housing-café session",
-    "mentoring": "Mentor for a young job seeker",
-    "language_exchange": "Language duo partner",
-    "activities": "Helping hands for an activity",
-    "material_offers": "Furniture and household goods",
-    "training": "Participant for a training",
+# Each kind's demo need, in the three languages: title and description.
+NEED_TEXTS = {
+    "detention_visits": (
+        ("Visiteur ou visiteuse pour le tour hebdomadaire", "Bezoeker voor de wekelijkse beurtrol",
+         "Visitor for the weekly rota"),
+        ("Rendre visite, à deux, aux personnes détenues en centre fermé, une fois par semaine.",
+         "Met twee mensen in een gesloten centrum bezoeken, één keer per week.",
+         "Visit people held in a closed centre, in pairs, once a week.")),
+    "sponsorship": (
+        ("Parrain ou marraine pour une famille", "Peter of meter voor een gezin",
+         "Sponsor for a family"),
+        ("Accompagner une famille qui attend dans votre commune : une rencontre par semaine.",
+         "Een gezin dat in je gemeente wacht gezelschap houden: één ontmoeting per week.",
+         "Keep company with a family waiting in your town: one meeting a week.")),
+    "housing_hosting": (
+        ("Hébergeur ou hébergeuse pour un séjour", "Gastgezin voor een verblijf",
+         "Host for a stay"),
+        ("Une chambre libre pour quelques semaines, aux dates convenues.",
+         "Een vrije kamer voor enkele weken, op afgesproken data.",
+         "A free room for a few weeks, on agreed dates.")),
+    "housing_search_support": (
+        ("Bénévole pour une permanence logement", "Vrijwilliger voor een woonpermanentie",
+         "Volunteer for a housing-café session"),
+        ("Aider des personnes reconnues réfugiées à chercher un logement, aux côtés de l'équipe.",
+         "Erkende vluchtelingen helpen een woning te zoeken, samen met het team.",
+         "Help recognised refugees look for a home, beside the staff.")),
+    "mentoring": (
+        ("Mentor pour un jeune en recherche d'emploi", "Mentor voor een jonge werkzoekende",
+         "Mentor for a young job seeker"),
+        ("Former un duo avec un jeune du même secteur, pendant six mois.",
+         "Een duo vormen met een jongere uit dezelfde sector, zes maanden lang.",
+         "Form a duo with a young person from the same sector, for six months.")),
+    "language_exchange": (
+        ("Partenaire pour un duo de langues", "Partner voor een taalduo",
+         "Language duo partner"),
+        ("Échanger vos langues d'égal à égal, autour d'une passion commune.",
+         "Jullie talen uitwisselen als gelijken, rond een gedeelde passie.",
+         "Exchange your languages as equals, around a shared passion.")),
+    "activities": (
+        ("Des bras pour une activité", "Helpende handen voor een activiteit",
+         "Helping hands for an activity"),
+        ("Préparer, accueillir et ranger lors d'un repas ou d'un atelier.",
+         "Klaarzetten, onthalen en opruimen bij een maaltijd of een workshop.",
+         "Set up, welcome people and tidy away at a meal or a workshop.")),
+    "material_offers": (
+        ("Meubles et équipement de maison", "Meubels en huisraad",
+         "Furniture and household goods"),
+        ("Pour une famille qui s'installe : lit, table, chaises, vaisselle.",
+         "Voor een gezin dat zich installeert: bed, tafel, stoelen, servies.",
+         "For a family moving in: a bed, a table, chairs, dishes.")),
+    "training": (
+        ("Participant ou participante à une formation", "Deelnemer aan een opleiding",
+         "Participant for a training"),
+        ("Une journée de formation avant de rejoindre le programme.",
+         "Een opleidingsdag voor je bij het programma komt.",
+         "A day of training before joining the programme.")),
 }
 DEMO_PASSWORD_HASH_COST = "pbkdf2:sha256:1000"  # demo people only: cheap to make 100,000 of
 CHUNK = 5000
@@ -183,7 +229,7 @@ def _weekly_mask(slots) -> int:
 def _insert_needs(rng, count, municipalities, weights) -> int:
     programmes = db.session.execute(
         select(Programme.id, Programme.organisation_id, Programme.kind)
-        .join(Organisation).where(Programme.is_listed, Programme.kind.in_(list(NEED_TITLES)))
+        .join(Organisation).where(Programme.is_listed, Programme.kind.in_(list(NEED_TEXTS)))
         .order_by(Programme.id)).all()
     if not programmes or not count:
         return 0
@@ -196,7 +242,7 @@ def _insert_needs(rng, count, municipalities, weights) -> int:
         starts = today + timedelta(days=rng.randrange(60))
         rows.append({
             "id": need_id, "organisation_id": organisation_id, "programme_id": programme_id,
-            "title": NEED_TITLES[kind], "description": "", "people_needed": rng.randint(1, 4),
+            **_need_texts(kind), "people_needed": rng.randint(1, 4),
             "languages": languages, "language_mask": mask_of(languages),
             "skills": rng.sample(SKILL_KEYS, rng.choice((0, 0, 1))),
             "place_refnis": place.refnis, "region": place.region,
@@ -208,6 +254,13 @@ def _insert_needs(rng, count, municipalities, weights) -> int:
         need_id += 1
     db.session.execute(insert(Need), rows)
     return count
+
+
+def _need_texts(kind: str) -> dict[str, str]:
+    titles, descriptions = NEED_TEXTS[kind]
+    return {f"{name}_{code}": text for name, texts in (("title", titles),
+                                                       ("description", descriptions))
+            for code, text in zip(("fr", "nl", "en"), texts, strict=True)}
 
 
 def _advance_sequences() -> None:

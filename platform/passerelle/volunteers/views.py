@@ -1,9 +1,10 @@
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from passerelle.data import places
+from passerelle.programmes.fitting import programmes_that_fit
 from passerelle.volunteers import services
 from passerelle.volunteers.forms import HostingForm, ProfileForm
 
@@ -33,7 +34,7 @@ def profile():
             interests=form.interests.data, birth_date=form.birth_date.data,
             max_matches=form.max_matches.data or 1))
         flash(_l("Your profile is saved."), "success")
-        return redirect(url_for("volunteers.profile"))
+        return redirect(url_for("volunteers.fitting"))
     percent, missing = services.completeness(existing)
     return render_template("volunteers/profile.html", form=form, percent=percent,
                            missing=[SECTION_NAMES[name] for name in missing])
@@ -53,8 +54,17 @@ def hosting():
             periods=[(row.form.starts_on.data, row.form.ends_on.data) for row in form.periods
                      if row.form.starts_on.data]))
         flash(_l("Your hosting offer is saved."), "success")
-        return redirect(url_for("volunteers.hosting"))
+        return redirect(url_for("volunteers.fitting", offer="hosting"))
     return render_template("volunteers/hosting.html", form=form)
+
+
+@bp.get("/programmes")
+@login_required
+def fitting():
+    """What comes next after saving: the programmes the profile or hosting offer fits."""
+    hosting = request.args.get("offer") == "hosting"
+    return render_template("volunteers/fitting.html", hosting=hosting,
+                           programmes=programmes_that_fit(current_user, hosting))
 
 
 def _profile_data(profile, locale: str) -> dict | None:
