@@ -62,7 +62,7 @@ def screened(organisation):
     volunteer = make_user(email="vol@example.org")
     application = programmes.apply(volunteer, programme, "I have a room.", date(2026, 11, 1))
     programmes.record_screening(make_user(), application, True, "Talked about her past.",
-                                date(2026, 11, 2))
+                                date(2026, 11, 2), utcnow())
     return f"/applications/{application.id}/review"
 
 

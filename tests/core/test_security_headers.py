@@ -8,6 +8,7 @@ import pytest
 
 from passerelle.config import from_environment
 from passerelle.core.security_headers import CONTENT_SECURITY_POLICY
+from passerelle.core.time import utcnow
 from passerelle.programmes import services as programmes
 from tests.factories import make_organisation, make_programme, make_user
 from tests.needs.factories import make_person, signed_in, staff_of
@@ -73,7 +74,8 @@ def private_pages(app, db):
     person = make_person(organisation, "Zainab")
     programme = make_programme(organisation, slug="visits")
     application = programmes.apply(make_user(), programme, "", TODAY)
-    programmes.record_screening(coordinator, application, True, "Secret remark", TODAY)
+    programmes.record_screening(coordinator, application, True, "Secret remark", TODAY,
+                                utcnow())
     slug = organisation.slug
     return [
         (staff, "GET", f"/organisations/{slug}/supported", "Zainab"),

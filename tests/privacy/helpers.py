@@ -5,6 +5,7 @@ import json
 import zipfile
 from datetime import date
 
+from passerelle.core.time import utcnow
 from passerelle.programmes import services as programmes
 from tests.factories import make_membership, make_organisation, make_programme, make_user
 from tests.needs.factories import make_offer
@@ -24,7 +25,8 @@ def a_full_account(client, login_as, **user_fields):
     application = programmes.apply(user, programme, "I live nearby.", TODAY)
     coordinator = make_user(name="Carla Coordinator")
     make_membership(coordinator, organisation, "coordinator")
-    programmes.record_screening(coordinator, application, True, "Screening note: shy.", TODAY)
+    programmes.record_screening(coordinator, application, True, "Screening note: shy.", TODAY,
+                                utcnow())
     make_offer(user, "A blue sofa")
     return user, application
 

@@ -140,7 +140,8 @@ def test_a_closed_application_takes_no_training_place(db, transit, close):
     elif close == "suspend":
         services.suspend(coordinator, application, "Not coming to visits")
     else:
-        services.record_screening(coordinator, application, False, "Not retained", TODAY)
+        services.record_screening(coordinator, application, False, "Not retained", TODAY,
+                                  utcnow())
     with pytest.raises(services.DomainError) as refused:
         sessions.sign_up(volunteer, session)
     assert refused.value.message is services.NOT_OPEN

@@ -142,3 +142,20 @@ def can_change_person(user, person) -> bool:
 def can_change_offer(user, offer) -> bool:
     return user.is_authenticated and offer.owner_id == user.id
 
+
+
+# Lists: the organisations a person's home and navigation are about, as SQL to filter on.
+
+def own_organisation_ids(user):
+    """The organisations this person works for (staff or coordinator): a select of ids."""
+    return select(Membership.organisation_id).where(Membership.user_id == user.id)
+
+
+def coordinated_organisation_ids(user):
+    """The list form of `coordinates`: organisations where this person is a coordinator,
+    and the members of the networks they coordinate. Administration alone counts for none
+    of them (an administrator's home shows the instance, not every programme)."""
+    own = select(Membership.organisation_id).where(
+        Membership.user_id == user.id, Membership.role == MemberRole.coordinator)
+    members = select(NetworkMembership.member_id).where(NetworkMembership.network_id.in_(own))
+    return own.union(members)

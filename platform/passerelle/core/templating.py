@@ -21,11 +21,16 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["field_attrs"] = field_attrs
     app.jinja_env.globals["own_errors"] = own_errors
     app.jinja_env.globals.update(week_days=DAYS, week_parts=PARTS,
-                                 weekly_grid_options=weekly_grid_options)
+                                 weekly_grid_options=weekly_grid_options, nav_roles=nav_roles)
 
     @app.template_filter("local_date")
     def local_date(moment, format="medium"):
         return format_date(to_brussels(moment).date(), format) if moment else ""
+
+    @app.template_filter("format_day")
+    def format_day(day, format="medium"):
+        """A whole-day date (a date, not an instant)."""
+        return format_date(day, format) if day else ""
 
     @app.template_filter("local_datetime")
     def local_datetime(moment, format="medium"):
@@ -48,3 +53,12 @@ def field_attrs(field, autocomplete: str | None = None) -> dict:
 def own_errors(field_list) -> list:
     """A FieldList's own errors, without those of its entries (which are lists or dicts)."""
     return [error for error in field_list.errors if not isinstance(error, list | dict)]
+
+
+def nav_roles():
+    """What the signed-in person uses, for the navigation (read once per request)."""
+    from flask_login import current_user
+
+    from passerelle.core.roles import roles_of
+
+    return roles_of(current_user._get_current_object())

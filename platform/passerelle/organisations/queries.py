@@ -4,8 +4,9 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, joinedload, selectinload
 
+from passerelle.accounts.models import User
 from passerelle.core.audit import AuditEntry
 from passerelle.core.text import slugify
 from passerelle.data import places
@@ -199,3 +200,40 @@ def sole_coordinator_of(user) -> list[Organisation]:
         ~exists().where(others.organisation_id == Organisation.id,
                         others.role == MemberRole.coordinator, others.user_id != user.id))
         .order_by(func.lower(Organisation.name))))
+
+
+def programmes_taking_applications(kinds_excluded, applied_ids) -> list[Programme]:
+    """Listed programmes of listed organisations, of the kinds volunteers apply to, that
+    this person has not applied to yet; with their organisations, in one query."""
+    query = select(Programme).join(Organisation).where(
+        Programme.is_listed, Organisation.is_listed, Programme.kind.not_in(kinds_excluded))
+    if applied_ids:
+        query = query.where(Programme.id.not_in(applied_ids))
+    return list(db.session.scalars(query.options(joinedload(Programme.organisation))
+                                   .order_by(func.lower(Organisation.name), Programme.id)))
+
+
+@dataclass(frozen=True)
+class InstanceCounts:
+    organisations: int
+    unlisted: int
+    accounts: int
+    unconfirmed: int
+    without_coordinator: list[Organisation]  # the first few, for links
+    without_coordinator_count: int
+
+
+def instance_counts(limit: int = 10) -> InstanceCounts:
+    """What an administrator's home shows: counts, and the listed organisations that have
+    no coordinator yet (an administrator names the first one)."""
+    listed = dict(db.session.execute(select(Organisation.is_listed, func.count())
+                                     .group_by(Organisation.is_listed)).all())
+    accounts = dict(db.session.execute(select(User.email_confirmed_at.is_not(None), func.count())
+                                       .group_by(User.email_confirmed_at.is_not(None))).all())
+    has_coordinator = exists().where(Membership.organisation_id == Organisation.id,
+                                     Membership.role == MemberRole.coordinator)
+    orphans = select(Organisation).where(Organisation.is_listed, ~has_coordinator)
+    count = db.session.scalar(select(func.count()).select_from(orphans.subquery())) or 0
+    first = list(db.session.scalars(orphans.order_by(func.lower(Organisation.name)).limit(limit)))
+    return InstanceCounts(listed.get(True, 0), listed.get(False, 0),
+                          sum(accounts.values()), accounts.get(False, 0), first, count)

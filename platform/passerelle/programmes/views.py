@@ -8,14 +8,17 @@ from flask_login import current_user, login_required
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
+from passerelle.core.languages import language_name
 from passerelle.core.security_headers import no_store
-from passerelle.core.time import BRUSSELS, today_in_brussels, utcnow
+from passerelle.core.skills import SKILLS
+from passerelle.core.time import BRUSSELS, as_utc, today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
+from passerelle.core.week import bit, weekly_grid_options
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.programmes import defaults, forms, services, sessions, setup
-from passerelle.programmes.eligibility import gaps
+from passerelle.programmes import defaults, forms, services, sessions, setup, steps
+from passerelle.programmes.eligibility import age_on, gaps
 from passerelle.programmes.models import (
     Application,
     ApplicationStatus,
@@ -24,6 +27,8 @@ from passerelle.programmes.models import (
     TrainingSignup,
 )
 from passerelle.programmes.reasons import explain
+from passerelle.volunteers import services as volunteers
+from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
 
 bp = Blueprint("programmes", __name__)
 
@@ -68,12 +73,6 @@ def my_applications():
              offers[application.id]) for application in applications]
     return render_template("programmes/my_applications.html", rows=rows,
                            withdraw_form=forms.WithdrawForm())
-
-
-def _reasons(application: Application, today) -> list[str]:
-    """What the volunteer still lacks, in the reader's language."""
-    names = _training_names(services.trainings_by_programme([application.programme_id]))
-    return [explain(finding, names) for finding in services.findings(application, today)]
 
 
 def _training_names(trainings: dict) -> dict[str, str]:
@@ -139,6 +138,7 @@ def _coordinated(slug: str):
 
 
 @bp.get("/programmes/<slug>/applications")
+@no_store
 @login_required
 @second_factor_required
 def queue(slug: str):
@@ -147,10 +147,21 @@ def queue(slug: str):
     if status and status not in ApplicationStatus.__members__:
         flash(_l("Choose a status from the list."), "error")
         status = None
+    sort = request.args.get("sort") or "applied"
+    if sort not in services.QUEUE_SORTS:
+        sort = "applied"
+    search = (request.args.get("q") or "").strip()[:100]
+    page = services.queue(programme, status, search, sort,
+                          max(request.args.get("page", 1, type=int) or 1, 1))
     return render_template("programmes/queue.html", programme=programme, status=status,
-                           applications=services.queue(programme, status),
+                           found=page, sort=sort, search=search,
                            counts=services.status_counts(programme),
-                           statuses=list(ApplicationStatus))
+                           statuses=list(ApplicationStatus), place_label=_place_label,
+                           language_name=language_name)
+
+
+def _place_label(refnis: str | None) -> str:
+    return places.label_of(refnis, str(get_locale()))
 
 
 def _reviewed(application_id: int) -> Application:
@@ -185,12 +196,37 @@ def review(application_id: int):
 
 
 def _render_review(application, review_forms, status=200):
-    today = today_in_brussels()
+    today, now = today_in_brussels(), utcnow()
+    rules = services.requirements_of(application.programme)
+    charter = services.current_charter(application.programme)
+    trainings = services.trainings_by_programme([application.programme_id])
+    findings = gaps(services.standings_of(application.user, [application], trainings,
+                                          today)[application.id])
+    names = _training_names(trainings)
+    profile = volunteers.profile_for_review(application.user)
+    interview_at = as_utc(application.interview_at) if application.interview_at else None
+    actions = steps.review_actions(
+        application.status, services.has_passed_screening(application), rules.interview,
+        interview_at is not None, bool(rules.accreditation_places), findings)
     return render_template(
         "programmes/review.html", application=application, forms=review_forms,
-        reasons=_reasons(application, today),
-        rules=services.requirements_of(application.programme),
-        charter=services.current_charter(application.programme)), status
+        reasons=[explain(finding, names) for finding in findings], rules=rules,
+        charter=charter, actions=actions, profile=profile,
+        age=age_on(profile.birth_date, today) if profile and profile.birth_date else None,
+        availability=_availability(profile), levels=LEVELS, skills=SKILLS, sectors=SECTORS,
+        interests=INTERESTS, guest_kinds=GUEST_KINDS, language_name=language_name,
+        place_label=_place_label,
+        interview_ahead=interview_at is not None and interview_at > now,
+        next_application=services.next_in_queue(application)), status
+
+
+def _availability(profile) -> list[str]:
+    """The day parts of the volunteer's week, as the weekly grid names them."""
+    if profile is None:
+        return []
+    names = weekly_grid_options()
+    return [label for key, label in names.items()
+            if profile.availability_mask & bit(*(int(n) for n in key.split("-")))]
 
 
 @bp.post("/applications/<int:application_id>/review/<action>")
@@ -224,7 +260,7 @@ def _perform(action: str, application: Application, form) -> None:
         services.plan_interview(me, application, moment)
     elif action == "screening":
         services.record_screening(me, application, form.outcome.data == "passed",
-                                  form.note.data or "", today)
+                                  form.note.data or "", today, utcnow())
     elif action == "charter":
         services.record_charter_on_paper(me, application, today)
     elif action == "training":
