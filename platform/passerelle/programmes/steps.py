@@ -44,7 +44,8 @@ def review_actions(status: str, screened: bool, interview_required: bool,
                    interview_planned: bool, accreditation_places: bool,
                    findings: list[Finding]) -> set[str]:
     """The coordinator's actions that fit an application's current step: the interview and
-    its outcome until the volunteer is screened, then what is still missing; suspension
+    its outcome until the volunteer is screened (when the programme interviews), then
+    what is still missing, and accreditations where the programme grants them; suspension
     while open, reinstatement once suspended."""
     if status == "suspended":
         return {"reinstate"}
@@ -55,11 +56,13 @@ def review_actions(status: str, screened: bool, interview_required: bool,
         actions.add("interview")
     if not screened and (interview_required or interview_planned):
         actions.add("screening")
+    if interview_required and not screened:
+        return actions
     gaps = {finding.gap for finding in findings}
     if gaps & {Gap.charter_missing, Gap.charter_outdated, Gap.charter_expired}:
         actions.add("charter")
     if gaps & set(TRAINING_GAPS):
         actions.add("training")
-    if accreditation_places and (screened or not interview_required):
+    if accreditation_places:
         actions.add("accreditation")
     return actions
