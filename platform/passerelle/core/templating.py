@@ -1,6 +1,7 @@
 """What every template can use."""
 
 from flask import Flask
+from babel.dates import format_skeleton, get_datetime_format
 from flask_babel import format_date, format_datetime, get_locale
 
 from passerelle.core.i18n import LOCALE_NAMES, LOCALES
@@ -31,6 +32,17 @@ def init_templating(app: Flask) -> None:
     def format_day(day, format="medium"):
         """A whole-day date (a date, not an instant)."""
         return format_date(day, format) if day else ""
+
+    @app.template_filter("local_moment")
+    def local_moment(moment):
+        """A moment to come, as a person reads it: "vrijdag 4 december 2026 om 18:30"."""
+        if not moment:
+            return ""
+        local, locale = to_brussels(moment), str(get_locale())
+        # The locale's way of joining a date and a time ("{1} 'à' {0}"), without seconds.
+        joined = get_datetime_format("long", locale=locale).replace("'", "")
+        return joined.format(format_skeleton("Hm", local, locale=locale),
+                             format_date(local.date(), "full"))
 
     @app.template_filter("local_datetime")
     def local_datetime(moment, format="medium"):
