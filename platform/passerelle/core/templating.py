@@ -1,7 +1,7 @@
 """What every template can use."""
 
-from flask import Flask
 from babel.dates import format_skeleton, get_datetime_format
+from flask import Flask
 from flask_babel import format_date, format_datetime, get_locale
 
 from passerelle.core.i18n import LOCALE_NAMES, LOCALES
