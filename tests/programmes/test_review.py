@@ -92,6 +92,22 @@ def test_after_screening_what_is_still_missing(client, coordinator, programme):
     assert "Mark the charter signed" in page
 
 
+def test_an_action_of_another_step_is_refused_and_changes_nothing(client, coordinator,
+                                                                  programme):
+    application = services.apply(make_user(), programme, "", TODAY)
+    training = services.trainings_of(programme)[0]
+    review = f"/applications/{application.id}/review"
+    response = client.post(review + "/training", data={
+        "training-training": str(training.id), "training-completed_on": "2026-05-01"})
+    assert response.status_code == 302
+    page = page_of(client, review)
+    assert "This action does not fit the application&#39;s current step." in page
+    _db.session.expire_all()
+    assert _db.session.get(Application, application.id).status == "submitted"
+    assert client.post(review + "/reinstate").status_code == 302
+    assert _db.session.get(Application, application.id).status == "submitted"
+
+
 def test_a_suspended_application_can_only_be_reinstated(client, coordinator, programme):
     application = services.apply(make_user(), programme, "", TODAY)
     services.suspend(coordinator, application, "Asked for a pause")

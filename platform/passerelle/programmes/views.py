@@ -195,19 +195,25 @@ def review(application_id: int):
     return _render_review(application, _review_forms(application, str(get_locale())))
 
 
-def _render_review(application, review_forms, status=200):
-    today, now = today_in_brussels(), utcnow()
+def _review_state(application: Application, today):
+    """What the programme asks, what the volunteer lacks, and the actions of this step."""
     rules = services.requirements_of(application.programme)
-    charter = services.current_charter(application.programme)
     trainings = services.trainings_by_programme([application.programme_id])
     findings = gaps(services.standings_of(application.user, [application], trainings,
                                           today)[application.id])
+    actions = steps.review_actions(
+        application.status, services.has_passed_screening(application), rules.interview,
+        application.interview_at is not None, bool(rules.accreditation_places), findings)
+    return rules, trainings, findings, actions
+
+
+def _render_review(application, review_forms, status=200):
+    today, now = today_in_brussels(), utcnow()
+    rules, trainings, findings, actions = _review_state(application, today)
+    charter = services.current_charter(application.programme)
     names = _training_names(trainings)
     profile = volunteers.profile_for_review(application.user)
     interview_at = as_utc(application.interview_at) if application.interview_at else None
-    actions = steps.review_actions(
-        application.status, services.has_passed_screening(application), rules.interview,
-        interview_at is not None, bool(rules.accreditation_places), findings)
     return render_template(
         "programmes/review.html", application=application, forms=review_forms,
         reasons=[explain(finding, names) for finding in findings], rules=rules,
@@ -241,6 +247,9 @@ def review_action(application_id: int, action: str):
         abort(404)
     if form is not None and not form.validate_on_submit():
         return _render_review(application, review_forms, 200)
+    if action not in _review_state(application, today_in_brussels())[3]:
+        flash(_l("This action does not fit the application's current step."), "error")
+        return redirect(url_for("programmes.review", application_id=application.id))
     try:
         _perform(action, application, form)
     except DomainError as error:
