@@ -41,8 +41,10 @@ def page_of(client, url="/"):
 # Volunteers ---------------------------------------------------------------------------
 
 def test_visitor_sees_the_public_home(client, db):
-    page = page_of(client)
+    response = client.get("/")
+    page = response.get_data(as_text=True)
     assert "Help refugees in Belgium" in page and "My applications" not in page
+    assert "no-store" not in response.headers.get("Cache-Control", "")
 
 
 def test_volunteer_sees_the_interview_date_as_next_step_until_it_happened(client, db,
@@ -344,3 +346,12 @@ def test_administrator_home_runs_a_fixed_number_of_queries(client, login_as, cou
         make_organisation()
         make_user()
     assert count() == few
+
+
+def test_a_signed_in_home_is_not_stored_and_escapes_names(client, db, login_as):
+    login_as(name="<b>Ada</b>")
+    response = client.get("/")
+    assert response.headers["Cache-Control"] == "no-store"
+    page = response.get_data(as_text=True)
+    assert "<b>Ada</b>" not in page and "&lt;b&gt;Ada&lt;/b&gt;" in page
+    assert "no-store" not in client.get("/organisations/").headers.get("Cache-Control", "")

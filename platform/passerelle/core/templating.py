@@ -71,6 +71,16 @@ def nav_roles():
     """What the signed-in person uses, for the navigation (read once per request)."""
     from flask_login import current_user
 
-    from passerelle.core.roles import roles_of
+    from sqlalchemy.exc import SQLAlchemyError
 
-    return roles_of(current_user._get_current_object())
+    from passerelle.core.roles import Roles, roles_of
+    from passerelle.extensions import db
+
+    user = current_user._get_current_object()
+    try:
+        return roles_of(user)
+    except SQLAlchemyError:
+        # On an error page after a failed transaction: the page still shows, with the
+        # navigation every signed-in person has.
+        db.session.rollback()
+        return Roles([], False, user.is_admin, True)

@@ -20,7 +20,6 @@ bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
-@no_store
 def home():
     """The public page for visitors; for a signed-in person, a part for each role."""
     if not current_user.is_authenticated:
@@ -43,7 +42,8 @@ def home():
         context["coordination"] = homes.coordinator_part(user, now, today)
     if verified and roles.is_admin:
         context["instance"] = queries.instance_counts()
-    return render_template("core/personal_home.html", **context)
+    # It names volunteers (for coordinators): no copy in the browser's cache.
+    return no_store(lambda: render_template("core/personal_home.html", **context))()
 
 
 @bp.post("/language")
