@@ -70,7 +70,6 @@ def own_errors(field_list) -> list:
 def nav_roles():
     """What the signed-in person uses, for the navigation (read once per request)."""
     from flask_login import current_user
-
     from sqlalchemy.exc import SQLAlchemyError
 
     from passerelle.core.roles import Roles, roles_of
