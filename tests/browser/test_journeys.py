@@ -111,7 +111,7 @@ def test_volunteer_applies_to_cire_sponsorship_and_a_coordinator_screens(browser
     coordinator.get_by_role("link", name="Sponsorship of asylum seekers", exact=False).click()
     coordinator.get_by_role("link", name="Lina Haddad").click()
     expect(coordinator.get_by_text("I live in Schaerbeek.")).to_be_visible()
-    coordinator.get_by_label("Interview date and time").fill("2026-12-03T18:30")
+    coordinator.get_by_label("Interview date and time").fill("2026-01-05T18:30")
     coordinator.get_by_role("button", name="Plan", exact=True).click()
     expect(coordinator.get_by_text("Interview planned").first).to_be_visible()
     coordinator.get_by_label("Passed").check()

@@ -181,6 +181,6 @@ def test_the_fuzzing_reaches_every_form_and_parameter(app, client, login_as):
     posted = {url for method, url, _role, _values in world.forms if method == "POST"}
     assert len(posted) >= 20, sorted(posted)
     assert {url for method, url, _role, _values in world.forms if method == "GET"} == {
-        "/help", "/organisations/"}
+        "/help", "/organisations/", "/programmes/programme-a/applications"}  # the searches
     print(f"fuzzing: {len(world.forms)} forms, {len(world.parametrised)} routes with "
           f"parameters; examples run: {RUN['url']} URL, {RUN['form']} form")

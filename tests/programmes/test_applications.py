@@ -58,7 +58,7 @@ def test_volunteer_applies_and_coordinator_screens_until_active(client, app, db,
     assert volunteer.name in queue.get_data(as_text=True)
     page = coordinator_client.get(review).get_data(as_text=True)
     assert "Plan the interview" in page and "I live nearby." in page
-    coordinator_client.post(review + "/interview", data={"interview-moment": "2026-12-03T18:30"})
+    coordinator_client.post(review + "/interview", data={"interview-moment": "2026-01-05T18:30"})
     assert status_of(application.id) == "interview_planned"
     coordinator_client.post(review + "/screening", data={
         "screening-outcome": "passed", "screening-note": "Warm and reliable."})
@@ -79,7 +79,8 @@ def test_the_private_note_is_not_shown_to_the_volunteer(client, db, login_as, ci
     volunteer = login_as()
     application = services.apply(volunteer, sponsorship, "", NOW)
     coordinator = make_user()
-    services.record_screening(coordinator, application, True, "Secret remark", at(date(2026, 1, 1)))
+    services.record_screening(coordinator, application, True, "Secret remark",
+                              at(date(2026, 1, 1)))
     assert "Secret remark" not in client.get("/applications/").get_data(as_text=True)
 
 

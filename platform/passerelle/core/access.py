@@ -10,8 +10,8 @@ once, and a page of N rows does not ask N times.
 from dataclasses import dataclass
 
 from flask import g, has_request_context
-from sqlalchemy import event, false, or_, select, true
-from sqlalchemy.orm import Session
+from sqlalchemy import event, false, func, or_, select, true
+from sqlalchemy.orm import Session, contains_eager
 
 from passerelle.extensions import db
 from passerelle.organisations.models import (
@@ -32,6 +32,7 @@ class Scope:
     works_for: frozenset[int]  # member (staff or coordinator) of the organisation itself
     coordinates: frozenset[int]  # coordinator of it, or of a network it belongs to
     networks: frozenset[int]  # networks in which they are a coordinator
+    memberships: tuple[Membership, ...] = ()  # with their organisations, by name
 
 
 _NOBODY = Scope(frozenset(), frozenset(), frozenset())
@@ -49,16 +50,22 @@ def scope(user) -> Scope:
 
 
 def _load_scope(user_id: int) -> Scope:
-    rows = db.session.execute(select(Membership.organisation_id, Membership.role,
-                                     Organisation.kind).join(Organisation)
-                              .where(Membership.user_id == user_id)).all()
-    works_for = frozenset(org_id for org_id, _role, _kind in rows)
-    own = {org_id for org_id, role, _kind in rows if role == MemberRole.coordinator}
-    networks = frozenset(org_id for org_id, role, kind in rows
-                         if role == MemberRole.coordinator and kind == "network")
+    memberships = tuple(db.session.scalars(
+        select(Membership).join(Organisation).where(Membership.user_id == user_id)
+        .options(contains_eager(Membership.organisation))
+        .order_by(func.lower(Organisation.name))))
+    works_for = frozenset(m.organisation_id for m in memberships)
+    own = {m.organisation_id for m in memberships if m.role == MemberRole.coordinator}
+    networks = frozenset(m.organisation_id for m in memberships
+                         if m.role == MemberRole.coordinator and m.organisation.kind == "network")
     members = set(db.session.scalars(select(NetworkMembership.member_id).where(
         NetworkMembership.network_id.in_(networks)))) if networks else set()
-    return Scope(works_for, frozenset(own | members), networks)
+    return Scope(works_for, frozenset(own | members), networks, memberships)
+
+
+def memberships_of(user) -> list[Membership]:
+    """This person's memberships, with their organisations, by organisation name."""
+    return list(scope(user).memberships)
 
 
 @event.listens_for(Session, "after_commit")
@@ -238,3 +245,17 @@ def owns_application(user, application) -> bool:
 
 def can_change_offer(user, offer) -> bool:
     return user.is_authenticated and offer.owner_id == user.id
+
+
+# The organisations a person's home and navigation are about (ids, to filter lists on).
+
+def own_organisation_ids(user) -> frozenset[int]:
+    """The organisations this person works for (staff or coordinator)."""
+    return scope(user).works_for
+
+
+def coordinated_organisation_ids(user) -> frozenset[int]:
+    """Organisations this person coordinates, themselves or through a network.
+    Administration alone counts for none of them (an administrator's home shows the
+    instance, not every programme)."""
+    return scope(user).coordinates

@@ -26,7 +26,7 @@ def init_templating(app: Flask) -> None:
     app.jinja_env.globals["error_items"] = error_items
     app.jinja_env.globals["week_day_abbreviations"] = week_day_abbreviations
     app.jinja_env.globals.update(week_days=DAYS, week_parts=PARTS,
-                                 weekly_grid_options=weekly_grid_options)
+                                 weekly_grid_options=weekly_grid_options, nav_roles=nav_roles)
 
     def local_date(moment, format="medium"):
         return format_day(moment, str(get_locale()), format) if moment else ""
@@ -83,3 +83,21 @@ def week_day_abbreviations() -> list[str]:
     """Monday to Sunday, abbreviated as the locale does ("lun.", "ma", "Mon")."""
     names = get_day_names("abbreviated", locale=format_locale(str(get_locale())))
     return [names[day] for day in range(7)]
+
+
+def nav_roles():
+    """What the signed-in person uses, for the navigation (read once per request)."""
+    from flask_login import current_user
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from passerelle.core.roles import Roles, roles_of
+    from passerelle.extensions import db
+
+    user = current_user._get_current_object()
+    try:
+        return roles_of(user)
+    except SQLAlchemyError:
+        # On an error page after a failed transaction: the page still shows, with the
+        # navigation every signed-in person has.
+        db.session.rollback()
+        return Roles([], False, user.is_admin, True)

@@ -1,20 +1,49 @@
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_wtf import FlaskForm
 
 from passerelle.accounts import services as accounts
+from passerelle.accounts.twofactor import gate as two_factor
+from passerelle.accounts.twofactor import services as two_factor_settings
+from passerelle.core import homes
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
+from passerelle.core.roles import roles_of
+from passerelle.core.security_headers import no_store
+from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import safe_next
 from passerelle.organisations import queries
+from passerelle.volunteers.views import SECTION_NAMES
 
 bp = Blueprint("core", __name__)
 
 
 @bp.get("/")
 def home():
-    return render_template("core/home.html", kinds=queries.programme_kinds_with_counts(),
-                           organisation_count=queries.listed_organisation_count())
+    """The public page for visitors; for a signed-in person, a part for each role."""
+    if not current_user.is_authenticated:
+        return render_template("core/home.html", kinds=queries.programme_kinds_with_counts(),
+                               organisation_count=queries.listed_organisation_count())
+    user, now, today = current_user._get_current_object(), utcnow(), today_in_brussels()
+    roles = roles_of(user)
+    # Pages about an organisation's work ask for the second factor; so does this summary.
+    verified = not (roles.memberships or roles.is_admin) or two_factor.has_passed(user, now)
+    context = {"verified": verified,
+               "two_factor_enabled": not verified and two_factor_settings.is_enabled(user)}
+    if roles.volunteers:
+        part = homes.volunteer_part(user, now, today, str(get_locale()))
+        context["volunteer"] = part
+        context["profile_missing"] = ", ".join(str(SECTION_NAMES[key])
+                                               for key in part.profile_missing)
+    if verified and roles.memberships:
+        context["staff"] = homes.staff_part(user, roles.memberships)
+    if verified and roles.coordinates:
+        context["coordination"] = homes.coordinator_part(user, now, today)
+    if verified and roles.is_admin:
+        context["instance"] = queries.instance_counts()
+    # It names volunteers (for coordinators): no copy in the browser's cache.
+    return no_store(lambda: render_template("core/personal_home.html", **context))()
 
 
 @bp.post("/language")

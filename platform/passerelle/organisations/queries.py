@@ -6,6 +6,7 @@ from datetime import datetime
 from sqlalchemy import exists, func, or_, select
 from sqlalchemy.orm import aliased, selectinload
 
+from passerelle.accounts.models import User
 from passerelle.core import access
 from passerelle.core.audit import AuditEntry
 from passerelle.core.text import slugify
@@ -195,3 +196,29 @@ def sole_coordinator_of(user) -> list[Organisation]:
         ~exists().where(others.organisation_id == Organisation.id,
                         others.role == MemberRole.coordinator, others.user_id != user.id))
         .order_by(func.lower(Organisation.name))))
+
+
+@dataclass(frozen=True)
+class InstanceCounts:
+    organisations: int
+    unlisted: int
+    accounts: int
+    unconfirmed: int
+    without_coordinator: list[Organisation]  # the first few, for links
+    without_coordinator_count: int
+
+
+def instance_counts(limit: int = 10) -> InstanceCounts:
+    """What an administrator's home shows: counts, and the listed organisations that have
+    no coordinator yet (an administrator names the first one)."""
+    listed = dict(db.session.execute(select(Organisation.is_listed, func.count())
+                                     .group_by(Organisation.is_listed)).all())
+    accounts = dict(db.session.execute(select(User.email_confirmed_at.is_not(None), func.count())
+                                       .group_by(User.email_confirmed_at.is_not(None))).all())
+    has_coordinator = exists().where(Membership.organisation_id == Organisation.id,
+                                     Membership.role == MemberRole.coordinator)
+    orphans = select(Organisation).where(Organisation.is_listed, ~has_coordinator)
+    count = db.session.scalar(select(func.count()).select_from(orphans.subquery())) or 0
+    first = list(db.session.scalars(orphans.order_by(func.lower(Organisation.name)).limit(limit)))
+    return InstanceCounts(listed.get(True, 0), listed.get(False, 0),
+                          sum(accounts.values()), accounts.get(False, 0), first, count)

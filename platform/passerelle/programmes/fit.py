@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from passerelle.data.places import distance_between
 
 # A hosting offer is for housing hosting; a profile for every kind that takes volunteers
-# (information only and material offers do not).
+# (information only and material offers do not), housing hosting only for those who offer
+# a room or accompaniment.
 HOSTING_KINDS = frozenset({"housing_hosting"})
 VOLUNTEER_KINDS = frozenset({
     "detention_visits", "sponsorship", "housing_hosting", "housing_search_support",
@@ -22,6 +23,7 @@ class Volunteer:
     point: tuple[float, float] | None  # the municipality's coordinates; None: no place given
     travel_km: int
     languages: frozenset[str]
+    hosts: bool = False  # has a hosting offer (a room, or accompaniment only)
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,10 @@ class Candidate:
 
 
 def fits(volunteer: Volunteer, candidate: Candidate) -> bool:
-    kinds = HOSTING_KINDS if volunteer.hosting else VOLUNTEER_KINDS
+    if volunteer.hosting:
+        kinds = HOSTING_KINDS
+    else:
+        kinds = VOLUNTEER_KINDS if volunteer.hosts else VOLUNTEER_KINDS - HOSTING_KINDS
     if candidate.kind not in kinds:
         return False
     if candidate.placed and not _within_reach(volunteer, candidate.points):

@@ -18,13 +18,15 @@ def programmes_that_fit(user: User, hosting: bool) -> list[Programme]:
     """Listed programmes the volunteer has not applied to yet and that fit what they saved:
     their hosting offer (`hosting`) or their profile."""
     profile = db.session.scalar(select(VolunteerProfile).where(
-        VolunteerProfile.user_id == user.id).options(selectinload(VolunteerProfile.languages)))
+        VolunteerProfile.user_id == user.id).options(selectinload(VolunteerProfile.languages),
+                                                     selectinload(VolunteerProfile.hosting)))
     volunteer = fit.Volunteer(
         hosting=hosting,
         point=(profile.lat, profile.lon) if profile and profile.lat is not None else None,
         travel_km=profile.travel_km if profile else 0,
         languages=frozenset(spoken.code for spoken in profile.languages) if profile
-        else frozenset())
+        else frozenset(),
+        hosts=bool(profile and profile.hosting))
     kinds = fit.HOSTING_KINDS if hosting else fit.VOLUNTEER_KINDS
     applied = select(Application.programme_id).where(Application.user_id == user.id)
     programmes = list(db.session.scalars(

@@ -28,3 +28,19 @@ def explain(finding: Finding, training_names: Mapping[str, str]) -> str:
         finding.subject, finding.subject)
     # A mapping leaves sentences without a placeholder as they are.
     return str(SENTENCES[finding.gap]) % {"subject": subject}
+
+
+NEXT_STEPS = {
+    "interview": _l("An interview with the coordinators"),
+    "interview_outcome": _l("Interview done: the coordinators will tell you the outcome."),
+    "interview_to_plan": _l("The coordinators will plan an interview with you."),
+    "ready": _l("You are ready: the coordinators can match you."),
+    "waiting": _l("The coordinators are reviewing your application."),
+}
+
+
+def describe_step(step, training_names: Mapping[str, str]) -> str:
+    """The next step (programmes.steps.Step) as a sentence; empty for a closed application."""
+    if step.finding is not None:
+        return explain(step.finding, training_names)
+    return str(NEXT_STEPS.get(step.kind, ""))

@@ -1,16 +1,17 @@
 """Applying to a programme and moving through screening. Each operation commits once."""
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from passerelle.accounts.models import User
 from passerelle.accounts.services import require_confirmed_email
 from passerelle.core.errors import DomainError
-from passerelle.core.time import day_in_brussels
+from passerelle.core.time import as_utc, day_in_brussels
 from passerelle.extensions import db
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Programme
@@ -69,11 +70,56 @@ def applications_of(user: User) -> list[Application]:
                                    .order_by(Application.created_at.desc())))
 
 
-def queue(programme: Programme, status: str | None = None) -> list[Application]:
-    query = select(Application).where(Application.programme_id == programme.id)
+QUEUE_PAGE_SIZE = 50
+QUEUE_SORTS = ("applied", "updated", "name")
+
+
+@dataclass(frozen=True)
+class QueuePage:
+    applications: list[Application]  # with their volunteers and profiles (languages) loaded
+    profiles: dict[int, VolunteerProfile]  # by user id
+    total: int
+    page: int
+    pages: int
+
+
+def queue(programme: Programme, status: str | None = None, search: str = "",
+          sort: str = "applied", page: int = 1,
+          per_page: int = QUEUE_PAGE_SIZE) -> QueuePage:
+    """One page of a programme's applications, filtered, searched by name and sorted in
+    SQL: three queries whatever the page holds (count, page, profiles with languages)."""
+    query = select(Application).join(User, User.id == Application.user_id).where(
+        Application.programme_id == programme.id)
     if status:
         query = query.where(Application.status == status)
-    return list(db.session.scalars(query.order_by(Application.updated_at)))
+    words = search.strip().lower()
+    if words:
+        query = query.where(func.lower(User.name).contains(words, autoescape=True))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    order = {"applied": (Application.created_at, Application.id),
+             "updated": (Application.updated_at.desc(), Application.id.desc()),
+             "name": (func.lower(User.name), Application.id)}[sort if sort in QUEUE_SORTS
+                                                               else "applied"]
+    applications = list(db.session.scalars(query.options(contains_eager(Application.user))
+                                           .order_by(*order).offset((page - 1) * per_page)
+                                           .limit(per_page)))
+    profiles = {p.user_id: p for p in db.session.scalars(select(VolunteerProfile).where(
+        VolunteerProfile.user_id.in_([a.user_id for a in applications]))
+        .options(selectinload(VolunteerProfile.languages)))} if applications else {}
+    return QueuePage(applications, profiles, total, page, pages)
+
+
+def next_in_queue(application: Application) -> Application | None:
+    """The next open application of the programme, in the queue's order (applied-on)."""
+    return db.session.scalar(select(Application).where(
+        Application.programme_id == application.programme_id,
+        Application.status.not_in(CLOSED),
+        or_(Application.created_at > application.created_at,
+            and_(Application.created_at == application.created_at,
+                 Application.id > application.id)))
+        .order_by(Application.created_at, Application.id).limit(1))
 
 
 def status_counts(programme: Programme) -> dict[ApplicationStatus, int]:
@@ -201,9 +247,17 @@ def plan_interview(coordinator: User, application: Application, moment: datetime
     db.session.commit()
 
 
+INTERVIEW_NOT_HELD = _l("The interview is planned for later: record that the volunteer "
+                        "passed once it has taken place.")
+
+
 def record_screening(coordinator: User, application: Application, passed: bool, note: str,
                      now: datetime) -> None:
+    """"Passed" only once the planned interview time has come; "not retained" at any time."""
     _check_open(application)
+    if passed and application.interview_at is not None and as_utc(
+            application.interview_at) > now:
+        raise DomainError(INTERVIEW_NOT_HELD, field="outcome")
     application.screening_note = note.strip()
     if not passed:
         _set_status(application, S.refused, coordinator, now, note)
@@ -309,6 +363,10 @@ def _last_step_before_active(application: Application) -> ApplicationStatus:
 def _birth_date(user: User) -> date | None:
     return db.session.scalar(select(VolunteerProfile.birth_date).where(
         VolunteerProfile.user_id == user.id))
+
+
+def has_passed_screening(application: Application) -> bool:
+    return _passed_screening(application)
 
 
 def _passed_screening(application: Application) -> bool:

@@ -8,14 +8,17 @@ from flask_login import current_user, login_required
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
+from passerelle.core.languages import language_name
 from passerelle.core.security_headers import no_store
-from passerelle.core.time import BRUSSELS, today_in_brussels, utcnow
+from passerelle.core.skills import SKILLS
+from passerelle.core.time import BRUSSELS, as_utc, today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
+from passerelle.core.week import bit, weekly_grid_options
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.programmes import defaults, forms, services, sessions, setup
-from passerelle.programmes.eligibility import gaps
+from passerelle.programmes import defaults, forms, services, sessions, setup, steps
+from passerelle.programmes.eligibility import age_on, gaps
 from passerelle.programmes.models import (
     Application,
     ApplicationStatus,
@@ -24,6 +27,8 @@ from passerelle.programmes.models import (
     TrainingSignup,
 )
 from passerelle.programmes.reasons import explain
+from passerelle.volunteers import services as volunteers
+from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
 
 bp = Blueprint("programmes", __name__)
 
@@ -69,12 +74,6 @@ def my_applications():
              offers[application.id]) for application in applications]
     return render_template("programmes/my_applications.html", rows=rows,
                            withdraw_form=forms.WithdrawForm())
-
-
-def _reasons(application: Application, today) -> list[str]:
-    """What the volunteer still lacks, in the reader's language."""
-    names = _training_names(services.trainings_by_programme([application.programme_id]))
-    return [explain(finding, names) for finding in services.findings(application, today)]
 
 
 def _training_names(trainings: dict) -> dict[str, str]:
@@ -139,6 +138,7 @@ def _coordinated(slug: str):
 
 
 @bp.get("/programmes/<slug>/applications")
+@no_store
 @login_required
 @second_factor_required
 def queue(slug: str):
@@ -147,10 +147,21 @@ def queue(slug: str):
     if status and status not in ApplicationStatus.__members__:
         flash(_l("Choose a status from the list."), "error")
         status = None
+    sort = request.args.get("sort") or "applied"
+    if sort not in services.QUEUE_SORTS:
+        sort = "applied"
+    search = (request.args.get("q") or "").strip()[:100]
+    page = services.queue(programme, status, search, sort,
+                          max(request.args.get("page", 1, type=int) or 1, 1))
     return render_template("programmes/queue.html", programme=programme, status=status,
-                           applications=services.queue(programme, status),
+                           found=page, sort=sort, search=search,
                            counts=services.status_counts(programme),
-                           statuses=list(ApplicationStatus))
+                           statuses=list(ApplicationStatus), place_label=_place_label,
+                           language_name=language_name)
+
+
+def _place_label(refnis: str | None) -> str:
+    return places.label_of(refnis, str(get_locale()))
 
 
 def _reviewed(application_id: int) -> Application:
@@ -184,14 +195,45 @@ def review(application_id: int):
     return _render_review(application, _review_forms(application, str(get_locale())))
 
 
+def _review_state(application: Application, today):
+    """What the programme asks, what the volunteer lacks, and the actions of this step."""
+    rules = services.requirements_of(application.programme)
+    trainings = services.trainings_by_programme([application.programme_id])
+    findings = gaps(services.standings_of(application.user, [application], trainings,
+                                          today)[application.id])
+    actions = steps.review_actions(
+        application.status, services.has_passed_screening(application), rules.interview,
+        application.interview_at is not None, bool(rules.accreditation_places), findings)
+    return rules, trainings, findings, actions
+
+
 def _render_review(application, review_forms, status=200):
-    today = today_in_brussels()
+    today, now = today_in_brussels(), utcnow()
+    rules, trainings, findings, actions = _review_state(application, today)
+    charter = services.current_charter(application.programme)
+    names = _training_names(trainings)
+    profile = volunteers.profile_for_review(application.user)
+    interview_at = as_utc(application.interview_at) if application.interview_at else None
     return render_template(
         "programmes/review.html", application=application, forms=review_forms,
-        reasons=_reasons(application, today),
-        rules=services.requirements_of(application.programme),
-        charter=services.current_charter(application.programme),
+        reasons=[explain(finding, names) for finding in findings], rules=rules,
+        charter=charter, actions=actions, profile=profile,
+        age=age_on(profile.birth_date, today) if profile and profile.birth_date else None,
+        availability=_availability(profile), levels=LEVELS, skills=SKILLS, sectors=SECTORS,
+        interests=INTERESTS, guest_kinds=GUEST_KINDS, language_name=language_name,
+        place_label=_place_label,
+        interview_ahead=interview_at is not None and interview_at > now,
+        next_application=services.next_in_queue(application),
         can_read_note=access.can_read_screening_note(_me(), application)), status
+
+
+def _availability(profile) -> list[str]:
+    """The day parts of the volunteer's week, as the weekly grid names them."""
+    if profile is None:
+        return []
+    names = weekly_grid_options()
+    return [label for key, label in names.items()
+            if profile.availability_mask & bit(*(int(n) for n in key.split("-")))]
 
 
 @bp.post("/applications/<int:application_id>/review/<action>")
@@ -206,6 +248,9 @@ def review_action(application_id: int, action: str):
         abort(404)
     if form is not None and not form.validate_on_submit():
         return _render_review(application, review_forms, 200)
+    if action not in _review_state(application, today_in_brussels())[3]:
+        flash(_l("This action does not fit the application's current step."), "error")
+        return redirect(url_for("programmes.review", application_id=application.id))
     try:
         _perform(action, application, form)
     except DomainError as error:

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core.languages import mask_of
@@ -45,6 +46,15 @@ class HostingData:
 
 def profile_of(user: User) -> VolunteerProfile | None:
     return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id))
+
+
+def profile_for_review(user: User) -> VolunteerProfile | None:
+    """A volunteer's profile with its languages, availability and hosting offer (with its
+    free periods) loaded, for a coordinator's review page."""
+    return db.session.scalar(select(VolunteerProfile).where(VolunteerProfile.user_id == user.id)
+                             .options(selectinload(VolunteerProfile.languages),
+                                      selectinload(VolunteerProfile.hosting)
+                                      .selectinload(HostingOffer.free_periods)))
 
 
 def save_profile(user: User, data: ProfileData) -> VolunteerProfile:
