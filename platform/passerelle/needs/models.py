@@ -86,7 +86,7 @@ class Person(db.Model):
     no_outside_contact: Mapped[bool] = mapped_column(default=False)
     # The partner association that sent the person to us: a fact, it gives no access.
     referred_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"))
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     # A partner's housing hosting programme the record is referred to: its staff may read it.
     referred_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
@@ -131,6 +131,9 @@ class Need(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     programme: Mapped[Programme | None] = relationship()
+
+    # The public page's box around a place: a range on lat, then lon, read from the index.
+    __table_args__ = (Index("ix_needs_lat_lon", "lat", "lon"),)
 
 
 class MaterialCategory(enum.StrEnum):
@@ -266,7 +269,7 @@ class MaterialPairing(db.Model):
     need_id: Mapped[int] = mapped_column(
         ForeignKey("material_needs.id", ondelete="CASCADE"), index=True)
     proposed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     status: Mapped[PairingStatus] = mapped_column(
         str_enum(PairingStatus, "pairing_status", 16), default=PairingStatus.proposed,
         index=True)
