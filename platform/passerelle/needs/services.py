@@ -5,22 +5,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import case, func, literal, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.time import today_in_brussels
+from passerelle.core.paging import Page, page_number
 from passerelle.core.week import DAYS, PARTS, bit
-from passerelle.data.places import Place, distance_between
+from passerelle.data.places import EARTH_RADIUS_KM, Place
 from passerelle.extensions import db
 from passerelle.needs.models import Need, NeedStatus, Person, Urgency
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 
 NOT_FOUND = _l("This page does not exist, or you may not see it.")
-PUBLIC_LIMIT = 100
+STAFF_PAGE_SIZE = 50
 KM_PER_DEGREE = 111.0
 
 
@@ -52,12 +52,18 @@ def programmes_for_needs(organisation: Organisation) -> list[Programme]:
     return [programme for programme in organisation.programmes if programme.is_listed]
 
 
-def needs_of(user: User, organisation: Organisation) -> list[Need]:
+def needs_of(user: User, organisation: Organisation, page: int = 1,
+             per_page: int = STAFF_PAGE_SIZE) -> Page:
+    """The organisation's needs, open ones first, newest first, a page at a time."""
     _check_manager(user, organisation)
-    return list(db.session.scalars(select(Need).where(Need.organisation_id == organisation.id)
-                                   .options(selectinload(Need.programme))
-                                   .order_by(Need.status != NeedStatus.open,
-                                             Need.created_at.desc(), Need.id.desc())))
+    query = select(Need).where(Need.organisation_id == organisation.id)
+    total = db.session.scalar(query.with_only_columns(func.count(Need.id))) or 0
+    page = page_number(page, total, per_page)
+    needs = db.session.scalars(
+        query.options(selectinload(Need.programme))
+        .order_by(Need.status != NeedStatus.open, Need.created_at.desc(), Need.id.desc())
+        .limit(per_page).offset((page - 1) * per_page))
+    return Page(list(needs), total, page, per_page)
 
 
 def need_of(user: User, organisation: Organisation, need_id: int) -> Need:
@@ -103,33 +109,62 @@ def grid_of(need: Need) -> list[str]:
             if need.weekly_mask & bit(day, part)]
 
 
-def open_needs(kind: str | None = None, near: Place | None = None, within_km: int = 25,
-               on: date | None = None) -> list[tuple[Need, float | None]]:
-    """Open needs of listed programmes for the public page, nearest or most urgent first.
+HELP_PAGE_SIZE = 20
+HELP_SORTS = ("urgency", "date", "distance")
 
-    Returns (need, distance in km or None) pairs. Nothing about the person a need is for.
+
+def open_needs(on: date, kind: str | None = None, near: Place | None = None,
+               within_km: int = 25, sort: str | None = None, page: int = 1,
+               per_page: int = HELP_PAGE_SIZE) -> Page:
+    """Open needs of listed programmes for the public page, one page of them: its items
+    are (need, distance in km or None) pairs.
+
+    Sorted by urgency, by start date, or (with a place) by distance, the default then.
+    The filters, the distance, the order and the page are all done in SQL: a box around
+    the place that an index reads, then the exact distance on the rows left. Nothing
+    about the person a need is for.
     """
-    on = on or today_in_brussels()
-    query = (select(Need).join(Need.programme).join(Programme.organisation)
+    query = (select(Need).join(Need.organisation).join(Need.programme)
              .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
-                    or_(Need.ends_on.is_(None), Need.ends_on >= on))
-             .options(selectinload(Need.programme), selectinload(Need.organisation)))
+                    or_(Need.ends_on.is_(None), Need.ends_on >= on)))
     if kind:
         query = query.where(Programme.kind == ProgrammeKind(kind))
+    distance = None
+    if near is not None:
+        dlat = within_km / KM_PER_DEGREE
+        dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
+        distance = _distance_km(near)
+        query = query.where(Need.lat.between(near.lat - dlat, near.lat + dlat),
+                            Need.lon.between(near.lon - dlon, near.lon + dlon),
+                            distance <= within_km)
+    total = db.session.scalar(query.with_only_columns(func.count(Need.id))) or 0
+    page = page_number(page, total, per_page)
     urgency_first = case({Urgency.high: 0, Urgency.normal: 1, Urgency.low: 2},
                          value=Need.urgency, else_=3)
-    query = query.order_by(urgency_first, Need.starts_on, Need.id)
-    if near is None:
-        return [(need, None) for need in db.session.scalars(query.limit(PUBLIC_LIMIT))]
-    # A box around the place in SQL, then the exact distance here.
-    dlat = within_km / KM_PER_DEGREE
-    dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
-    query = query.where(Need.lat.between(near.lat - dlat, near.lat + dlat),
-                        Need.lon.between(near.lon - dlon, near.lon + dlon))
-    found = [(need, distance_between(near.lat, near.lon, need.lat, need.lon))
-             for need in db.session.scalars(query)]
-    found = [(need, km) for need, km in found if km <= within_km]
-    return sorted(found, key=lambda pair: pair[1])[:PUBLIC_LIMIT]
+    sort = sort if sort in HELP_SORTS else ("distance" if near is not None else "urgency")
+    if sort == "distance" and distance is not None:
+        order = (distance, urgency_first, Need.id)
+    elif sort == "date":
+        order = (func.coalesce(Need.starts_on, on), urgency_first, Need.id)
+    else:
+        order = (urgency_first, func.coalesce(Need.starts_on, on), Need.id)
+    query = (query.add_columns(distance if distance is not None else literal(None))
+             .options(contains_eager(Need.organisation), contains_eager(Need.programme))
+             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
+    items = [(need, km) for need, km in db.session.execute(query)]
+    return Page(items, total, page, per_page)
+
+
+def _distance_km(near: Place):
+    """The great-circle (haversine) distance from `near` to a need, as an SQL expression."""
+    def half_sine_squared(delta):
+        half = func.sin(func.radians(delta) / 2)
+        return half * half
+
+    h = (half_sine_squared(Need.lat - near.lat)
+         + math.cos(math.radians(near.lat)) * func.cos(func.radians(Need.lat))
+         * half_sine_squared(Need.lon - near.lon))
+    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(h))
 
 
 def _check_manager(user: User, organisation: Organisation) -> None:
