@@ -46,6 +46,7 @@ def upgrade():
 
     with op.batch_alter_table('needs', schema=None) as batch_op:
         batch_op.create_index('ix_needs_lat_lon', ['lat', 'lon'], unique=False)
+        batch_op.create_index('ix_needs_public', ['status', 'programme_id', 'urgency', 'starts_on', 'ends_on'], unique=False)
 
     with op.batch_alter_table('people', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_people_referred_by_id'), ['referred_by_id'], unique=False)
@@ -73,6 +74,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_people_referred_by_id'))
 
     with op.batch_alter_table('needs', schema=None) as batch_op:
+        batch_op.drop_index('ix_needs_public')
         batch_op.drop_index('ix_needs_lat_lon')
 
     with op.batch_alter_table('material_pairings', schema=None) as batch_op:

@@ -132,8 +132,12 @@ class Need(db.Model):
     organisation: Mapped[Organisation] = relationship()
     programme: Mapped[Programme | None] = relationship()
 
-    # The public page's box around a place: a range on lat, then lon, read from the index.
-    __table_args__ = (Index("ix_needs_lat_lon", "lat", "lon"),)
+    __table_args__ = (
+        # The public page's box around a place: a range on lat, then lon, from the index.
+        Index("ix_needs_lat_lon", "lat", "lon"),
+        # The public page without a place: its filters and order read from one index.
+        Index("ix_needs_public", "status", "programme_id", "urgency", "starts_on", "ends_on"),
+    )
 
 
 class MaterialCategory(enum.StrEnum):

@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
@@ -120,51 +120,59 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
     are (need, distance in km or None) pairs.
 
     Sorted by urgency, by start date, or (with a place) by distance, the default then.
-    The filters, the distance, the order and the page are all done in SQL: a box around
-    the place that an index reads, then the exact distance on the rows left. Nothing
-    about the person a need is for.
+    The filters, the distance, the order and the page are in SQL: a box around the place
+    that an index reads, then the exact distance on the rows left. (A window count in the
+    same query would copy every matching row before the limit: slower than two queries.)
+    Nothing about the person a need is for.
     """
-    query = (select(Need).join(Need.organisation).join(Need.programme)
-             .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
-                    or_(Need.ends_on.is_(None), Need.ends_on >= on)))
+    listed = (select(Programme.id).join(Programme.organisation)
+              .where(Programme.is_listed, Organisation.is_listed))
     if kind:
-        query = query.where(Programme.kind == ProgrammeKind(kind))
-    distance = None
+        listed = listed.where(Programme.kind == ProgrammeKind(kind))
+    filters = [Need.status == NeedStatus.open, Need.programme_id.in_(listed),
+               or_(Need.ends_on.is_(None), Need.ends_on >= on)]
+    distance = literal(None)
     if near is not None:
         dlat = within_km / KM_PER_DEGREE
         dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
-        distance = _distance_km(near)
-        query = query.where(Need.lat.between(near.lat - dlat, near.lat + dlat),
-                            Need.lon.between(near.lon - dlon, near.lon + dlon),
-                            distance <= within_km)
-    total = db.session.scalar(query.with_only_columns(func.count(Need.id))) or 0
-    page = page_number(page, total, per_page)
+        distance = _haversine(near)
+        filters += [Need.lat.between(near.lat - dlat, near.lat + dlat),
+                    Need.lon.between(near.lon - dlon, near.lon + dlon),
+                    distance <= math.sin(within_km / (2 * EARTH_RADIUS_KM)) ** 2]
     urgency_first = case({Urgency.high: 0, Urgency.normal: 1, Urgency.low: 2},
                          value=Need.urgency, else_=3)
     sort = sort if sort in HELP_SORTS else ("distance" if near is not None else "urgency")
-    if sort == "distance" and distance is not None:
+    if sort == "distance" and near is not None:
         order = (distance, urgency_first, Need.id)
     elif sort == "date":
         order = (func.coalesce(Need.starts_on, on), urgency_first, Need.id)
     else:
         order = (urgency_first, func.coalesce(Need.starts_on, on), Need.id)
-    query = (query.add_columns(distance if distance is not None else literal(None))
-             .options(contains_eager(Need.organisation), contains_eager(Need.programme))
-             .order_by(*order).limit(per_page).offset((page - 1) * per_page))
-    items = [(need, km) for need, km in db.session.execute(query)]
-    return Page(items, total, page, per_page)
+    total = db.session.scalar(select(func.count(Need.id)).where(*filters)) or 0
+    page = page_number(page, total, per_page)
+    rows = db.session.execute(
+        select(Need, distance).where(*filters).order_by(*order)
+        .options(selectinload(Need.programme), selectinload(Need.organisation))
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page([(need, None if h is None else _km(h)) for need, h in rows], total, page,
+                per_page)
 
 
-def _distance_km(near: Place):
-    """The great-circle (haversine) distance from `near` to a need, as an SQL expression."""
+def _haversine(near: Place):
+    """The haversine of the angle between `near` and a need, as an SQL expression: it grows
+    with the distance, so the filter and the order use it without asin and sqrt per row."""
     def half_sine_squared(delta):
         half = func.sin(func.radians(delta) / 2)
         return half * half
 
-    h = (half_sine_squared(Need.lat - near.lat)
-         + math.cos(math.radians(near.lat)) * func.cos(func.radians(Need.lat))
-         * half_sine_squared(Need.lon - near.lon))
-    return 2 * EARTH_RADIUS_KM * func.asin(func.sqrt(h))
+    return (half_sine_squared(Need.lat - near.lat)
+            + math.cos(math.radians(near.lat)) * func.cos(func.radians(Need.lat))
+            * half_sine_squared(Need.lon - near.lon))
+
+
+def _km(haversine: float) -> float:
+    """The great-circle distance of a haversine, as data.places.distance_between gives it."""
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(haversine, 0.0), 1.0)))
 
 
 def _check_manager(user: User, organisation: Organisation) -> None:
