@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, defer, selectinload
 
 from passerelle.core.audit import AuditEntry
 from passerelle.core.text import slugify
@@ -68,7 +68,12 @@ def search_directory(kind: str | None, near: places.Place | None, within_km: int
     """Listed organisations running a programme of `kind`, present within `within_km` of
     `near` (the organisation's own place or one of its programmes'), matching `text`."""
     query = select(Organisation).where(Organisation.is_listed).order_by(
-        func.lower(Organisation.name)).options(selectinload(Organisation.programmes))
+        func.lower(Organisation.name)).options(
+        # The list needs neither the sources nor the programmes' texts and facts.
+        defer(Organisation.seed_sources),
+        selectinload(Organisation.programmes).load_only(
+            Programme.kind, Programme.is_listed, Programme.cities, Programme.audiences,
+            Programme.organisation_id))
     if kind:
         query = query.where(Organisation.programmes.any(
             (Programme.kind == kind) & Programme.is_listed))
