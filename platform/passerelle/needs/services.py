@@ -142,8 +142,9 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
     urgency_first = case({Urgency.high: 0, Urgency.normal: 1, Urgency.low: 2},
                          value=Need.urgency, else_=3)
     sort = sort if sort in HELP_SORTS else ("distance" if near is not None else "urgency")
+    shown = distance.label("haversine")
     if sort == "distance" and near is not None:
-        order = (distance, urgency_first, Need.id)
+        order = (shown, urgency_first, Need.id)  # by the column's name: computed once
     elif sort == "date":
         order = (func.coalesce(Need.starts_on, on), urgency_first, Need.id)
     else:
@@ -151,7 +152,7 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
     total = db.session.scalar(select(func.count(Need.id)).where(*filters)) or 0
     page = page_number(page, total, per_page)
     rows = db.session.execute(
-        select(Need, distance).where(*filters).order_by(*order)
+        select(Need, shown).where(*filters).order_by(*order)
         .options(selectinload(Need.programme), selectinload(Need.organisation))
         .limit(per_page).offset((page - 1) * per_page)).all()
     return Page([(need, None if h is None else _km(h)) for need, h in rows], total, page,
