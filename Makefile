@@ -54,6 +54,7 @@ lint: $(STAMP)
 
 bench: $(STAMP) translations
 	$(PY) bench/demo_data.py
+	$(PY) bench/web.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* instance/mail

@@ -1,5 +1,7 @@
 """Passerelle: volunteer coordination and matching for the refugee-support sector."""
 
+import math
+
 from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
@@ -92,4 +94,10 @@ def _sqlite_pragmas(dbapi_connection, connection_record):
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=5000")
+    try:
+        cursor.execute("SELECT sin(0)")
+    except dbapi_connection.OperationalError:
+        # A SQLite built without its math functions: distances in SQL need these.
+        for name in ("sin", "cos", "asin", "sqrt", "radians"):
+            dbapi_connection.create_function(name, 1, getattr(math, name), deterministic=True)
     cursor.close()

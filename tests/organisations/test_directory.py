@@ -3,6 +3,7 @@ from sqlalchemy import select
 
 from passerelle.extensions import db
 from passerelle.organisations.models import Organisation, Programme
+from tests.factories import make_organisation, make_programme
 
 
 def test_directory_lists_every_organisation(client, directory):
@@ -17,10 +18,44 @@ def test_filter_by_programme_kind(client, directory):
     assert "Safe Space" not in page
 
 
-def test_filter_by_city_includes_programme_places(client, directory):
-    page = client.get("/organisations/?city=11002").get_data(as_text=True)  # Antwerpen
+def test_filter_by_place_includes_programme_places(client, directory):
+    page = client.get("/organisations/?place=Antwerpen&within=25").get_data(as_text=True)
     assert "Caritas International" in page
     assert "CPAS de Thuin" not in page
+
+
+def test_the_place_filter_takes_a_name_in_either_language_and_a_distance(client, directory):
+    page = client.get("/organisations/?place=Gent&within=50").get_data(as_text=True)
+    assert "Médecins du Monde" in page  # Zeebrugge (Brugge), 39 km from Ghent
+    assert "CPAS de Thuin" not in page
+    page = client.get("/organisations/?place=Gand&within=25").get_data(as_text=True)
+    assert "Médecins du Monde" not in page
+    page = client.get("/organisations/?place=Leuven&within=25").get_data(as_text=True)
+    assert "Aide aux Personnes Déplacées" in page  # Steenokkerzeel
+    assert "CPAS de Thuin" not in page
+
+
+def test_brussel_stands_for_its_19_municipalities(client, db):
+    make_organisation(name="Far in Boitsfort", place_refnis="21017")  # Watermael-Boitsfort
+    make_organisation(name="Near in Vilvoorde", place_refnis="23088")  # outside the region
+    for name in ("Brussel", "Bruxelles", "Brussels", "1000"):
+        page = client.get(f"/organisations/?place={name}&within=5").get_data(as_text=True)
+        assert "Far in Boitsfort" in page and "Near in Vilvoorde" not in page
+    page = client.get("/organisations/?place=Vilvoorde&within=5").get_data(as_text=True)
+    assert "Near in Vilvoorde" in page and "Far in Boitsfort" not in page
+
+
+def test_information_only_organisations_are_set_apart(client, db):
+    informs = make_organisation(name="Only informs")
+    make_programme(informs, slug="informs-advice", kind="information", interview=False,
+                   charter=False)
+    takes = make_organisation(name="Takes volunteers")
+    make_programme(takes, slug="takes-visits", kind="detention_visits", interview=False,
+                   charter=False)
+    page = client.get("/organisations/").get_data(as_text=True)
+    apart = page.index("Information and advice only")
+    assert page.index("Takes volunteers") < apart < page.index("Only informs")
+    assert "1 organisation" in page[:apart]
 
 
 def test_text_search(client, directory):
@@ -30,7 +65,8 @@ def test_text_search(client, directory):
 
 @pytest.mark.parametrize(("query", "message"), [
     ("kind=teleportation", "Choose a programme kind from the list."),
-    ("city=atlantis", "Choose a city from the list."),
+    ("place=Atlantis", "We do not know this Belgian municipality"),
+    ("place=1060&within=9000", "Choose a distance from the list."),
     ("q=" + "x" * 101, "At most 100 characters."),
 ])
 def test_bad_filters_get_a_message_not_an_error(client, directory, query, message):
@@ -87,3 +123,29 @@ def test_an_unknown_audience_gets_a_message_not_an_error(client, directory):
 def test_audience_filter_reads_in_french(app, directory):
     page = app.test_client().get("/organisations/", headers={"Accept-Language": "fr"})
     assert "Mineurs non accompagnés" in page.get_data(as_text=True)
+
+
+def _directory_queries(client, count_queries, url: str) -> int:
+    with count_queries() as queries:
+        response = client.get(url)
+    assert response.status_code == 200 and "Organisation in Ixelles" in response.get_data(
+        as_text=True)
+    return queries.count
+
+
+def _organisations(how_many: int, start: int) -> None:
+    for n in range(start, start + how_many):
+        organisation = make_organisation(name=f"Organisation in Ixelles {n}", place_refnis="21009")
+        for kind in ("information", "mentoring")[: 1 + n % 2]:
+            make_programme(organisation, slug=f"programme-{kind}-{n}", kind=kind,
+                           interview=False, charter=False)
+
+
+def test_the_directory_runs_as_many_queries_for_2_organisations_as_for_20(
+        client, db, count_queries):
+    urls = ("/organisations/", "/organisations/?place=Bruxelles&within=10",
+            "/organisations/?kind=mentoring&audience=")
+    _organisations(2, 0)
+    small = [_directory_queries(client, count_queries, url) for url in urls]
+    _organisations(18, 2)
+    assert [_directory_queries(client, count_queries, url) for url in urls] == small

@@ -55,7 +55,7 @@ def test_a_staff_member_finds_their_actions_on_records_in_the_download(client, d
 
 
 def staff_organisation(db, user):
-    from passerelle.organisations.queries import memberships_of
+    from passerelle.core.access import memberships_of
     return memberships_of(user)[0].organisation
 
 

@@ -91,3 +91,50 @@ def test_demo_data_if_empty_leaves_a_database_with_real_accounts_alone(app, db, 
     real = demo_data(app, "--if-empty")
     assert real.exit_code == 0 and "no demo data added" in real.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 1
+
+
+def _applications(db):
+    from passerelle.programmes.models import Application, ApplicationStep
+
+    rows = db.session.execute(select(User.email, Application.programme_id, Application.status,
+                                     Application.interview_at)
+                              .join(User, User.id == Application.user_id)
+                              .order_by(Application.id)).all()
+    last_steps = dict(db.session.execute(
+        select(ApplicationStep.application_id, ApplicationStep.status)
+        .order_by(ApplicationStep.id)).all())  # the last step of each application wins
+    statuses = dict(db.session.execute(select(Application.id, Application.status)).all())
+    return rows, last_steps, statuses
+
+
+def test_demo_data_fills_the_coordinators_queues_at_every_step(app, db, directory):
+    from passerelle.organisations.models import Programme
+    from passerelle.programmes.models import ApplicationStatus
+
+    result = app.test_cli_runner().invoke(args=["demo-data", "--volunteers", "2000",
+                                                "--needs", "0", "--seed", "5"])
+    assert result.exit_code == 0, result.output
+    assert "Added 100 applications, at every step." in result.output
+    rows, last_steps, statuses = _applications(db)
+    assert {status for _, _, status, _ in rows} == set(ApplicationStatus)
+    assert last_steps == statuses  # each history ends where the application stands
+    sponsorship = db.session.scalar(select(Programme.id).where(
+        Programme.slug == "cire-sponsorship"))
+    assert sum(1 for _, programme, _, _ in rows if programme == sponsorship) >= 5
+    assert len({(email, programme) for email, programme, _, _ in rows}) == len(rows)
+
+
+def test_demo_applications_are_the_same_for_the_same_seed(app, db, directory):
+    from passerelle.programmes.models import Application
+
+    def who_where_and_step():  # the times follow the clock
+        return [row[:3] for row in _applications(db)[0]]
+
+    load_demo(volunteers=400, needs=0, seed=9)
+    first = who_where_and_step()
+    db.session.execute(Application.__table__.delete())
+    db.session.execute(VolunteerProfile.__table__.delete())
+    db.session.execute(User.__table__.delete())
+    db.session.commit()
+    load_demo(volunteers=400, needs=0, seed=9)
+    assert who_where_and_step() == first and len(first) == 20

@@ -6,11 +6,11 @@ from flask_login.config import COOKIE_NAME as REMEMBER_COOKIE
 
 from passerelle.accounts import forms, services
 from passerelle.accounts.twofactor import gate as two_factor
+from passerelle.core.access import memberships_of
 from passerelle.core.errors import DomainError
 from passerelle.core.time import utcnow
 from passerelle.core.web import form_error, safe_next
 from passerelle.extensions import limiter, login_manager
-from passerelle.organisations.queries import memberships_of
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 

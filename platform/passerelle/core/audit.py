@@ -43,13 +43,14 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     # None when the system acted (the retention job) or the account has since been deleted.
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                index=True)
     action: Mapped[str] = mapped_column(String(16))
     record_type: Mapped[str] = mapped_column(String(40))
     record_id: Mapped[int] = mapped_column(Integer)
     # The person a change is about, when that is not the record (a member of a team).
     subject_user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     page: Mapped[str | None] = mapped_column(String(20))
 

@@ -134,6 +134,20 @@ class PlaceField(StringField):
                                      names=names))
 
 
+DISTANCES = (5, 10, 25, 50)
+PLACE_HINT = _l("A postcode or a municipality, such as 1060 or Leuven.")
+
+
+def distance_field():
+    """How far from the place: a choice of distances in km (see `distance_choices`)."""
+    return SelectField(_l("Within"), default="25", validate_choice=False)
+
+
+def distance_choices(field) -> None:
+    field.choices = choices((str(km), _l("%(km)s km", km=km)) for km in DISTANCES)
+    field.pre_validate = one_of_the_choices(field, _l("Choose a distance from the list."))
+
+
 class CheckboxesField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()

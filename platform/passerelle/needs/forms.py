@@ -10,10 +10,13 @@ from wtforms import (
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from passerelle.core.forms import (
+    PLACE_HINT,
     BaseForm,
     CheckboxesField,
     PlaceField,
     choices,
+    distance_choices,
+    distance_field,
     max_length,
     one_of_the_choices,
     required,
@@ -33,9 +36,6 @@ from passerelle.needs.models import (
     Urgency,
 )
 from passerelle.organisations.models import ProgrammeKind
-
-PLACE_HINT = _l("A postcode or a municipality, such as 1060 or Leuven.")
-DISTANCES = (5, 10, 25, 50)
 
 
 def given():
@@ -185,12 +185,18 @@ class HelpFilterForm(BaseForm):
     kind = SelectField(_l("Programme kind"), validate_choice=False, validators=[Optional()])
     place = PlaceField(_l("Near"), validators=[Optional(), max_length(80)],
                        description=PLACE_HINT)
-    within = SelectField(_l("Within"), default="25", validate_choice=False)
+    within = distance_field()
+    sort = SelectField(_l("Sort"), validate_choice=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _set_choices(self.sort, [("urgency", _l("Most urgent first")),
+                                 ("date", _l("Soonest first")),
+                                 ("distance", _l("Nearest first"))],
+                     _l("Choose an order from the list."))
+        if not self.sort.data:  # nearest first when a place is given, else most urgent
+            self.sort.data = "distance" if (self.place.data or "").strip() else "urgency"
         kinds = [kind for kind in ProgrammeKind if kind != ProgrammeKind.information]
         _set_choices(self.kind, [("", _l("All kinds"))] + [(k.value, k.label) for k in kinds],
                      _l("Choose a programme kind from the list."))
-        _set_choices(self.within, [(str(km), _l("%(km)s km", km=km)) for km in DISTANCES],
-                     _l("Choose a distance from the list."))
+        distance_choices(self.within)

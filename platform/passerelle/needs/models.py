@@ -86,7 +86,7 @@ class Person(db.Model):
     no_outside_contact: Mapped[bool] = mapped_column(default=False)
     # The partner association that sent the person to us: a fact, it gives no access.
     referred_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("organisations.id", ondelete="SET NULL"))
+        ForeignKey("organisations.id", ondelete="SET NULL"), index=True)
     # A partner's housing hosting programme the record is referred to: its staff may read it.
     referred_to_id: Mapped[int | None] = mapped_column(
         ForeignKey("programmes.id", ondelete="SET NULL"), index=True)
@@ -138,6 +138,13 @@ class Need(TextsMixin, db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     programme: Mapped[Programme | None] = relationship()
+
+    __table_args__ = (
+        # The public page's box around a place: a range on lat, then lon, from the index.
+        Index("ix_needs_lat_lon", "lat", "lon"),
+        # The public page without a place: its filters and order read from one index.
+        Index("ix_needs_public", "status", "programme_id", "urgency", "starts_on", "ends_on"),
+    )
 
 
 class MaterialCategory(enum.StrEnum):
@@ -273,7 +280,7 @@ class MaterialPairing(db.Model):
     need_id: Mapped[int] = mapped_column(
         ForeignKey("material_needs.id", ondelete="CASCADE"), index=True)
     proposed_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL"))
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
     status: Mapped[PairingStatus] = mapped_column(
         str_enum(PairingStatus, "pairing_status", 16), default=PairingStatus.proposed,
         index=True)

@@ -5,21 +5,22 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import case, or_, select
+from sqlalchemy import case, func, literal, or_, select
 from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import mask_of
+from passerelle.core.paging import Page, page_number
 from passerelle.core.week import DAYS, PARTS, bit
-from passerelle.data.places import Place, distance_between
+from passerelle.data.places import EARTH_RADIUS_KM, Place
 from passerelle.extensions import db
 from passerelle.needs.models import Need, NeedStatus, Person, Urgency
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 
 NOT_FOUND = _l("This page does not exist, or you may not see it.")
-PUBLIC_LIMIT = 100
+STAFF_PAGE_SIZE = 50
 KM_PER_DEGREE = 111.0
 
 
@@ -54,12 +55,18 @@ def programmes_for_needs(organisation: Organisation) -> list[Programme]:
     return [programme for programme in organisation.programmes if programme.is_listed]
 
 
-def needs_of(user: User, organisation: Organisation) -> list[Need]:
+def needs_of(user: User, organisation: Organisation, page: int = 1,
+             per_page: int = STAFF_PAGE_SIZE) -> Page:
+    """The organisation's needs, open ones first, newest first, a page at a time."""
     _check_manager(user, organisation)
-    return list(db.session.scalars(select(Need).where(Need.organisation_id == organisation.id)
-                                   .options(selectinload(Need.programme))
-                                   .order_by(Need.status != NeedStatus.open,
-                                             Need.created_at.desc(), Need.id.desc())))
+    query = select(Need).where(Need.organisation_id == organisation.id)
+    total = db.session.scalar(query.with_only_columns(func.count(Need.id))) or 0
+    page = page_number(page, total, per_page)
+    needs = db.session.scalars(
+        query.options(selectinload(Need.programme))
+        .order_by(Need.status != NeedStatus.open, Need.created_at.desc(), Need.id.desc())
+        .limit(per_page).offset((page - 1) * per_page))
+    return Page(list(needs), total, page, per_page)
 
 
 def need_of(user: User, organisation: Organisation, need_id: int) -> Need:
@@ -105,32 +112,71 @@ def grid_of(need: Need) -> list[str]:
             if need.weekly_mask & bit(day, part)]
 
 
-def open_needs(on: date, kind: str | None = None, near: Place | None = None,
-               within_km: int = 25) -> list[tuple[Need, float | None]]:
-    """Open needs of listed programmes for the public page, nearest or most urgent first.
+HELP_PAGE_SIZE = 20
+HELP_SORTS = ("urgency", "date", "distance")
 
-    Returns (need, distance in km or None) pairs. Nothing about the person a need is for.
+
+def open_needs(on: date, kind: str | None = None, near: Place | None = None,
+               within_km: int = 25, sort: str | None = None, page: int = 1,
+               per_page: int = HELP_PAGE_SIZE) -> Page:
+    """Open needs of listed programmes for the public page, one page of them: its items
+    are (need, distance in km or None) pairs.
+
+    Sorted by urgency, by start date, or (with a place) by distance, the default then.
+    The filters, the distance, the order and the page are in SQL: a box around the place
+    that an index reads, then the exact distance on the rows left. (A window count in the
+    same query would copy every matching row before the limit: slower than two queries.)
+    Nothing about the person a need is for.
     """
-    query = (select(Need).join(Need.programme).join(Programme.organisation)
-             .where(Need.status == NeedStatus.open, Programme.is_listed, Organisation.is_listed,
-                    or_(Need.ends_on.is_(None), Need.ends_on >= on))
-             .options(selectinload(Need.programme), selectinload(Need.organisation)))
+    listed = (select(Programme.id).join(Programme.organisation)
+              .where(Programme.is_listed, Organisation.is_listed))
     if kind:
-        query = query.where(Programme.kind == ProgrammeKind(kind))
+        listed = listed.where(Programme.kind == ProgrammeKind(kind))
+    filters = [Need.status == NeedStatus.open, Need.programme_id.in_(listed),
+               or_(Need.ends_on.is_(None), Need.ends_on >= on)]
+    distance = literal(None)
+    if near is not None:
+        dlat = within_km / KM_PER_DEGREE
+        dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
+        distance = _haversine(near)
+        filters += [Need.lat.between(near.lat - dlat, near.lat + dlat),
+                    Need.lon.between(near.lon - dlon, near.lon + dlon),
+                    distance <= math.sin(within_km / (2 * EARTH_RADIUS_KM)) ** 2]
     urgency_first = case({Urgency.high: 0, Urgency.normal: 1, Urgency.low: 2},
                          value=Need.urgency, else_=3)
-    query = query.order_by(urgency_first, Need.starts_on, Need.id)
-    if near is None:
-        return [(need, None) for need in db.session.scalars(query.limit(PUBLIC_LIMIT))]
-    # A box around the place in SQL, then the exact distance here.
-    dlat = within_km / KM_PER_DEGREE
-    dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
-    query = query.where(Need.lat.between(near.lat - dlat, near.lat + dlat),
-                        Need.lon.between(near.lon - dlon, near.lon + dlon))
-    found = [(need, distance_between(near.lat, near.lon, need.lat, need.lon))
-             for need in db.session.scalars(query)]
-    found = [(need, km) for need, km in found if km <= within_km]
-    return sorted(found, key=lambda pair: pair[1])[:PUBLIC_LIMIT]
+    sort = sort if sort in HELP_SORTS else ("distance" if near is not None else "urgency")
+    shown = distance.label("haversine")
+    if sort == "distance" and near is not None:
+        order = (shown, urgency_first, Need.id)  # by the column's name: computed once
+    elif sort == "date":
+        order = (func.coalesce(Need.starts_on, on), urgency_first, Need.id)
+    else:
+        order = (urgency_first, func.coalesce(Need.starts_on, on), Need.id)
+    total = db.session.scalar(select(func.count(Need.id)).where(*filters)) or 0
+    page = page_number(page, total, per_page)
+    rows = db.session.execute(
+        select(Need, shown).where(*filters).order_by(*order)
+        .options(selectinload(Need.programme), selectinload(Need.organisation))
+        .limit(per_page).offset((page - 1) * per_page)).all()
+    return Page([(need, None if h is None else _km(h)) for need, h in rows], total, page,
+                per_page)
+
+
+def _haversine(near: Place):
+    """The haversine of the angle between `near` and a need, as an SQL expression: it grows
+    with the distance, so the filter and the order use it without asin and sqrt per row."""
+    def half_sine_squared(delta):
+        half = func.sin(func.radians(delta) / 2)
+        return half * half
+
+    return (half_sine_squared(Need.lat - near.lat)
+            + math.cos(math.radians(near.lat)) * func.cos(func.radians(Need.lat))
+            * half_sine_squared(Need.lon - near.lon))
+
+
+def _km(haversine: float) -> float:
+    """The great-circle distance of a haversine, as data.places.distance_between gives it."""
+    return 2 * EARTH_RADIUS_KM * math.asin(math.sqrt(min(max(haversine, 0.0), 1.0)))
 
 
 def open_need_of(programme: Programme, need_id: int | None, on: date) -> Need | None:

@@ -12,6 +12,7 @@ from passerelle.core.security_headers import no_store
 from passerelle.core.skills import SKILLS
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
+from passerelle.core.week import weekly_grid_options
 from passerelle.data import places
 from passerelle.needs import forms, material, people, services
 from passerelle.organisations import queries
@@ -55,13 +56,20 @@ def _render(template: str, **context):
 @bp.get("/help")
 def help_page():
     form = forms.HelpFilterForm(request.args)
-    found = []
+    found = None
     if not request.args or form.validate():
         found = services.open_needs(
             today_in_brussels(), kind=form.kind.data or None, near=form.place.place,
-            within_km=int(form.within.data or 25))
-    memberships = queries.memberships_of(current_user) if current_user.is_authenticated else []
-    return _render("needs/help.html", form=form, found=found, memberships=memberships)
+            within_km=int(form.within.data or 25), sort=form.sort.data,
+            page=request.args.get("page", 1, type=int))
+    memberships = access.memberships_of(current_user)
+    return _render("needs/help.html", form=form, found=found, memberships=memberships,
+                   grid_labels=weekly_grid_options(), args=_args_without_page())
+
+
+def _args_without_page() -> dict:
+    """The query string of a list, for the links to its other pages."""
+    return {key: value for key, value in request.args.items() if key != "page"}
 
 
 # Needs, for the organisation's staff
@@ -71,8 +79,9 @@ def help_page():
 @second_factor_required
 def needs(slug: str):
     organisation = _organisation(slug)
-    return _render("needs/needs.html", organisation=organisation,
-                   needs=services.needs_of(_user(), organisation))
+    return _render("needs/needs.html", organisation=organisation, args={"slug": slug},
+                   needs=services.needs_of(_user(), organisation,
+                                           request.args.get("page", 1, type=int)))
 
 
 @bp.route("/organisations/<slug>/needs/new", methods=["GET", "POST"])

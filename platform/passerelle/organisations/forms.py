@@ -11,10 +11,13 @@ from wtforms.validators import URL, InputRequired, NumberRange, Optional, Regexp
 
 from passerelle.accounts.forms import email_field
 from passerelle.core.forms import (
+    PLACE_HINT,
     BaseForm,
     Descriptions,
     PlaceField,
     choices,
+    distance_choices,
+    distance_field,
     email_address,
     max_length,
     normalise_email,
@@ -37,16 +40,18 @@ class DirectoryFilterForm(BaseForm):
 
     q = SearchField(_l("Search"), filters=[strip], validators=[Optional(), max_length(100)])
     kind = SelectField(_l("Programme kind"), validators=[Optional()], validate_choice=True)
-    city = SelectField(_l("City"), validators=[Optional()], validate_choice=True)
+    # The same place and distance as the public page of needs.
+    place = PlaceField(_l("Near"), validators=[Optional(), max_length(80)],
+                       description=PLACE_HINT)
+    within = distance_field()
 
-    def __init__(self, *args, city_choices=(), **kwargs):
+    def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.kind.choices = choices(
             [("", _l("All kinds"))] + [(kind.value, kind.label) for kind in ProgrammeKind])
-        self.city.choices = choices([("", _l("All cities"))] + list(city_choices))
         self.kind.pre_validate = one_of_the_choices(
             self.kind, _l("Choose a programme kind from the list."))
-        self.city.pre_validate = one_of_the_choices(self.city, _l("Choose a city from the list."))
+        distance_choices(self.within)
         self._add_audience_choices()
 
     # Who the programmes are for (kept apart from the other filters).

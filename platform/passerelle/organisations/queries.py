@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import exists, func, or_, select
-from sqlalchemy.orm import aliased, selectinload
+from sqlalchemy.orm import aliased, defer, selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import access
@@ -59,19 +59,22 @@ def place_label(key: str, locale: str) -> str:
     return place.name(locale) if place else key
 
 
-def city_choices(locale: str) -> list[tuple[str, str]]:
-    """Every place where a listed organisation or programme is, for the directory filter."""
-    keys = set()
-    for organisation in _listed_with_programmes():
-        keys.update(_places_of(organisation))
-    return sorted(((key, place_label(key, locale)) for key in keys),
-                  key=lambda pair: pair[1].casefold())
+# The City of Brussels (typed "Bruxelles", "Brussel", "Brussels" or 1000) stands for the
+# region: someone looking for a programme "in Brussels" means any of its 19 municipalities.
+BRUSSELS_CITY = "21004"
 
 
-def search_directory(kind: str | None, city: str | None, text: str | None) -> list[Organisation]:
-    """Listed organisations running a programme of `kind`, present in `city`, matching `text`."""
+def search_directory(kind: str | None, near: places.Place | None, within_km: int,
+                     text: str | None) -> list[Organisation]:
+    """Listed organisations running a programme of `kind`, present within `within_km` of
+    `near` (the organisation's own place or one of its programmes'), matching `text`."""
     query = select(Organisation).where(Organisation.is_listed).order_by(
-        func.lower(Organisation.name)).options(selectinload(Organisation.programmes))
+        func.lower(Organisation.name)).options(
+        # The list needs neither the sources nor the programmes' texts and facts.
+        defer(Organisation.seed_sources),
+        selectinload(Organisation.programmes).load_only(
+            Programme.kind, Programme.is_listed, Programme.cities, Programme.audiences,
+            Programme.organisation_id))
     if kind:
         query = query.where(Organisation.programmes.any(
             (Programme.kind == kind) & Programme.is_listed))
@@ -89,9 +92,25 @@ def search_directory(kind: str | None, city: str | None, text: str | None) -> li
                 func.lower(Programme.name_en).like(pattern))),
         ))
     found = db.session.scalars(query).all()
-    if city:
-        found = [organisation for organisation in found if city in _places_of(organisation)]
+    if near is not None:
+        found = [organisation for organisation in found
+                 if any(_is_near(key, near, within_km) for key in _places_of(organisation))]
     return list(found)
+
+
+def _is_near(key: str, near: places.Place, within_km: int) -> bool:
+    place = places.by_refnis(key)  # None for a city abroad
+    if place is None:
+        return False
+    if near.refnis == BRUSSELS_CITY and place.region == near.region:
+        return True
+    return places.distance_km(near, place) <= within_km
+
+
+def information_only(organisation: Organisation) -> bool:
+    """Its listed programmes only inform and advise: nobody signs up to volunteer."""
+    programmes = listed_programmes(organisation)
+    return bool(programmes) and all(p.kind == ProgrammeKind.information for p in programmes)
 
 
 def with_audience(organisations: list[Organisation], audience: str | None) -> list[Organisation]:
@@ -150,12 +169,6 @@ def team_changes(organisation: Organisation, limit: int = 30) -> list[TeamChange
         return entry.subject_user.name if entry.subject_user else ""
 
     return [TeamChange(entry, about(entry)) for entry in entries]
-
-
-def memberships_of(user) -> list[Membership]:
-    return list(db.session.scalars(select(Membership).join(Organisation).where(
-        Membership.user_id == user.id).options(selectinload(Membership.organisation))
-        .order_by(func.lower(Organisation.name))))
 
 
 def coordinated_programmes(user) -> list[Programme]:

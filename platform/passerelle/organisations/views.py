@@ -34,15 +34,17 @@ def _user():
 
 @bp.get("/organisations/")
 def directory():
-    locale = str(get_locale())
-    form = forms.DirectoryFilterForm(request.args, city_choices=queries.city_choices(locale))
+    form = forms.DirectoryFilterForm(request.args)
     if request.args and not form.validate():
         organisations = []
     else:
-        organisations = queries.search_directory(form.kind.data, form.city.data, form.q.data)
+        organisations = queries.search_directory(
+            form.kind.data, form.place.place, int(form.within.data or 25), form.q.data)
         organisations = queries.with_audience(organisations, form.audience.data)
+    informing = [o for o in organisations if queries.information_only(o)]
     return render_template("organisations/directory.html", form=form,
-                           organisations=organisations, place_label=queries.place_label)
+                           organisations=[o for o in organisations if o not in informing],
+                           informing=informing, place_label=queries.place_label)
 
 
 @bp.get("/organisations/<slug>")

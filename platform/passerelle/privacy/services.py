@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 
 from passerelle.accounts import services as accounts
 from passerelle.accounts.models import User
+from passerelle.core import access
 from passerelle.core.audit import AuditEntry, entries_by
 from passerelle.core.errors import DomainError
 from passerelle.data import places
@@ -74,7 +75,7 @@ def account_data(user: User, locale: str) -> dict[str, list[dict]]:
     sections |= _applications(user, locale)
     sections["memberships"] = [{
         "organisation": m.organisation.name, "role": m.role.value, "since": m.created_at}
-        for m in queries.memberships_of(user)]
+        for m in access.memberships_of(user)]
     sections |= _offers(user, locale)
     sections["your_actions_on_records"] = [{
         "at": e.at, "action": e.action, "record_type": e.record_type,

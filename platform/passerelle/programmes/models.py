@@ -4,7 +4,16 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import JSON, Date, ForeignKey, SmallInteger, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    ForeignKey,
+    Index,
+    SmallInteger,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
@@ -108,7 +117,11 @@ class Application(db.Model):
     """A volunteer's application to a programme, from submission to active."""
 
     __tablename__ = "applications"
-    __table_args__ = (UniqueConstraint("user_id", "programme_id"),)
+    __table_args__ = (
+        UniqueConstraint("user_id", "programme_id"),
+        # The coordinator's queue: one programme, one status, latest first.
+        Index("ix_applications_programme_status_updated", "programme_id", "status", "updated_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
@@ -143,7 +156,8 @@ class ApplicationStep(db.Model):
         ForeignKey("applications.id", ondelete="CASCADE"), index=True)
     status: Mapped[ApplicationStatus] = mapped_column(
         str_enum(ApplicationStatus, "application_status"))
-    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                 index=True)
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     reason: Mapped[str] = mapped_column(Text, default="")
 
@@ -156,10 +170,12 @@ class CharterSignature(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id", ondelete="CASCADE"))
+    charter_id: Mapped[int] = mapped_column(ForeignKey("charters.id", ondelete="CASCADE"),
+                                            index=True)
     signed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     expires_on: Mapped[date | None] = mapped_column(Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                       index=True)
 
     charter: Mapped[Charter] = relationship()
 
@@ -170,10 +186,12 @@ class TrainingRecord(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"))
+    training_id: Mapped[int] = mapped_column(ForeignKey("trainings.id", ondelete="CASCADE"),
+                                             index=True)
     completed_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
-    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                       index=True)
 
     training: Mapped[Training] = relationship()
 
@@ -186,11 +204,13 @@ class Accreditation(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"),
+                                              index=True)
     place: Mapped[str] = mapped_column(String(20))
     granted_on: Mapped[date] = mapped_column(Date)
     expires_on: Mapped[date | None] = mapped_column(Date)
-    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
+                                                      index=True)
 
 
 class TrainingSession(db.Model):

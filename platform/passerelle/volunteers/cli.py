@@ -41,3 +41,4 @@ def demo_data(volunteers: int, needs: int, seed: int, if_empty: bool, force: boo
         click.echo(f"Demo data of seed {seed} is already loaded.")
     else:
         click.echo(f"Added {report.volunteers} volunteers and {report.needs} needs.")
+        click.echo(f"Added {report.applications} applications, at every step.")

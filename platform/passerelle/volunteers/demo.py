@@ -19,7 +19,8 @@ from passerelle.core.week import mask_of_range
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.needs.models import Need
-from passerelle.organisations.models import Organisation, Programme
+from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
+from passerelle.programmes.models import Application, ApplicationStatus, ApplicationStep
 from passerelle.volunteers.choices import INTERESTS, SECTORS
 from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
 
@@ -111,6 +112,7 @@ class DemoReport:
     volunteers: int
     needs: int
     skipped: bool = False
+    applications: int = 0
 
 
 DEMO_DOMAIN = "demo.passerelle.example"  # every demo account, people and roles, uses it
@@ -136,19 +138,23 @@ def load_demo(volunteers: int, needs: int, seed: int) -> DemoReport:
     municipalities = places.load_places()
     weights = [BIG_CITIES.get(place.refnis, 1) for place in municipalities]
     password_hash = generate_password_hash(f"demo-{seed}", method=DEMO_PASSWORD_HASH_COST)
-    _insert_volunteers(rng, seed, volunteers, municipalities, weights, password_hash)
+    first_user = _insert_volunteers(rng, seed, volunteers, municipalities, weights,
+                                    password_hash)
     needs_made = _insert_needs(rng, needs, municipalities, weights)
+    applications = _insert_applications(rng, range(first_user, first_user + volunteers))
     _advance_sequences()
     db.session.commit()
-    return DemoReport(volunteers, needs_made)
+    return DemoReport(volunteers, needs_made, applications=applications)
 
 
 def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash) -> None:
+def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash) -> int:
+    """Returns the first user id: the volunteers are that id and the next `count - 1`."""
     user_id, profile_id = _next_id(User), _next_id(VolunteerProfile)
+    first = user_id
     language_id, slot_id = _next_id(SpokenLanguage), _next_id(AvailabilitySlot)
     now = utcnow()
     for start in range(0, count, CHUNK):
@@ -189,6 +195,7 @@ def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash)
                             (SpokenLanguage, languages), (AvailabilitySlot, slots)):
             if rows:
                 db.session.execute(insert(model), rows)
+    return first
 
 
 def _locale_for(place, rng) -> str:
@@ -263,11 +270,72 @@ def _need_texts(kind: str) -> dict[str, str]:
             for code, text in zip(("fr", "nl", "en"), texts, strict=True)}
 
 
+# The steps an application went through to reach each status (see programmes.services).
+PATHS = {
+    ApplicationStatus.submitted: ("submitted",),
+    ApplicationStatus.interview_planned: ("submitted", "interview_planned"),
+    ApplicationStatus.screened: ("submitted", "interview_planned", "screened"),
+    ApplicationStatus.refused: ("submitted", "interview_planned", "refused"),
+    ApplicationStatus.charter_signed: ("submitted", "interview_planned", "screened",
+                                       "charter_signed"),
+    ApplicationStatus.trained: ("submitted", "screened", "charter_signed", "trained"),
+    ApplicationStatus.accredited: ("submitted", "screened", "trained", "accredited"),
+    ApplicationStatus.active: ("submitted", "interview_planned", "screened", "active"),
+    ApplicationStatus.withdrawn: ("submitted", "withdrawn"),
+    ApplicationStatus.suspended: ("submitted", "screened", "active", "suspended"),
+}
+APPLICATIONS_PER_VOLUNTEER = 0.05  # 5,000 applications for 100,000 volunteers
+DEMO_QUEUE_SHARE = 0.5  # half of them to the programmes the demo coordinators screen
+
+
+def _insert_applications(rng, user_ids: range) -> int:
+    """Applications at every step, with their history, so that coordinators' queues fill:
+    half to the programmes with example requirements, the rest anywhere."""
+    from passerelle.organisations.demo import DEMO_REQUIREMENTS
+
+    programmes = db.session.execute(
+        select(Programme.id, Programme.slug).join(Organisation)
+        .where(Programme.is_listed, Programme.kind != ProgrammeKind.information)
+        .order_by(Programme.id)).all()
+    screened = [pid for pid, slug in programmes if slug in DEMO_REQUIREMENTS]
+    count = round(len(user_ids) * APPLICATIONS_PER_VOLUNTEER)
+    if not programmes or not count:
+        return 0
+    application_id, step_id, now = _next_id(Application), _next_id(ApplicationStep), utcnow()
+    applications, steps = [], []
+    # One application per volunteer, so no volunteer applies twice to a programme.
+    for user_id in rng.sample(user_ids, count):
+        programme_id = (rng.choice(screened) if screened and rng.random() < DEMO_QUEUE_SHARE
+                        else rng.choice(programmes)[0])
+        status = rng.choice(list(PATHS))
+        path = PATHS[status]
+        applied = now - timedelta(days=rng.randrange(5, 200), minutes=rng.randrange(1440))
+        at = [applied + timedelta(days=3 * n, minutes=rng.randrange(600))
+              for n in range(len(path))]
+        interview = (applied + timedelta(days=rng.randrange(2, 20)) if status in (
+            ApplicationStatus.interview_planned, ApplicationStatus.screened) else None)
+        applications.append({
+            "id": application_id, "user_id": user_id, "programme_id": programme_id,
+            "status": status.value, "motivation": "", "screening_note": "",
+            "interview_at": interview, "created_at": applied, "updated_at": at[-1]})
+        for step, when in zip(path, at, strict=True):
+            steps.append({"id": step_id, "application_id": application_id, "status": step,
+                          "actor_id": None, "at": when, "reason": ""})
+            step_id += 1
+        application_id += 1
+    for start in range(0, len(applications), CHUNK):
+        db.session.execute(insert(Application), applications[start:start + CHUNK])
+    for start in range(0, len(steps), CHUNK):
+        db.session.execute(insert(ApplicationStep), steps[start:start + CHUNK])
+    return count
+
+
 def _advance_sequences() -> None:
     """On PostgreSQL, ids were given by hand: move each table's sequence past them."""
     if db.engine.dialect.name != "postgresql":
         return
-    for model in (User, VolunteerProfile, SpokenLanguage, AvailabilitySlot, Need):
+    for model in (User, VolunteerProfile, SpokenLanguage, AvailabilitySlot, Need, Application,
+                  ApplicationStep):
         table = model.__table__
         db.session.execute(select(func.setval(
             func.pg_get_serial_sequence(table.name, "id"),

@@ -8,6 +8,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     SmallInteger,
     String,
@@ -47,6 +48,9 @@ class VolunteerProfile(db.Model):
         cascade="all, delete-orphan", order_by="AvailabilitySlot.id")
     hosting: Mapped["HostingOffer | None"] = relationship(
         cascade="all, delete-orphan", back_populates="profile")
+
+    # Candidates near a place: a box on the coordinates (see matching).
+    __table_args__ = (Index("ix_volunteer_profiles_lat_lon", "lat", "lon"),)
 
 
 class SpokenLanguage(db.Model):
