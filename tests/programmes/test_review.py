@@ -293,3 +293,12 @@ def test_applications_of_the_queue_are_the_programmes_own(db, programme):
     found = services.queue(programme)
     assert [a.id for a in found.applications] == [mine.id] and found.total == 1
     assert _db.session.scalar(select(Application.id).where(Application.id == mine.id))
+
+
+def test_a_queue_search_with_a_nul_byte_is_a_message_not_an_error(client, coordinator,
+                                                                 programme):
+    applicants(programme, ["Amir Saleh"])
+    response = client.get("/programmes/visits/applications?q=Am%00ir")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "invisible control character (NUL)" in page and ">Amir Saleh</a>" in page

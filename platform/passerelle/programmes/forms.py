@@ -6,6 +6,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     RadioField,
+    SearchField,
     SelectField,
     StringField,
     TextAreaField,
@@ -42,6 +43,15 @@ class Names(BaseForm):
     name_fr = text_field(StringField, _l("Name in French"), 200)
     name_nl = text_field(StringField, _l("Name in Dutch"), 200)
     name_en = text_field(StringField, _l("Name in English"), 200)
+
+
+class QueueFilterForm(BaseForm):
+    """A programme's queue: searched by name, read from the query string."""
+
+    class Meta:
+        csrf = False
+
+    q = SearchField(_l("Name"), filters=[strip], validators=[Optional(), max_length(100)])
 
 
 class ApplyForm(BaseForm):

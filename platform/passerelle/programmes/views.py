@@ -150,11 +150,12 @@ def queue(slug: str):
     sort = request.args.get("sort") or "applied"
     if sort not in services.QUEUE_SORTS:
         sort = "applied"
-    search = (request.args.get("q") or "").strip()[:100]
+    form = forms.QueueFilterForm(request.args)
+    search = (form.q.data or "") if form.validate() else ""
     page = services.queue(programme, status, search, sort,
                           max(request.args.get("page", 1, type=int) or 1, 1))
     return render_template("programmes/queue.html", programme=programme, status=status,
-                           found=page, sort=sort, search=search,
+                           found=page, sort=sort, search=search, form=form,
                            counts=services.status_counts(programme),
                            statuses=list(ApplicationStatus), place_label=_place_label,
                            language_name=language_name)
