@@ -291,7 +291,7 @@ def test_applications_of_the_queue_are_the_programmes_own(db, programme):
     services.apply(make_user(name="Elsewhere"), other, "", NOW)
     mine = services.apply(make_user(name="Here"), programme, "", NOW)
     found = services.queue(programme)
-    assert [a.id for a in found.applications] == [mine.id] and found.total == 1
+    assert [a.id for a in found.items] == [mine.id] and found.total == 1
     assert _db.session.scalar(select(Application.id).where(Application.id == mine.id))
 
 

@@ -1,6 +1,6 @@
 """Applying to a programme and moving through screening. Each operation commits once."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from dateutil.relativedelta import relativedelta
@@ -11,6 +11,7 @@ from sqlalchemy.orm import contains_eager, joinedload, selectinload
 from passerelle.accounts.models import User
 from passerelle.accounts.services import require_confirmed_email
 from passerelle.core.errors import DomainError
+from passerelle.core.paging import Page, page_number
 from passerelle.core.time import as_utc, day_in_brussels
 from passerelle.extensions import db
 from passerelle.needs.models import Need
@@ -74,13 +75,12 @@ QUEUE_PAGE_SIZE = 50
 QUEUE_SORTS = ("applied", "updated", "name")
 
 
-@dataclass(frozen=True)
-class QueuePage:
-    applications: list[Application]  # with their volunteers and profiles (languages) loaded
-    profiles: dict[int, VolunteerProfile]  # by user id
-    total: int
-    page: int
-    pages: int
+@dataclass
+class QueuePage(Page):
+    """A page of applications (`items`, with their volunteers), and the volunteers'
+    profiles with their languages, by user id."""
+
+    profiles: dict[int, VolunteerProfile] = field(default_factory=dict)
 
 
 def queue(programme: Programme, status: str | None = None, search: str = "",
@@ -96,8 +96,7 @@ def queue(programme: Programme, status: str | None = None, search: str = "",
     if words:
         query = query.where(func.lower(User.name).contains(words, autoescape=True))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    pages = max((total + per_page - 1) // per_page, 1)
-    page = min(max(page, 1), pages)
+    page = page_number(page, total, per_page)
     order = {"applied": (Application.created_at, Application.id),
              "updated": (Application.updated_at.desc(), Application.id.desc()),
              "name": (func.lower(User.name), Application.id)}[sort if sort in QUEUE_SORTS
@@ -108,7 +107,7 @@ def queue(programme: Programme, status: str | None = None, search: str = "",
     profiles = {p.user_id: p for p in db.session.scalars(select(VolunteerProfile).where(
         VolunteerProfile.user_id.in_([a.user_id for a in applications]))
         .options(selectinload(VolunteerProfile.languages)))} if applications else {}
-    return QueuePage(applications, profiles, total, page, pages)
+    return QueuePage(applications, total, page, per_page, profiles)
 
 
 def next_in_queue(application: Application) -> Application | None:

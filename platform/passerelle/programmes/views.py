@@ -156,6 +156,8 @@ def queue(slug: str):
                           max(request.args.get("page", 1, type=int) or 1, 1))
     return render_template("programmes/queue.html", programme=programme, status=status,
                            found=page, sort=sort, search=search, form=form,
+                           args={"slug": programme.slug, "status": status, "q": search or None,
+                                 "sort": sort},
                            counts=services.status_counts(programme),
                            statuses=list(ApplicationStatus), place_label=_place_label,
                            language_name=language_name)
