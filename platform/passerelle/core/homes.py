@@ -10,7 +10,7 @@ from passerelle.needs import overview as needs_overview
 from passerelle.programmes import overview, services, sessions
 from passerelle.programmes.eligibility import gaps
 from passerelle.programmes.fitting import programmes_that_fit
-from passerelle.programmes.reasons import describe_step, explain
+from passerelle.programmes.reasons import describe_step, explain, localized_training_names
 from passerelle.programmes.steps import Step, next_step
 from passerelle.volunteers import services as volunteers
 
@@ -36,17 +36,12 @@ class VolunteerPart:
     more_fitting: bool
 
 
-def training_names(trainings: dict, locale: str) -> dict[str, str]:
-    return {str(training.id): training.text("name", locale)
-            for group in trainings.values() for training in group}
-
-
 def volunteer_part(user, now: datetime, today: date, locale: str) -> VolunteerPart:
     applications = services.applications_of(user)
     trainings = services.trainings_by_programme([a.programme_id for a in applications])
     standings = services.standings_of(user, applications, trainings, today)
     offers = sessions.offers_for(user, applications, trainings, now)
-    names = training_names(trainings, locale)
+    names = localized_training_names(trainings, locale)
     rows = []
     for application in applications:
         found = gaps(standings[application.id])

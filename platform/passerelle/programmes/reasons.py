@@ -44,3 +44,10 @@ def describe_step(step, training_names: Mapping[str, str]) -> str:
     if step.finding is not None:
         return explain(step.finding, training_names)
     return str(NEXT_STEPS.get(step.kind, ""))
+
+
+def localized_training_names(trainings: Mapping[int, list], locale: str) -> dict[str, str]:
+    """Training names in the reader's language, keyed as eligibility findings name them
+    (the training's id as text); `trainings` as services.trainings_by_programme gives."""
+    return {str(training.id): training.text("name", locale)
+            for group in trainings.values() for training in group}

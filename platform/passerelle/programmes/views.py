@@ -26,7 +26,7 @@ from passerelle.programmes.models import (
     TrainingSession,
     TrainingSignup,
 )
-from passerelle.programmes.reasons import explain
+from passerelle.programmes.reasons import explain, localized_training_names
 from passerelle.volunteers import services as volunteers
 from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
 
@@ -69,18 +69,11 @@ def my_applications():
     trainings = services.trainings_by_programme([a.programme_id for a in applications])
     standings = services.standings_of(me, applications, trainings, today)
     offers = sessions.offers_for(me, applications, trainings, utcnow())
-    names = _training_names(trainings)
+    names = localized_training_names(trainings, str(get_locale()))
     rows = [(application, [explain(f, names) for f in gaps(standings[application.id])],
              offers[application.id]) for application in applications]
     return render_template("programmes/my_applications.html", rows=rows,
                            withdraw_form=forms.WithdrawForm())
-
-
-def _training_names(trainings: dict) -> dict[str, str]:
-    """Training names in the reader's language, keyed as eligibility findings name them."""
-    locale = str(get_locale())
-    return {str(training.id): training.text("name", locale)
-            for group in trainings.values() for training in group}
 
 
 def _own_application(application_id: int) -> Application:
@@ -214,7 +207,7 @@ def _render_review(application, review_forms, status=200):
     today, now = today_in_brussels(), utcnow()
     rules, trainings, findings, actions = _review_state(application, today)
     charter = services.current_charter(application.programme)
-    names = _training_names(trainings)
+    names = localized_training_names(trainings, str(get_locale()))
     profile = volunteers.profile_for_review(application.user)
     interview_at = as_utc(application.interview_at) if application.interview_at else None
     return render_template(
