@@ -145,19 +145,38 @@ def directory(app):
     return load_directory(read_directory())
 
 
-class Inbox:
-    """An SMTP server's received messages."""
+def deliver_mail(app, now=None):
+    """One pass of the dispatcher, as `flask reminders send-due` does, in its own app
+    context (as its own process would have)."""
+    from passerelle.core.time import utcnow
+    from passerelle.reminders.dispatcher import send_due
 
-    def __init__(self):
+    with app.app_context():
+        done = send_due(now or utcnow())
+        _db.session.remove()
+    return done
+
+
+class Inbox:
+    """An SMTP server's received messages. Reading them lets the dispatcher do one pass
+    first: nothing leaves the outbox otherwise."""
+
+    def __init__(self, app):
+        self.app = app
         self.envelopes = []
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)
         return "250 OK"
 
-    def messages_to(self, address: str):
+    def deliver(self, now=None):
+        return deliver_mail(self.app, now)
+
+    def messages_to(self, address: str, deliver: bool = True):
         from email import message_from_bytes, policy
 
+        if deliver:
+            deliver_mail(self.app)
         return [message_from_bytes(e.content, policy=policy.default)
                 for e in self.envelopes if address in e.rcpt_tos]
 
@@ -165,7 +184,7 @@ class Inbox:
 @pytest.fixture
 def smtp(app):
     """A real SMTP server on loopback; the app sends its mail there for this test."""
-    inbox = Inbox()
+    inbox = Inbox(app)
     controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
     controller.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=controller.port)

@@ -61,10 +61,11 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.organisations.views import bp as organisations
     from passerelle.privacy.views import bp as privacy
     from passerelle.programmes.views import bp as programmes
+    from passerelle.reminders.views import bp as reminders
     from passerelle.volunteers.views import bp as volunteers
 
     for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
-                      needs, privacy):
+                      needs, privacy, reminders):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating
@@ -79,9 +80,10 @@ def _register_cli(app: Flask) -> None:
     from passerelle.needs.cli import people
     from passerelle.organisations.cli import seed
     from passerelle.programmes.cli import programmes
+    from passerelle.reminders.cli import reminders
     from passerelle.volunteers.cli import demo_data
 
-    for command in (create_admin, seed, demo_data, people, programmes):
+    for command in (create_admin, seed, demo_data, people, programmes, reminders):
         app.cli.add_command(command)
 
 

@@ -36,11 +36,18 @@ class Defaults:
     # Mail: with no MAIL_SERVER, messages are written as .eml files into MAIL_DIR.
     MAIL_SERVER = ""
     MAIL_PORT = 25
-    MAIL_USE_TLS = False
+    # "" (plain, a local relay), "starttls" (usually port 587) or "tls" (usually port 465).
+    MAIL_SECURITY = ""
     MAIL_USERNAME = ""
     MAIL_PASSWORD = ""
     MAIL_DEFAULT_SENDER = "Passerelle <no-reply@passerelle.local>"
     MAIL_DIR = str(INSTANCE / "mail")
+    # The right-hand side of every Message-ID: the left is the message's outbox key.
+    MAIL_MESSAGE_ID_DOMAIN = "passerelle.local"
+    # The dispatcher (`flask reminders run`): how often it looks for due messages, and
+    # how many it claims at a time.
+    REMINDERS_INTERVAL_SECONDS = 30
+    REMINDERS_BATCH = 100
     PASSERELLE_BASE_URL = "http://127.0.0.1:5000"
     PASSERELLE_TOKEN_MAX_AGE = 3 * 24 * 3600
     PASSERELLE_INVITATION_DAYS = 14
@@ -52,11 +59,11 @@ class Defaults:
 
 ENV_STRINGS = (
     "SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
-    "MAIL_DIR", "RATELIMIT_STORAGE_URI",
+    "MAIL_DIR", "MAIL_SECURITY", "MAIL_MESSAGE_ID_DOMAIN", "RATELIMIT_STORAGE_URI",
 )
 ENV_INTS = ("MAIL_PORT", "PASSERELLE_PROXY_COUNT", "PASSERELLE_SESSION_HOURS",
-            "PASSERELLE_TRUSTED_DEVICE_DAYS")
-ENV_BOOLS = ("MAIL_USE_TLS", "SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
+            "PASSERELLE_TRUSTED_DEVICE_DAYS", "REMINDERS_INTERVAL_SECONDS", "REMINDERS_BATCH")
+ENV_BOOLS = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
 # What production turns on unless the environment sets it to false (behind HTTPS only).
 PRODUCTION_ON = ("SESSION_COOKIE_SECURE", "REMEMBER_COOKIE_SECURE", "HSTS_ENABLED")
 

@@ -6,4 +6,5 @@ from passerelle.core.audit import AuditEntry  # noqa: F401
 from passerelle.needs.models import Need  # noqa: F401
 from passerelle.organisations.models import Organisation  # noqa: F401
 from passerelle.programmes.models import Application  # noqa: F401
+from passerelle.reminders.models import OutboxMessage  # noqa: F401
 from passerelle.volunteers.models import VolunteerProfile  # noqa: F401

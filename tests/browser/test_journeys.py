@@ -16,14 +16,18 @@ def seeded_server(live_server):
 
 
 def confirmation_link(server, email):
-    """The link in the confirmation mail, written as an .eml file by the server."""
+    """The link in the confirmation mail, written as an .eml file by the dispatcher."""
     from email import message_from_bytes, policy
     from pathlib import Path
+
+    from tests.conftest import deliver_mail
+
+    deliver_mail(server.app)
 
     for path in Path(server.app.config["MAIL_DIR"]).glob("*.eml"):
         mail = message_from_bytes(path.read_bytes(), policy=policy.default)
         if mail["To"] == email:
-            line = next(line for line in mail.get_content().splitlines()
+            line = next(line for line in mail.get_body(("plain",)).get_content().splitlines()
                         if "/account/confirm/" in line)
             return line.replace("http://passerelle.test", server.url)
     raise AssertionError(f"no mail to {email}")

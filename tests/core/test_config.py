@@ -5,11 +5,11 @@ from passerelle.config import from_environment
 def test_environment_overrides_the_defaults():
     found = from_environment({
         "DATABASE_URL": "postgresql+psycopg://u@db/passerelle", "SECRET_KEY": "s",
-        "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "587", "MAIL_USE_TLS": "true",
+        "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": "587", "MAIL_SECURITY": "starttls",
         "PASSERELLE_BASE_URL": "https://passerelle.example.org", "HOME": "/root"})
     assert found == {
         "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://u@db/passerelle", "SECRET_KEY": "s",
-        "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": 587, "MAIL_USE_TLS": True,
+        "MAIL_SERVER": "smtp.example.org", "MAIL_PORT": 587, "MAIL_SECURITY": "starttls",
         "PASSERELLE_BASE_URL": "https://passerelle.example.org"}
 
 

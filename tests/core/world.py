@@ -27,6 +27,7 @@ from passerelle.organisations.models import (
 )
 from passerelle.programmes import services, sessions
 from passerelle.programmes.models import Training
+from passerelle.reminders.models import OutboxMessage, Status
 from tests.factories import at, make_organisation, make_programme
 from tests.needs.factories import make_material_need, make_need, make_offer, make_person
 
@@ -103,6 +104,14 @@ def build_world(client, login_as, today) -> World:
     world.ids["confirm"] = make_token("confirm", {"u": volunteer.id, "e": volunteer.email})
     world.ids["reset"] = reset_token(volunteer)
     world.ids["unlock"] = make_token("unlock", {"u": volunteer.id, "t": today.isoformat()})
+    world.ids["unsubscribe"] = make_token("unsubscribe", {"u": volunteer.id, "c": "trainings"})
+    failed = OutboxMessage(key="world-failed", kind="account-confirm", topic="world",
+                           to_address=volunteer.email, locale="en", subject="s", body_text="t",
+                           body_html="h", due_at=utcnow(), status=Status.FAILED, attempts=8,
+                           last_error="550 no such user")
+    db.session.add(failed)
+    db.session.commit()
+    world.ids["outbox_message"] = failed.id
     return world
 
 
@@ -136,6 +145,7 @@ ARGUMENTS = {
     ("organisations", "membership_id"): "membership",
     ("organisations", "invitation_id"): "invitation_id",
     ("applications", "action"): "screening",
+    ("messages", "token"): "unsubscribe", ("admin", "message_id"): "outbox_message",
 }
 
 

@@ -7,7 +7,7 @@ from tests.factories import PASSWORD, make_membership, make_organisation, make_u
 
 def invitation_link(smtp, email):
     [mail] = smtp.messages_to(email)
-    line = next(line for line in mail.get_content().splitlines() if "/invitations/" in line)
+    line = next(line for line in mail.get_body(("plain",)).get_content().splitlines() if "/invitations/" in line)
     return line.replace("http://passerelle.test", "")
 
 

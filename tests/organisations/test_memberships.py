@@ -30,7 +30,7 @@ def links_in(smtp, email):
     """Every invitation link mailed to `email`, as a path."""
     return [line.replace("http://passerelle.test", "")
             for mail in smtp.messages_to(email)
-            for line in mail.get_content().splitlines() if "/invitations/" in line]
+            for line in mail.get_body(("plain",)).get_content().splitlines() if "/invitations/" in line]
 
 
 def leaked_link(invitation):
@@ -111,7 +111,7 @@ def test_admin_invitation_waits_for_the_approval_of_an_own_coordinator(
     assert links_in(smtp, "alias@example.org") == []
     [asked] = smtp.messages_to(coordinator.email)
     assert asked["Subject"] == "Une invitation à Safe Space attend votre approbation"
-    assert "alias@example.org" in asked.get_content()
+    assert "alias@example.org" in asked.get_body(("plain",)).get_content()
 
     # Even with the link in hand, the invitation cannot be taken before approval.
     alias = make_user(email="alias@example.org", locale="nl")

@@ -6,8 +6,7 @@ import secrets
 from datetime import datetime, timedelta
 from functools import cache
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -17,10 +16,11 @@ from passerelle.accounts.models import User, UserSession
 from passerelle.accounts.twofactor.services import forget_devices, forget_enrolment
 from passerelle.core.errors import DomainError
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
-from passerelle.core.mail import send_mail
 from passerelle.core.time import as_utc, to_brussels
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
+from passerelle.reminders import outbox
+from passerelle.reminders.outbox import external_url
 
 EMAIL_TAKEN = _l("An account with this e-mail address already exists. Log in instead.")
 WRONG_LOGIN = _l("This e-mail address and password do not match an account.")
@@ -109,15 +109,17 @@ def register(name: str, email: str, password: str, locale: str,
     existing = user_by_email(email)
     if existing is None:
         user = new_user(name, email, password, locale, password_hash=password_hash)
-        db.session.commit()
+        db.session.flush()  # its id, for the link
         send_confirmation(user, after=after)
     elif not existing.email_confirmed:
         send_confirmation(existing, after=after)
     else:
-        _mail(existing, _l("Someone tried to sign up with your address"),
+        _mail(existing, "account-signup-attempt",
+              _l("Someone tried to sign up with your address"),
               "accounts/mail/signup_attempt.txt",
-              login_link=_external("accounts.login"),
-              reset_link=_external("accounts.forgot_password"))
+              login_link=external_url("accounts.login"),
+              reset_link=external_url("accounts.forgot_password"))
+    db.session.commit()
 
 
 @cache
@@ -153,11 +155,12 @@ def check_password(user: User, password: str, now: datetime, field: str = "passw
     next_at = throttle.next_attempt_at(user.failed_logins, now.replace(microsecond=0))
     user.next_login_at = next_at
     locked = throttle.is_locked(user.failed_logins)
-    db.session.commit()
     if locked:
         token = make_token("unlock", {"u": user.id, "t": next_at.isoformat()})
-        _mail(user, _l("Your Passerelle account is locked"), "accounts/mail/locked.txt",
-              link=_external("accounts.unlock", token=token))
+        _mail(user, "account-locked", _l("Your Passerelle account is locked"),
+              "accounts/mail/locked.txt", link=external_url("accounts.unlock", token=token))
+    db.session.commit()
+    if locked:
         raise DomainError(_wait_message(user), field=field)
     raise DomainError(wrong, field=field)
 
@@ -187,12 +190,12 @@ def unlock(token: str) -> User:
 
 def send_confirmation(user: User, email: str | None = None, after: str | None = None) -> None:
     """The link that confirms `email` (by default the account's address) for this user,
-    then leads to `after` (checked again with safe_next when followed)."""
+    then leads to `after` (checked again with safe_next when followed). Does not commit."""
     email = email or user.email
     token = make_token("confirm", {"u": user.id, "e": email})
-    link = _external("accounts.confirm_email", token=token, next=after)
-    _mail(user, _l("Confirm your e-mail address"), "accounts/mail/confirm.txt", to=email,
-          link=link)
+    link = external_url("accounts.confirm_email", token=token, next=after)
+    _mail(user, "account-confirm", _l("Confirm your e-mail address"),
+          "accounts/mail/confirm.txt", to=email, link=link)
 
 
 def confirm_email(token: str, now: datetime) -> User:
@@ -234,8 +237,10 @@ def request_password_reset(email: str) -> None:
     user = user_by_email(email)
     if user is None:
         return
-    link = _external("accounts.reset_password", token=reset_token(user))
-    _mail(user, _l("Choose a new password"), "accounts/mail/reset.txt", link=link)
+    link = external_url("accounts.reset_password", token=reset_token(user))
+    _mail(user, "account-reset", _l("Choose a new password"), "accounts/mail/reset.txt",
+          link=link)
+    db.session.commit()
 
 
 def reset_token(user: User) -> str:
@@ -255,8 +260,8 @@ def reset_password(token: str, password: str, now: datetime) -> User:
         user.email_confirmed_at = now  # the link came to this address
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     forget_devices(user)
-    db.session.commit()
     _mail_password_changed(user)
+    db.session.commit()
     return user
 
 
@@ -270,13 +275,14 @@ def change_password(user: User, current: str, password: str, now: datetime) -> N
     db.session.execute(delete(UserSession).where(UserSession.user_id == user.id))
     forget_devices(user)
     _open_session(user, now, remember=False, expires_at=expires_at)
-    db.session.commit()
     _mail_password_changed(user)
+    db.session.commit()
 
 
 def _mail_password_changed(user: User) -> None:
-    _mail(user, _l("Your Passerelle password was changed"), "accounts/mail/password_changed.txt",
-          reset_link=_external("accounts.forgot_password"))
+    _mail(user, "account-password-changed", _l("Your Passerelle password was changed"),
+          "accounts/mail/password_changed.txt",
+          reset_link=external_url("accounts.forgot_password"))
 
 
 # The account page
@@ -296,12 +302,13 @@ def update_account(user: User, name: str, email: str, locale: str, current_passw
         check_password(user, current_password, now, "current", WRONG_CURRENT)
         user.pending_email = email
     user.name, user.locale = name.strip(), locale
-    db.session.commit()
     if new_email:
         send_confirmation(user, email)
-        _mail(user, _l("A new e-mail address was asked for your Passerelle account"),
+        _mail(user, "account-email-change",
+              _l("A new e-mail address was asked for your Passerelle account"),
               "accounts/mail/email_change_asked.txt", new_email=email,
-              reset_link=_external("accounts.forgot_password"))
+              reset_link=external_url("accounts.forgot_password"))
+    db.session.commit()
     return new_email
 
 
@@ -322,16 +329,12 @@ def create_admin(name: str, email: str, password: str, now: datetime) -> User:
     return user
 
 
-def _external(endpoint: str, **values) -> str:
-    base = current_app.config["PASSERELLE_BASE_URL"].rstrip("/")
-    return base + url_for(endpoint, **values)
-
-
-def _mail(user: User, subject, template: str, to: str | None = None, **context) -> None:
-    """An e-mail to a person (at `to`, by default their address), in the language they chose."""
-    with force_locale(user.locale):
-        body = render_template(template, user=user, **context)
-        send_mail(to or user.email, str(subject), body)
+def _mail(user: User, kind: str, subject, template: str, to: str | None = None,
+          **context) -> None:
+    """A message to a person (at `to`, by default their address), in the language they
+    chose, through the outbox: each of these is a new message. Does not commit."""
+    outbox.write(kind, user, subject, template, about=f"user-{user.id}",
+                 occurrence=outbox.each_time(), address=to, **context)
 
 
 # Erasure (see privacy.services): the row stays, so that what hangs on it stays valid.

@@ -259,3 +259,15 @@ def coordinated_organisation_ids(user) -> frozenset[int]:
     Administration alone counts for none of them (an administrator's home shows the
     instance, not every programme)."""
     return scope(user).coordinates
+
+
+# Messages
+
+def has_coordinator_choices(user) -> bool:
+    """Coordinators (and administrators) choose about the digest and new applications."""
+    return user.is_authenticated and (user.is_admin or bool(scope(user).coordinates))
+
+
+def can_watch_outbox(user) -> bool:
+    """The outbox page (addresses, errors, retries): administrators only."""
+    return user.is_authenticated and user.is_admin

@@ -10,7 +10,7 @@ from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
-from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.languages import mask_of
 from passerelle.core.paging import Page, page_number
 from passerelle.core.week import DAYS, PARTS, bit
@@ -19,7 +19,6 @@ from passerelle.extensions import db
 from passerelle.needs.models import Need, NeedStatus, Person, Urgency
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 
-NOT_FOUND = _l("This page does not exist, or you may not see it.")
 STAFF_PAGE_SIZE = 50
 KM_PER_DEGREE = 111.0
 

@@ -2,18 +2,18 @@
 
 from datetime import datetime, timedelta
 
-from flask import current_app, render_template, url_for
-from flask_babel import force_locale
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from passerelle.accounts import services as accounts
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
-from passerelle.core.errors import DomainError, NotFound
-from passerelle.core.mail import send_mail
+from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
+from passerelle.reminders import outbox
+from passerelle.reminders.outbox import external_url
 from passerelle.organisations import queries
 from passerelle.organisations.models import (
     MAX_RETENTION_MONTHS,
@@ -24,7 +24,6 @@ from passerelle.organisations.models import (
 )
 
 INVITATION_INVALID = _l("This invitation is invalid, has expired or was already used.")
-NOT_FOUND = _l("This page does not exist, or you may not see it.")
 
 
 def invite(inviter: User, organisation: Organisation, email: str, role: str,
@@ -55,11 +54,11 @@ def invite(inviter: User, organisation: Organisation, email: str, role: str,
     audit.log(inviter, "invited", invitation)
     if approval == "first_coord":
         audit.log(inviter, "first_coord", invitation)
-    db.session.commit()
     if approval:
         _send_invitation(invitation, inviter)
     else:
         _ask_coordinators(invitation)
+    db.session.commit()
     return invitation
 
 
@@ -82,8 +81,8 @@ def approve(user: User, organisation: Organisation, invitation_id: int,
     invitation.approved_at = now
     invitation.expires_at = _expiry(now)  # the invitee gets the full time from now
     audit.log(user, "invite_approved", invitation)
-    db.session.commit()
     _send_invitation(invitation, invitation.invited_by or user)
+    db.session.commit()
     return invitation
 
 
@@ -230,32 +229,30 @@ def _keep_a_coordinator(organisation: Organisation, leaving: Membership) -> None
 
 
 def _send_invitation(invitation: Invitation, inviter: User) -> None:
+    """The link, to the invited address, in the invitee's language if they have an account
+    (else the inviter's). Does not commit."""
     invitee = accounts.user_by_email(invitation.email)
     token = make_token("invitation", {"i": invitation.id})
-    link = _external("organisations.accept_invitation", token=token)
-    with force_locale(invitee.locale if invitee else inviter.locale):
-        subject = str(_l("You are invited to join %(name)s on Passerelle",
-                         name=invitation.organisation.name))
-        body = render_template("organisations/mail/invitation.txt", invitation=invitation,
-                               inviter=inviter, link=link)
-    send_mail(invitation.email, subject, body)
+    subject = _l("You are invited to join %(name)s on Passerelle",
+                 name=invitation.organisation.name)
+    outbox.write("invitation", invitee, subject, "organisations/mail/invitation.txt",
+                 about=f"invitation-{invitation.id}", occurrence=outbox.each_time(),
+                 address=invitation.email,
+                 locale=invitee.locale if invitee else inviter.locale, invitation=invitation,
+                 inviter=inviter,
+                 link=external_url("organisations.accept_invitation", token=token))
 
 
 def _ask_coordinators(invitation: Invitation) -> None:
     """Tell the organisation's own coordinators, each in their language, that an
-    invitation waits for their approval."""
-    link = _external("organisations.people", slug=invitation.organisation.slug)
+    invitation waits for their approval. Does not commit."""
+    link = external_url("organisations.people", slug=invitation.organisation.slug)
     for coordinator in queries.coordinators_of(invitation.organisation):
-        with force_locale(coordinator.user.locale):
-            subject = str(_l("An invitation to %(name)s waits for your approval",
-                             name=invitation.organisation.name))
-            body = render_template("organisations/mail/approval.txt", invitation=invitation,
-                                   link=link)
-        send_mail(coordinator.user.email, subject, body)
-
-
-def _external(endpoint: str, **values) -> str:
-    return current_app.config["PASSERELLE_BASE_URL"].rstrip("/") + url_for(endpoint, **values)
+        outbox.write("membership", coordinator.user,
+                     _l("An invitation to %(name)s waits for your approval",
+                        name=invitation.organisation.name),
+                     "organisations/mail/approval.txt", about=f"invitation-{invitation.id}",
+                     occurrence="approval", invitation=invitation, link=link)
 
 
 PROFILE_FIELDS = ("full_name", "address", "postcode", "phone", "email", "website",

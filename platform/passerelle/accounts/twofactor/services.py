@@ -5,8 +5,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from types import SimpleNamespace
 
-from flask import render_template
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash
@@ -16,8 +14,8 @@ from passerelle.accounts.twofactor import codes
 from passerelle.accounts.twofactor.models import RecoveryCode, TrustedDevice, TwoFactor
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError
-from passerelle.core.mail import send_mail
 from passerelle.extensions import db
+from passerelle.reminders import outbox
 
 WRONG_CODE = _l("This code is not right, or it was already used. Try the next code from "
                 "your app.")
@@ -101,8 +99,8 @@ def disable(user: User, password: str, code: str, now: datetime) -> None:
     else:
         _use_recovery_code(row, code, now)
     forget_enrolment(user)
-    db.session.commit()
     _tell_turned_off(user, by_administrator=False)
+    db.session.commit()
 
 
 def reset_for(admin: User, user: User, now: datetime) -> None:
@@ -114,8 +112,8 @@ def reset_for(admin: User, user: User, now: datetime) -> None:
         raise DomainError(NOT_ENABLED, field="email")
     forget_enrolment(user)
     audit.log(admin, "2fa_reset", SimpleNamespace(audit_type="user", id=user.id), at=now)
-    db.session.commit()
     _tell_turned_off(user, by_administrator=True)
+    db.session.commit()
 
 
 # Trusted devices -----------------------------------------------------------------------
@@ -217,8 +215,8 @@ def forget_enrolment(user: User) -> None:
 
 
 def _tell_turned_off(user: User, by_administrator: bool) -> None:
-    """The owner hears of it, in their language: if it was not them, they can act."""
-    with force_locale(user.locale):
-        body = render_template("accounts/mail/two_factor_off.txt", user=user,
-                               by_administrator=by_administrator)
-        send_mail(user.email, str(_l("Two-step verification is turned off")), body)
+    """The owner hears of it, in their language: if it was not them, they can act.
+    Does not commit."""
+    outbox.write("account-two-factor-off", user, _l("Two-step verification is turned off"),
+                 "accounts/mail/two_factor_off.txt", about=f"user-{user.id}",
+                 occurrence=outbox.each_time(), by_administrator=by_administrator)

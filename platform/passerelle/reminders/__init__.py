@@ -1,0 +1,1 @@
+"""Every message the platform sends: the outbox, the dispatcher, preferences, calendars."""

@@ -1,0 +1,130 @@
+"""Sending what is due: claim in the database first, send, then mark sent, one by one.
+
+A message is claimed (status "sending") and committed before it is handed to the mail
+server, and marked sent right after. So a dispatcher killed at any moment leaves at most
+the one message in flight delivered but not marked; when a dispatcher starts again it
+sends that one again, with the same Message-ID. Two dispatchers never claim the same row:
+the claim is an UPDATE of pending rows only, and on PostgreSQL the rows are picked with
+FOR UPDATE SKIP LOCKED.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select, update
+
+from passerelle.extensions import db
+from passerelle.reminders.models import OutboxMessage, Status
+from passerelle.reminders.transport import (PermanentFailure, Postman, TemporaryFailure,
+                                            build)
+
+# After the n-th failed attempt, wait this long before the next one; then give up.
+BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),
+           timedelta(hours=1), timedelta(hours=3), timedelta(hours=6), timedelta(hours=12))
+MAX_ATTEMPTS = len(BACKOFF) + 1
+# A claim older than this belongs to a dispatcher that died.
+LEASE = timedelta(minutes=15)
+
+
+@dataclass
+class Pass:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def send_due(now: datetime, batch: int | None = None, limit: int | None = None) -> Pass:
+    """Send every message due at `now` (at most `limit`), `batch` claimed at a time."""
+    batch = batch or current_app.config["REMINDERS_BATCH"]
+    done = Pass()
+    release_stale_claims(now - LEASE)
+    while limit is None or done.sent + done.retried + done.failed < limit:
+        size = batch if limit is None else min(batch, limit - done.sent - done.retried
+                                               - done.failed)
+        claimed = claim(now, size)
+        if not claimed:
+            break
+        _send_claimed(claimed, now, done)
+    return done
+
+
+def claim(now: datetime, size: int) -> list[OutboxMessage]:
+    """Mark up to `size` due messages as ours, and commit before anything is sent."""
+    due = (select(OutboxMessage.id)
+           .where(OutboxMessage.status == Status.PENDING, OutboxMessage.due_at <= now)
+           .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(size)
+           .with_for_update(skip_locked=True))
+    ids = db.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due), OutboxMessage.status == Status.PENDING)
+        .values(status=Status.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
+        .returning(OutboxMessage.id)).all()
+    db.session.commit()
+    if not ids:
+        return []
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))
+                                   .order_by(OutboxMessage.due_at, OutboxMessage.id)))
+
+
+def _send_claimed(claimed: list[OutboxMessage], now: datetime, done: Pass) -> None:
+    config = current_app.config
+    try:
+        with Postman(config) as postman:
+            for position, row in enumerate(claimed):
+                try:
+                    postman.deliver(build(row, config))
+                except TemporaryFailure as error:
+                    _retry_or_fail(row, now, str(error), done)
+                    db.session.commit()
+                    # The server is gone: the rest of the batch waits with this one.
+                    for rest in claimed[position + 1:]:
+                        _retry_or_fail(rest, now, str(error), done)
+                    break
+                except PermanentFailure as error:
+                    _fail(row, str(error), done)
+                else:
+                    row.status, row.sent_at, row.last_error = Status.SENT, now, None
+                    done.sent += 1
+                db.session.commit()
+    except TemporaryFailure as error:  # no connection at all
+        for row in claimed:
+            _retry_or_fail(row, now, str(error), done)
+    db.session.commit()
+
+
+def _retry_or_fail(row: OutboxMessage, now: datetime, error: str, done: Pass) -> None:
+    if row.attempts >= MAX_ATTEMPTS:
+        _fail(row, error, done)
+        return
+    row.status, row.claimed_at, row.last_error = Status.PENDING, None, error
+    row.due_at = now + BACKOFF[row.attempts - 1]
+    done.retried += 1
+    done.errors.append(error)
+
+
+def _fail(row: OutboxMessage, error: str, done: Pass) -> None:
+    row.status, row.last_error = Status.FAILED, error
+    done.failed += 1
+    done.errors.append(error)
+
+
+def release_stale_claims(claimed_before: datetime) -> int:
+    """Claims left by a dispatcher that stopped mid-batch go back to the queue: those
+    older than `claimed_before` (or all, given the dispatcher lock: see `run`)."""
+    released = db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == Status.SENDING,
+               OutboxMessage.claimed_at < claimed_before)
+        .values(status=Status.PENDING, claimed_at=None)).rowcount
+    db.session.commit()
+    return released
+
+
+def counts() -> dict[str, int]:
+    rows = db.session.execute(select(OutboxMessage.status, func.count())
+                              .group_by(OutboxMessage.status)).all()
+    found = {status: 0 for status in Status}
+    found.update({Status(status): number for status, number in rows})
+    return found

@@ -1,0 +1,9 @@
+"""The daily jobs the dispatcher runs, at their Brussels hour: (name, hour, job of now)."""
+
+from passerelle.needs.jobs import purge_expired
+from passerelle.programmes.jobs import refresh_statuses
+
+DAILY = [
+    ("programmes-refresh-statuses", 3, refresh_statuses),
+    ("people-purge-expired", 4, purge_expired),
+]

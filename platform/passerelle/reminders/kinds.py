@@ -1,0 +1,75 @@
+"""The kinds of messages, and the choices a person has about them.
+
+A kind names one message (its template and key). Most kinds belong to a *choice* that the
+person can turn off (from their messages page, or with the one-click link in the mail);
+kinds without a choice are those nobody can do without (a password reset, an invitation).
+"""
+
+from dataclasses import dataclass
+
+from flask_babel import lazy_gettext as _l
+
+
+@dataclass(frozen=True)
+class Choice:
+    name: str
+    label: object  # a lazy translated string
+    wanted_by_default: bool = True
+    # Only shown to those it concerns.
+    for_coordinators: bool = False
+
+
+CHOICES = {choice.name: choice for choice in (
+    Choice("applications", _l("News of my applications: interview, screening, charter, "
+                              "steps, becoming active, suspension")),
+    Choice("trainings", _l("Training sessions: sign-up confirmed")),
+    Choice("reminder-day-before", _l("A reminder the day before a training session")),
+    Choice("reminder-two-hours", _l("A reminder two hours before a training session")),
+    Choice("expiry", _l("A charter, training or accreditation that expires soon")),
+    Choice("material", _l("Material offers: pairings proposed, confirmed, given")),
+    Choice("programme-news", _l("Messages from the coordinators of my programmes")),
+    Choice("new-application", _l("Each application to a programme I coordinate, when it "
+                                 "arrives (otherwise only in the daily summary)"),
+           for_coordinators=True),
+    Choice("digest", _l("A daily summary of what waits for me, when something does"),
+           for_coordinators=True),
+    Choice("network-digest", _l("Also for the organisations I coordinate as a network or "
+                                "an administrator: new applications and the daily summary"),
+           wanted_by_default=False, for_coordinators=True),
+)}
+
+# kind -> the choice it belongs to (None: always sent). Every kind the platform sends is here.
+KINDS: dict[str, str | None] = {
+    "account-confirm": None,
+    "account-reset": None,
+    "account-email-change": None,
+    "account-password-changed": None,
+    "account-locked": None,
+    "account-signup-attempt": None,
+    "account-two-factor-off": None,
+    "invitation": None,
+    "membership": None,
+    "application-arrived": "new-application",
+    "application-interview": "applications",
+    "application-screening": "applications",
+    "application-charter": "applications",
+    "application-step": "applications",
+    "application-active": "applications",
+    "application-suspended": "applications",
+    "application-reinstated": "applications",
+    "training-signup": "trainings",
+    "training-reminder-day-before": "reminder-day-before",
+    "training-reminder-two-hours": "reminder-two-hours",
+    "expiry-soon": "expiry",
+    "expiry-inactive": "expiry",
+    "material-proposed": "material",
+    "material-confirmed": "material",
+    "material-given": "material",
+    "digest": "digest",
+    "programme-news": "programme-news",
+}
+
+
+def choice_of(kind: str) -> Choice | None:
+    name = KINDS[kind]
+    return None if name is None else CHOICES[name]
