@@ -12,8 +12,11 @@ from pathlib import Path
 import flask_migrate
 
 from passerelle import create_app
+from passerelle.core.time import utcnow
 from passerelle.organisations.seed import load_directory, read_directory
 from passerelle.volunteers.demo import load_demo
+
+NOW = utcnow()  # the demo's dates are around the real today, as `flask demo-data` does
 
 
 def main(volunteers: int = 100_000, needs: int = 5_000) -> None:
@@ -24,7 +27,7 @@ def main(volunteers: int = 100_000, needs: int = 5_000) -> None:
             flask_migrate.upgrade()
             load_directory(read_directory())
             started = time.perf_counter()
-            load_demo(volunteers, needs, seed=1)
+            load_demo(volunteers, needs, seed=1, now=NOW)
             elapsed = time.perf_counter() - started
     print(f"demo-data: {volunteers} volunteers + {needs} needs in {elapsed:.1f} s "
           f"({volunteers / elapsed:,.0f} volunteers/s)")

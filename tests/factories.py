@@ -86,3 +86,8 @@ def enrol_two_factor(user) -> str:
     earlier = utcnow() - timedelta(minutes=5)
     two_factor.confirm_enrolment(user, pyotp.TOTP(secret).at(earlier), earlier)
     return secret
+
+
+def mail_text(mail) -> str:
+    """The plain-text part of a received mail (each has a plain and an HTML part)."""
+    return mail.get_body(("plain",)).get_content()

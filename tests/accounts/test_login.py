@@ -2,7 +2,7 @@ from sqlalchemy import select
 from werkzeug.security import check_password_hash
 
 from passerelle.accounts.models import User
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, mail_text, make_user
 
 
 def login(client, email, password=PASSWORD):
@@ -77,7 +77,7 @@ def test_forgotten_password_link_works_once(client, db, smtp):
     client.post("/account/forgot-password", data={"email": "jef@example.org"})
     [mail] = smtp.messages_to("jef@example.org")
     assert mail["Subject"] == "Choose a new password"
-    link = next(line for line in mail.get_body(("plain",)).get_content().splitlines() if "/reset-password/" in line)
+    link = next(line for line in mail_text(mail).splitlines() if "/reset-password/" in line)
     path = link.replace("http://passerelle.test", "")
     data = {"password": "a brand new password", "confirm": "a brand new password"}
     assert client.post(path, data=data).headers["Location"] == "/account/login"

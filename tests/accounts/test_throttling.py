@@ -10,7 +10,7 @@ from passerelle.accounts import services, throttle
 from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError
 from passerelle.extensions import limiter
-from tests.factories import PASSWORD, make_user
+from tests.factories import PASSWORD, mail_text, make_user
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -64,7 +64,7 @@ def test_ten_wrong_passwords_lock_the_account_and_mail_the_owner_an_unlock_link(
         log_in(PASSWORD, now + timedelta(minutes=14))
     [mail] = smtp.messages_to("jef@example.org")
     assert "geblokkeerd" in mail["Subject"]
-    line = next(line for line in mail.get_body(("plain",)).get_content().splitlines() if "/account/unlock/" in line)
+    line = next(line for line in mail_text(mail).splitlines() if "/account/unlock/" in line)
     link = line.replace("http://passerelle.test", "")
     page = client.get(link, follow_redirects=True).get_data(as_text=True)
     assert "Your account is unlocked" in page

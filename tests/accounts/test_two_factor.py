@@ -19,6 +19,7 @@ from passerelle.programmes import services as programmes
 from tests.factories import (
     PASSWORD,
     at,
+    mail_text,
     make_membership,
     make_organisation,
     make_programme,
@@ -354,7 +355,7 @@ def test_an_administrator_resets_a_lost_second_factor_and_it_is_logged(
         admin.id, "2fa_reset", "user", person.id)
     [mail] = smtp.messages_to("lost@example.org")
     assert mail["Subject"] == "Tweestapsverificatie uitgeschakeld"
-    assert "Een beheerder heeft de tweestapsverificatie" in mail.get_body(("plain",)).get_content()
+    assert "Een beheerder heeft de tweestapsverificatie" in mail_text(mail)
     page = client.post("/account/two-factor/reset", data={"email": "nobody@example.org"})
     assert "No account uses this e-mail address." in page.get_data(as_text=True)
 

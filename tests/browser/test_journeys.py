@@ -3,6 +3,8 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.factories import mail_text
+
 pytestmark = pytest.mark.browser
 
 
@@ -27,7 +29,7 @@ def confirmation_link(server, email):
     for path in Path(server.app.config["MAIL_DIR"]).glob("*.eml"):
         mail = message_from_bytes(path.read_bytes(), policy=policy.default)
         if mail["To"] == email:
-            line = next(line for line in mail.get_body(("plain",)).get_content().splitlines()
+            line = next(line for line in mail_text(mail).splitlines()
                         if "/account/confirm/" in line)
             return line.replace("http://passerelle.test", server.url)
     raise AssertionError(f"no mail to {email}")

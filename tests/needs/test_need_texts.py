@@ -2,11 +2,14 @@
 
 from sqlalchemy import select
 
+from passerelle.core.time import utcnow
 from passerelle.needs.models import Need
 from passerelle.volunteers.demo import load_demo
 from tests.factories import make_organisation
 from tests.needs.factories import make_need, make_programme
 from tests.needs.test_staff_needs import need_form
+
+NOW = utcnow()  # the demo's dates are around the real today, as `flask demo-data` does
 
 
 def help_page(app, language):
@@ -66,7 +69,7 @@ def test_a_need_without_any_title_is_refused_beside_the_first_title(client, db, 
 
 
 def test_demo_needs_have_titles_and_descriptions_in_the_three_languages(db, directory):
-    load_demo(volunteers=5, needs=30, seed=2)
+    load_demo(volunteers=5, needs=30, seed=2, now=NOW)
     needs = db.session.scalars(select(Need)).all()
     assert len(needs) == 30
     for need in needs:

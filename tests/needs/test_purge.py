@@ -21,7 +21,7 @@ def test_the_job_deletes_only_records_past_their_date(db):
     make_person(organisation, "Last day", delete_after=date(2030, 6, 1))
     make_person(organisation, "Later", delete_after=date(2031, 1, 1))
     reader = make_user()
-    record_read(reader, expired)
+    record_read(reader, expired, at(date(2030, 5, 1)))
     db.session.commit()
     expired_id = expired.id
 

@@ -2,12 +2,12 @@ from sqlalchemy import select
 
 from passerelle.accounts.models import User
 from passerelle.organisations.models import Invitation, Membership, NetworkMembership
-from tests.factories import PASSWORD, make_membership, make_organisation, make_user
+from tests.factories import PASSWORD, mail_text, make_membership, make_organisation, make_user
 
 
 def invitation_link(smtp, email):
     [mail] = smtp.messages_to(email)
-    line = next(line for line in mail.get_body(("plain",)).get_content().splitlines() if "/invitations/" in line)
+    line = next(line for line in mail_text(mail).splitlines() if "/invitations/" in line)
     return line.replace("http://passerelle.test", "")
 
 

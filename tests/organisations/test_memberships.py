@@ -7,7 +7,7 @@ from sqlalchemy import select
 from passerelle.core.audit import AuditEntry
 from passerelle.core.tokens import make_token
 from passerelle.organisations.models import Invitation, Membership, NetworkMembership
-from tests.factories import PASSWORD, make_membership, make_organisation, make_user
+from tests.factories import PASSWORD, mail_text, make_membership, make_organisation, make_user
 from tests.needs.factories import make_person, signed_in, staff_of
 
 SUPPORTED = "/organisations/{slug}/supported"
@@ -30,7 +30,7 @@ def links_in(smtp, email):
     """Every invitation link mailed to `email`, as a path."""
     return [line.replace("http://passerelle.test", "")
             for mail in smtp.messages_to(email)
-            for line in mail.get_body(("plain",)).get_content().splitlines() if "/invitations/" in line]
+            for line in mail_text(mail).splitlines() if "/invitations/" in line]
 
 
 def leaked_link(invitation):
@@ -111,7 +111,7 @@ def test_admin_invitation_waits_for_the_approval_of_an_own_coordinator(
     assert links_in(smtp, "alias@example.org") == []
     [asked] = smtp.messages_to(coordinator.email)
     assert asked["Subject"] == "Une invitation à Safe Space attend votre approbation"
-    assert "alias@example.org" in asked.get_body(("plain",)).get_content()
+    assert "alias@example.org" in mail_text(asked)
 
     # Even with the link in hand, the invitation cannot be taken before approval.
     alias = make_user(email="alias@example.org", locale="nl")

@@ -2,10 +2,13 @@
 
 from sqlalchemy import select
 
+from passerelle.core.time import utcnow
 from passerelle.organisations.models import Organisation, Programme
 from passerelle.programmes import setup
 from passerelle.programmes.models import Requirements, Training
 from passerelle.programmes.services import current_charter, requirements_of
+
+NOW = utcnow()  # the demo's dates are around the real today, as `flask demo-data` does
 
 
 def _settings_form(programme, **changes):
@@ -55,7 +58,7 @@ def test_the_demo_sets_example_requirements_the_directory_does_not(app, db, dire
     cire = db.session.scalar(select(Programme).where(Programme.slug == "cire-sponsorship"))
     assert db.session.scalar(select(Requirements).where(
         Requirements.programme_id == cire.id)) is None
-    assert "cire-sponsorship" in ensure_demo_requirements()
+    assert "cire-sponsorship" in ensure_demo_requirements(NOW)
     rules = requirements_of(cire)
     assert (rules.interview, rules.charter) == (True, True)
     assert "not the organisation" in current_charter(cire).body_en
@@ -63,7 +66,7 @@ def test_the_demo_sets_example_requirements_the_directory_does_not(app, db, dire
     assert requirements_of(visits).accreditation_places == ["caricole", "127bis"]
     assert db.session.scalar(select(Training.name_en).where(
         Training.programme_id == visits.id)).endswith("(demo)")
-    assert ensure_demo_requirements() == []  # once
+    assert ensure_demo_requirements(NOW) == []  # once
 
 
 def test_demo_data_command_reports_the_example_requirements(app, db, directory):

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from passerelle.needs.models import NeedStatus
 from passerelle.programmes.models import Application
-from tests.factories import PASSWORD, make_organisation, make_user
+from tests.factories import PASSWORD, mail_text, make_organisation, make_user
 from tests.needs.factories import make_need, make_programme, signed_in, staff_of
 
 
@@ -97,7 +97,7 @@ def test_the_need_is_remembered_through_registration_and_the_confirmation_mail(
     assert unquote(response.headers["Location"]) == (
         f"/account/login?next={apply_url(programme, need)}")
     [mail] = smtp.messages_to("lotte@example.org")
-    link = next(line for line in mail.get_body(("plain",)).get_content().splitlines() if "/account/confirm/" in line)
+    link = next(line for line in mail_text(mail).splitlines() if "/account/confirm/" in line)
     # The link is opened in another browser (a phone's mail app): the need comes with it.
     phone = app.test_client()
     confirmed = phone.get(link.replace("http://passerelle.test", ""))
@@ -116,7 +116,7 @@ def test_a_confirmation_link_never_leads_off_the_site(client, db, smtp):
         "name": "Lotte Maes", "email": "lotte@example.org", "password": PASSWORD,
         "confirm": PASSWORD, "locale": "en"})
     [mail] = smtp.messages_to("lotte@example.org")
-    link = next(line for line in mail.get_body(("plain",)).get_content().splitlines() if "/account/confirm/" in line)
+    link = next(line for line in mail_text(mail).splitlines() if "/account/confirm/" in line)
     assert "evil" not in link
     forged = link.replace("http://passerelle.test", "") + "?next=https://evil.example/x"
     assert client.get(forged).headers["Location"] == "/account/login"

@@ -2,11 +2,14 @@ from sqlalchemy import func, select
 
 from passerelle.accounts.models import User
 from passerelle.core.languages import BIT
+from passerelle.core.time import utcnow
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Membership
 from passerelle.volunteers.demo import load_demo
 from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
 from tests.factories import make_user
+
+NOW = utcnow()  # the demo's dates are around the real today, as `flask demo-data` does
 
 
 def snapshot(db):
@@ -21,7 +24,7 @@ def snapshot(db):
 
 
 def test_demo_data_is_realistic(db, directory):
-    report = load_demo(volunteers=300, needs=50, seed=7)
+    report = load_demo(volunteers=300, needs=50, seed=7, now=NOW)
     assert (report.volunteers, report.needs) == (300, 50)
     profiles = db.session.scalars(select(VolunteerProfile)).all()
     assert len(profiles) == 300
@@ -36,16 +39,16 @@ def test_demo_data_is_realistic(db, directory):
 
 
 def test_same_seed_gives_the_same_data_and_a_second_run_adds_nothing(app, db, directory):
-    load_demo(volunteers=50, needs=10, seed=3)
+    load_demo(volunteers=50, needs=10, seed=3, now=NOW)
     first = snapshot(db)
-    assert load_demo(volunteers=50, needs=10, seed=3).skipped
+    assert load_demo(volunteers=50, needs=10, seed=3, now=NOW).skipped
     assert snapshot(db) == first
     # Same seed elsewhere: drop everything demo and load it again.
     db.session.execute(Need.__table__.delete())
     db.session.execute(VolunteerProfile.__table__.delete())
     db.session.execute(User.__table__.delete())
     db.session.commit()
-    load_demo(volunteers=50, needs=10, seed=3)
+    load_demo(volunteers=50, needs=10, seed=3, now=NOW)
     second = snapshot(db)
     assert [row[1:] for row in second[0]] == [row[1:] for row in first[0]]
     assert second[1] == first[1]
@@ -130,11 +133,11 @@ def test_demo_applications_are_the_same_for_the_same_seed(app, db, directory):
     def who_where_and_step():  # the times follow the clock
         return [row[:3] for row in _applications(db)[0]]
 
-    load_demo(volunteers=400, needs=0, seed=9)
+    load_demo(volunteers=400, needs=0, seed=9, now=NOW)
     first = who_where_and_step()
     db.session.execute(Application.__table__.delete())
     db.session.execute(VolunteerProfile.__table__.delete())
     db.session.execute(User.__table__.delete())
     db.session.commit()
-    load_demo(volunteers=400, needs=0, seed=9)
+    load_demo(volunteers=400, needs=0, seed=9, now=NOW)
     assert who_where_and_step() == first and len(first) == 20

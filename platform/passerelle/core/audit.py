@@ -11,7 +11,6 @@ from sqlalchemy import ForeignKey, Index, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
-from passerelle.core.time import utcnow
 from passerelle.core.types import UTCDateTime
 from passerelle.extensions import db
 
@@ -67,20 +66,20 @@ class AuditEntry(db.Model):
 
 
 
-def log(user: User | None, action: str, record, at: datetime | None = None,
+def log(user: User | None, action: str, record, at: datetime,
         subject: User | None = None, page: str | None = None) -> AuditEntry:
     """Add an entry for `record` (a flushed model with an `audit_type`) to the session;
     `subject` is the person the change is about, if not the record itself; `page` says
     where a read happened."""
     entry = AuditEntry(user_id=user.id if user is not None else None, action=action,
-                       record_type=record.audit_type, record_id=record.id, at=at or utcnow(),
+                       record_type=record.audit_type, record_id=record.id, at=at,
                        subject_user_id=subject.id if subject is not None else None, page=page)
     db.session.add(entry)
     return entry
 
 
-def record_read(user: User, record, page: str | None = None) -> AuditEntry:
-    return log(user, "read", record, page=page)
+def record_read(user: User, record, at: datetime, page: str | None = None) -> AuditEntry:
+    return log(user, "read", record, at, page=page)
 
 
 def entries_for(record_type: str, record_id: int) -> list[AuditEntry]:

@@ -39,60 +39,61 @@ class PersonData:
     delete_after: date
 
 
-def register(user: User, organisation: Organisation, data: PersonData, today: date) -> Person:
+def register(user: User, organisation: Organisation, data: PersonData,
+             now: datetime) -> Person:
     if not access.can_register_people(user, organisation):
         raise NotFound(NOT_FOUND)
-    _check(organisation, data, today)
+    _check(organisation, data, day_in_brussels(now))
     person = Person(organisation=organisation)
     _fill(person, data)
     db.session.add(person)
     db.session.flush()
-    audit.log(user, "created", person)
+    audit.log(user, "created", person, now)
     db.session.commit()
     return person
 
 
-def read(user: User, person_id: int) -> Person:
+def read(user: User, person_id: int, now: datetime) -> Person:
     """A record for its page; the read is logged."""
     person = _visible(user, person_id)
-    audit.record_read(user, person, page="record")
+    audit.record_read(user, person, now, page="record")
     db.session.commit()
     return person
 
 
-def open_for_change(user: User, person_id: int) -> Person:
+def open_for_change(user: User, person_id: int, now: datetime) -> Person:
     """A record for its edit form; the read is logged."""
     person = db.session.get(Person, person_id)
     if person is None or not access.can_change_person(user, person):
         raise NotFound(NOT_FOUND)
-    audit.record_read(user, person, page="edit_form")
+    audit.record_read(user, person, now, page="edit_form")
     db.session.commit()
     return person
 
 
-def update(user: User, person: Person, data: PersonData, today: date) -> Person:
+def update(user: User, person: Person, data: PersonData, now: datetime) -> Person:
     if not access.can_change_person(user, person):
         raise NotFound(NOT_FOUND)
-    _check(person.organisation, data, today)
+    _check(person.organisation, data, day_in_brussels(now))
     _fill(person, data)
-    audit.log(user, "updated", person)
+    audit.log(user, "updated", person, now)
     db.session.commit()
     return person
 
 
-def remove(user: User, person_id: int) -> Organisation:
+def remove(user: User, person_id: int, now: datetime) -> Organisation:
     """Delete a record now; returns the organisation that had registered it."""
     person = db.session.get(Person, person_id)
     if person is None or not access.can_change_person(user, person):
         raise NotFound(NOT_FOUND)
     organisation = person.organisation
-    audit.log(user, "deleted", person)
+    audit.log(user, "deleted", person, now)
     db.session.delete(person)
     db.session.commit()
     return organisation
 
 
-def export_record(user: User, person_id: int) -> tuple[Person, list[Need], list]:
+def export_record(user: User, person_id: int, now: datetime) -> tuple[Person, list[Need], list]:
     """A record, the needs posted for it and its log, for the registering organisation's
     staff to download; the export is logged."""
     person = db.session.get(Person, person_id)
@@ -101,7 +102,7 @@ def export_record(user: User, person_id: int) -> tuple[Person, list[Need], list]
     needs = list(db.session.scalars(select(Need).where(Need.person_id == person.id)
                                     .order_by(Need.id)))
     log = audit.entries_for(Person.audit_type, person.id)
-    audit.log(user, "exported", person)
+    audit.log(user, "exported", person, now)
     db.session.commit()
     return person, needs, log
 

@@ -2,7 +2,7 @@
 
 import math
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import case, func, literal, or_, select
@@ -76,24 +76,24 @@ def need_of(user: User, organisation: Organisation, need_id: int) -> Need:
     return need
 
 
-def create_need(user: User, organisation: Organisation, data: NeedData) -> Need:
+def create_need(user: User, organisation: Organisation, data: NeedData, now: datetime) -> Need:
     _check_manager(user, organisation)
     need = Need(organisation=organisation, status=NeedStatus.open)
     person = _chosen_person(user, organisation, data)
     _fill(need, organisation, data)
     db.session.add(need)
     db.session.flush()
-    _link(user, need, person)
+    _link(user, need, person, now)
     db.session.commit()
     return need
 
 
-def update_need(user: User, need: Need, data: NeedData) -> Need:
+def update_need(user: User, need: Need, data: NeedData, now: datetime) -> Need:
     _check_manager(user, need.organisation)
     person = _chosen_person(user, need.organisation, data)
     _fill(need, need.organisation, data)
     need.status = NeedStatus(data.status)
-    _link(user, need, person)
+    _link(user, need, person, now)
     db.session.commit()
     return need
 
@@ -235,12 +235,12 @@ def _chosen_person(user: User, organisation: Organisation, data: NeedData):
     return person
 
 
-def _link(user: User, need: Need, person) -> None:
+def _link(user: User, need: Need, person, now: datetime) -> None:
     """Link the need to `person` (or to nobody); each change is in the people's audit log."""
     if person is KEEP or need.person_id == (person.id if person else None):
         return
     if need.person_id is not None:
-        audit.log(user, "unlinked", db.session.get(Person, need.person_id))
+        audit.log(user, "unlinked", db.session.get(Person, need.person_id), now)
     if person is not None:
-        audit.log(user, "linked", person)
+        audit.log(user, "linked", person, now)
     need.person_id = person.id if person else None

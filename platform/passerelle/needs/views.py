@@ -95,7 +95,7 @@ def new_need(slug: str):
         form.person.data = request.args["person"]  # from the person's page
     if form.validate_on_submit():
         try:
-            services.create_need(_user(), organisation, _need_data(form))
+            services.create_need(_user(), organisation, _need_data(form), utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -114,7 +114,7 @@ def edit_need(slug: str, need_id: int):
     form, shown = _need_form(forms.EditNeedForm, organisation, need)
     if form.validate_on_submit():
         try:
-            services.update_need(_user(), need, _need_data(form))
+            services.update_need(_user(), need, _need_data(form), utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -190,7 +190,7 @@ def new_person(slug: str):
     form = _person_form(organisation)
     if form.validate_on_submit():
         try:
-            person = people.register(_user(), organisation, _person_data(form), today_in_brussels())
+            person = people.register(_user(), organisation, _person_data(form), utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -204,7 +204,7 @@ def new_person(slug: str):
 @login_required
 @second_factor_required
 def person(person_id: int):
-    record = people.read(_user(), person_id)
+    record = people.read(_user(), person_id, utcnow())
     log_page = max(request.args.get("log_page", 1, type=int) or 1, 1)
     log, older = people.log_of(_user(), record, log_page)
     return _render("needs/person.html", person=record, log=log, log_page=log_page,
@@ -216,11 +216,11 @@ def person(person_id: int):
 @login_required
 @second_factor_required
 def edit_person(person_id: int):
-    record = people.open_for_change(_user(), person_id)
+    record = people.open_for_change(_user(), person_id, utcnow())
     form = _person_form(record.organisation, record)
     if form.validate_on_submit():
         try:
-            people.update(_user(), record, _person_data(form), today_in_brussels())
+            people.update(_user(), record, _person_data(form), utcnow())
         except DomainError as error:
             form_error(form, error)
         else:
@@ -234,7 +234,7 @@ def edit_person(person_id: int):
 @login_required
 @second_factor_required
 def delete_person(person_id: int):
-    organisation = people.remove(_user(), person_id)
+    organisation = people.remove(_user(), person_id, utcnow())
     flash(_l("The record is deleted."), "success")
     return redirect(url_for("needs.people_list", slug=organisation.slug))
 

@@ -1,9 +1,10 @@
 """Demo accounts for trying the platform: one per role, all with the same password."""
 
+from datetime import datetime
+
 from sqlalchemy import select
 
 from passerelle.accounts import services as accounts
-from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import MemberRole, Membership, Organisation, Programme
 
@@ -18,14 +19,14 @@ DEMO_ACCOUNTS = (
 )
 
 
-def ensure_demo_accounts() -> list[str]:
+def ensure_demo_accounts(now: datetime) -> list[str]:
     """Create the demo accounts that are missing; returns the e-mails created."""
     created = []
     for email, name, locale, slug, role in DEMO_ACCOUNTS:
         if accounts.user_by_email(email):
             continue
         user = accounts.new_user(name, email, DEMO_PASSWORD, locale)
-        user.email_confirmed_at = utcnow()
+        user.email_confirmed_at = now
         user.is_admin = role == "admin"
         organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
         if organisation is not None:
@@ -59,7 +60,7 @@ DEMO_CHARTER = {
 }
 
 
-def ensure_demo_requirements() -> list[str]:
+def ensure_demo_requirements(now: datetime) -> list[str]:
     """Give the demo programmes example requirements, once; returns the slugs changed."""
     from passerelle.programmes.models import Charter, Requirements, Training
 
@@ -76,7 +77,7 @@ def ensure_demo_requirements() -> list[str]:
         if spec.get("charter") and not db.session.scalar(select(Charter.id).where(
                 Charter.programme_id == programme.id)):
             db.session.add(Charter(programme_id=programme.id, version=1,
-                                   published_at=utcnow(), **DEMO_CHARTER))
+                                   published_at=now, **DEMO_CHARTER))
         for names in spec.get("trainings", []):
             db.session.add(Training(programme_id=programme.id, name_fr=names["fr"],
                                     name_nl=names["nl"], name_en=names["en"]))

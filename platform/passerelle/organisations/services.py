@@ -12,8 +12,6 @@ from passerelle.core import access, audit
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.tokens import make_token, read_token
 from passerelle.extensions import db
-from passerelle.reminders import outbox
-from passerelle.reminders.outbox import external_url
 from passerelle.organisations import queries
 from passerelle.organisations.models import (
     MAX_RETENTION_MONTHS,
@@ -22,6 +20,8 @@ from passerelle.organisations.models import (
     Membership,
     Organisation,
 )
+from passerelle.reminders import outbox
+from passerelle.reminders.outbox import external_url
 
 INVITATION_INVALID = _l("This invitation is invalid, has expired or was already used.")
 
@@ -51,9 +51,9 @@ def invite(inviter: User, organisation: Organisation, email: str, role: str,
         created_at=now, expires_at=_expiry(now), approved_at=now if approval else None)
     db.session.add(invitation)
     db.session.flush()
-    audit.log(inviter, "invited", invitation)
+    audit.log(inviter, "invited", invitation, now)
     if approval == "first_coord":
-        audit.log(inviter, "first_coord", invitation)
+        audit.log(inviter, "first_coord", invitation, now)
     if approval:
         _send_invitation(invitation, inviter)
     else:
@@ -80,7 +80,7 @@ def approve(user: User, organisation: Organisation, invitation_id: int,
     invitation = _waiting(organisation, invitation_id)
     invitation.approved_at = now
     invitation.expires_at = _expiry(now)  # the invitee gets the full time from now
-    audit.log(user, "invite_approved", invitation)
+    audit.log(user, "invite_approved", invitation, now)
     _send_invitation(invitation, invitation.invited_by or user)
     db.session.commit()
     return invitation
@@ -92,7 +92,7 @@ def refuse(user: User, organisation: Organisation, invitation_id: int,
         raise NotFound(NOT_FOUND)
     invitation = _waiting(organisation, invitation_id)
     invitation.revoked_at = now
-    audit.log(user, "invite_refused", invitation)
+    audit.log(user, "invite_refused", invitation, now)
     db.session.commit()
     return invitation
 
@@ -106,7 +106,7 @@ def revoke(user: User, organisation: Organisation, invitation_id: int,
     if not invitation.is_open:
         raise DomainError(_l("This invitation was already accepted or revoked."))
     invitation.revoked_at = now
-    audit.log(user, "invite_revoked", invitation)
+    audit.log(user, "invite_revoked", invitation, now)
     db.session.commit()
     return invitation
 
@@ -168,7 +168,7 @@ def accept(invitation: Invitation, user: User, now: datetime) -> Membership:
     # The link came to this address, so the address is confirmed.
     user.email_confirmed_at = user.email_confirmed_at or now
     db.session.flush()
-    audit.log(user, "member_added", invitation.organisation, subject=user)
+    audit.log(user, "member_added", invitation.organisation, now, subject=user)
     db.session.commit()
     return membership
 
@@ -180,19 +180,20 @@ def accept_as_new_person(invitation: Invitation, name: str, password: str,
     return user
 
 
-def remove_member(user: User, organisation: Organisation, membership_id: int) -> Membership:
+def remove_member(user: User, organisation: Organisation, membership_id: int,
+                  now: datetime) -> Membership:
     """An own coordinator removes a member, or leaves; access ends with the next request."""
     member = _member_of(user, organisation, membership_id)
     if member.role == MemberRole.coordinator:
         _keep_a_coordinator(organisation, member)
-    audit.log(user, "member_removed", organisation, subject=member.user)
+    audit.log(user, "member_removed", organisation, now, subject=member.user)
     db.session.delete(member)
     db.session.commit()
     return member
 
 
 def change_role(user: User, organisation: Organisation, membership_id: int,
-                role: str) -> Membership:
+                role: str, now: datetime) -> Membership:
     """Staff become coordinators and back, as an own coordinator decides."""
     member = _member_of(user, organisation, membership_id)
     if role not in set(MemberRole):
@@ -202,7 +203,7 @@ def change_role(user: User, organisation: Organisation, membership_id: int,
     if member.role == MemberRole.coordinator:
         _keep_a_coordinator(organisation, member)
     member.role = MemberRole(role)
-    audit.log(user, "role_changed", organisation, subject=member.user)
+    audit.log(user, "role_changed", organisation, now, subject=member.user)
     db.session.commit()
     return member
 

@@ -149,7 +149,7 @@ def people(slug: str):
 @second_factor_required
 def remove_member(slug: str, membership_id: int):
     organisation = _managed(slug)
-    done = act(lambda: services.remove_member(_user(), organisation, membership_id),
+    done = act(lambda: services.remove_member(_user(), organisation, membership_id, utcnow()),
                _l("The member is removed from %(name)s.", name=organisation.name))
     return _back_to_team(organisation, done)
 
@@ -168,7 +168,7 @@ def _back_to_team(organisation, done: bool):
 def change_role(slug: str, membership_id: int):
     organisation = _managed(slug)
     done = act(lambda: services.change_role(_user(), organisation, membership_id,
-                                            request.form.get("role", "")),
+                                            request.form.get("role", ""), utcnow()),
                _l("The role is changed."))
     return _back_to_team(organisation, done)
 

@@ -55,7 +55,7 @@ def erase_account(user: User, password: str, now: datetime) -> None:
 
 def person_archive(user: User, person_id: int, now: datetime, locale: str) -> bytes:
     """The zip of a person supported's record, for the registering organisation's staff."""
-    person, needs, log = people.export_record(user, person_id)
+    person, needs, log = people.export_record(user, person_id, now)
     return archive.build(person_data(person, needs, log, locale), now)
 
 

@@ -1,13 +1,12 @@
 """Coordinators set up their programmes: texts, requirements, settings, charter, trainings."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from passerelle.core.errors import DomainError
-from passerelle.core.time import utcnow
 from passerelle.extensions import db
 from passerelle.organisations.models import Organisation, Programme
 from passerelle.programmes import defaults
@@ -109,7 +108,9 @@ def _apply(programme: Programme, data: ProgrammeData) -> None:
     db.session.add(rules)
 
 
-# The first charter of a seeded programme: the organisation's own charter is on paper.
+# The first charter of a seeded programme: the organisation's own charter is on paper,
+# known from the seed (the June 2016 booklet), so that is its date on the platform.
+SEED_PUBLISHED_AT = datetime(2016, 6, 1, tzinfo=UTC)
 PAPER_CHARTER = {
     "body_fr": "La charte de ce programme vous est remise et expliquée par l’organisation lors "
                "de votre rencontre. En signant ici, vous confirmez l’avoir reçue, lue et "
@@ -135,7 +136,8 @@ def seed_requirements(programme: Programme, spec: dict) -> bool:
         charter=spec.get("charter", False), minimum_age=spec.get("minimum_age"),
         accreditation_places=list(spec.get("accreditation_places", []))))
     if spec.get("charter") and current_charter(programme) is None:
-        db.session.add(Charter(programme_id=programme.id, version=1, published_at=utcnow(),
+        db.session.add(Charter(programme_id=programme.id, version=1,
+                               published_at=SEED_PUBLISHED_AT,
                                **PAPER_CHARTER))
     for names in spec.get("trainings", []):
         db.session.add(Training(programme_id=programme.id, name_fr=names["fr"],

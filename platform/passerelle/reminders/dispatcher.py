@@ -16,8 +16,7 @@ from sqlalchemy import func, select, update
 
 from passerelle.extensions import db
 from passerelle.reminders.models import OutboxMessage, Status
-from passerelle.reminders.transport import (PermanentFailure, Postman, TemporaryFailure,
-                                            build)
+from passerelle.reminders.transport import PermanentFailure, Postman, TemporaryFailure, build
 
 # After the n-th failed attempt, wait this long before the next one; then give up.
 BACKOFF = (timedelta(minutes=1), timedelta(minutes=5), timedelta(minutes=15),

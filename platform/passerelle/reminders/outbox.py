@@ -47,7 +47,8 @@ def each_time() -> str:
 
 
 def write(kind: str, to: User | None, subject, template: str, *, about: str,
-          occurrence: str, now: datetime | None = None, due_at: datetime | None = None, address: str | None = None,
+          occurrence: str, now: datetime | None = None, due_at: datetime | None = None,
+          address: str | None = None,
           locale: str | None = None, reply_to: str | None = None, calendar: str | None = None,
           **context) -> OutboxMessage | None:
     """One message to a person (to `address` when given, else their account's), in their

@@ -1,6 +1,7 @@
 import click
 from flask.cli import with_appcontext
 
+from passerelle.core.time import utcnow
 from passerelle.organisations.demo import (
     DEMO_PASSWORD,
     ensure_demo_accounts,
@@ -32,11 +33,12 @@ def demo_data(volunteers: int, needs: int, seed: int, if_empty: bool, force: boo
             f"This database holds {real} accounts that the demo did not create; demo accounts "
             "with a published password would be added beside them. Use --force to do it "
             "anyway.")
-    for email in ensure_demo_accounts():
+    now = utcnow()
+    for email in ensure_demo_accounts(now):
         click.echo(f"Demo account {email} (password: {DEMO_PASSWORD})")
-    for slug in ensure_demo_requirements():
+    for slug in ensure_demo_requirements(now):
         click.echo(f"Example requirements for {slug} (the demo's, not the organisation's)")
-    report = load_demo(volunteers, needs, seed)
+    report = load_demo(volunteers, needs, seed, now)
     if report.skipped:
         click.echo(f"Demo data of seed {seed} is already loaded.")
     else:

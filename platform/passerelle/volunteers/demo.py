@@ -6,7 +6,7 @@ inserted in bulk (executemany) with ids chosen here, so 100,000 volunteers take 
 
 import random
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, insert, select
 from werkzeug.security import generate_password_hash
@@ -14,7 +14,7 @@ from werkzeug.security import generate_password_hash
 from passerelle.accounts.models import User
 from passerelle.core.languages import BIT, mask_of
 from passerelle.core.skills import SKILLS
-from passerelle.core.time import utcnow
+from passerelle.core.time import day_in_brussels
 from passerelle.core.week import mask_of_range
 from passerelle.data import places
 from passerelle.extensions import db
@@ -130,8 +130,9 @@ def account_counts() -> tuple[int, int]:
     return total, total - demo
 
 
-def load_demo(volunteers: int, needs: int, seed: int) -> DemoReport:
-    """Add the demo people and needs of this seed, unless they are there already."""
+def load_demo(volunteers: int, needs: int, seed: int, now: datetime) -> DemoReport:
+    """Add the demo people and needs of this seed, unless they are there already; their
+    dates are around `now`."""
     if db.session.scalar(select(User.id).where(User.email == demo_email(seed, 0))):
         return DemoReport(0, 0, skipped=True)
     rng = random.Random(seed)
@@ -139,9 +140,9 @@ def load_demo(volunteers: int, needs: int, seed: int) -> DemoReport:
     weights = [BIG_CITIES.get(place.refnis, 1) for place in municipalities]
     password_hash = generate_password_hash(f"demo-{seed}", method=DEMO_PASSWORD_HASH_COST)
     first_user = _insert_volunteers(rng, seed, volunteers, municipalities, weights,
-                                    password_hash)
-    needs_made = _insert_needs(rng, needs, municipalities, weights)
-    applications = _insert_applications(rng, range(first_user, first_user + volunteers))
+                                    password_hash, now)
+    needs_made = _insert_needs(rng, needs, municipalities, weights, now)
+    applications = _insert_applications(rng, range(first_user, first_user + volunteers), now)
     _advance_sequences()
     db.session.commit()
     return DemoReport(volunteers, needs_made, applications=applications)
@@ -151,12 +152,11 @@ def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash) -> int:
+def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash, now) -> int:
     """Returns the first user id: the volunteers are that id and the next `count - 1`."""
     user_id, profile_id = _next_id(User), _next_id(VolunteerProfile)
     first = user_id
     language_id, slot_id = _next_id(SpokenLanguage), _next_id(AvailabilitySlot)
-    now = utcnow()
     for start in range(0, count, CHUNK):
         users, profiles, languages, slots = [], [], [], []
         for index in range(start, min(start + CHUNK, count)):
@@ -233,14 +233,14 @@ def _weekly_mask(slots) -> int:
     return mask
 
 
-def _insert_needs(rng, count, municipalities, weights) -> int:
+def _insert_needs(rng, count, municipalities, weights, now) -> int:
     programmes = db.session.execute(
         select(Programme.id, Programme.organisation_id, Programme.kind)
         .join(Organisation).where(Programme.is_listed, Programme.kind.in_(list(NEED_TEXTS)))
         .order_by(Programme.id)).all()
     if not programmes or not count:
         return 0
-    need_id, today, now, rows = _next_id(Need), date.today(), utcnow(), []
+    need_id, today, rows = _next_id(Need), day_in_brussels(now), []
     for _index in range(count):
         programme_id, organisation_id, kind = rng.choice(programmes)
         place = rng.choices(municipalities, weights)[0]
@@ -288,7 +288,7 @@ APPLICATIONS_PER_VOLUNTEER = 0.05  # 5,000 applications for 100,000 volunteers
 DEMO_QUEUE_SHARE = 0.5  # half of them to the programmes the demo coordinators screen
 
 
-def _insert_applications(rng, user_ids: range) -> int:
+def _insert_applications(rng, user_ids: range, now: datetime) -> int:
     """Applications at every step, with their history, so that coordinators' queues fill:
     half to the programmes with example requirements, the rest anywhere."""
     from passerelle.organisations.demo import DEMO_REQUIREMENTS
@@ -301,7 +301,7 @@ def _insert_applications(rng, user_ids: range) -> int:
     count = round(len(user_ids) * APPLICATIONS_PER_VOLUNTEER)
     if not programmes or not count:
         return 0
-    application_id, step_id, now = _next_id(Application), _next_id(ApplicationStep), utcnow()
+    application_id, step_id = _next_id(Application), _next_id(ApplicationStep)
     applications, steps = [], []
     # One application per volunteer, so no volunteer applies twice to a programme.
     for user_id in rng.sample(user_ids, count):
