@@ -124,6 +124,7 @@ def test_the_interview_date_reaches_the_volunteer_in_french_with_a_calendar_entr
 
     [mail] = smtp.messages_to("amina@example.org")
     assert mail["Subject"] == "Votre entretien pour name_fr text"
+    assert mail["Content-Language"] == "fr"  # also with an attachment
     body = text_of(mail)
     assert "mercredi 3 juin 2026, 14:30 (heure de Bruxelles)" in body
     assert "JRS Belgium" in body and "Contact : visits@jrs.example" in body
