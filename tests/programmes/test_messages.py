@@ -92,7 +92,7 @@ def test_an_application_is_announced_to_the_organisations_own_coordinators(
     for person in (watcher, bystander):
         make_membership(person, network, "coordinator")
     save_choices(watcher, {"network-digest": True})
-    admin = make_user(email="admin@example.org", is_admin=True)
+    make_user(email="admin@example.org", is_admin=True)  # not opted in
     opted_admin = make_user(email="opted-admin@example.org", is_admin=True, locale="fr")
     save_choices(opted_admin, {"network-digest": True})
 
@@ -294,3 +294,28 @@ def test_withdrawing_cancels_what_was_still_to_be_sent(app, smtp, programme, vol
     services.withdraw(volunteer, application, "", NOW)
     assert [row.status for row in outbox_rows("application-interview")] == [Status.CANCELLED]
     assert smtp.messages_to("amina@example.org") == []
+
+
+def test_in_a_programme_without_interview_the_charter_waits_from_the_application_on(
+        app, smtp, volunteer):
+    programme = make_programme(make_organisation(), slug="sponsors", interview=False)
+    application = services.apply(volunteer, programme, "", NOW)
+    setup.publish_charter(programme, {"body_fr": "v2", "body_nl": "v2", "body_en": "v2"},
+                          12, AFTER)
+    first, new = of_kind(smtp.messages_to("amina@example.org"), "application-charter")
+    assert "avant votre premier contact" in text_of(first)
+    assert "nouvelle version" in text_of(new)
+    services.sign_charter(volunteer, application, 2, AFTER)
+    [active] = of_kind(smtp.messages_to("amina@example.org"), "application-active")
+    assert "maintenant actif·ve" in text_of(active)
+
+
+def test_a_volunteer_made_active_by_the_daily_refresh_is_told_once(app, smtp, volunteer):
+    programme = make_programme(make_organisation(), slug="open-doors", interview=False,
+                               charter=False)
+    application = services.apply(volunteer, programme, "", NOW)
+    services.refresh_status(application, NOW)  # as the view does right after applying
+    services.refresh_status(application, AFTER)  # as the daily job does
+    [mail] = smtp.messages_to("amina@example.org")
+    assert mail["Subject"] == "Vous êtes actif·ve dans name_fr text"
+    assert len(outbox_rows("application-active")) == 1

@@ -56,14 +56,14 @@ def coordinators_to_tell(organisation: Organisation) -> list[User]:
     """Who hears of an organisation's applications: its own coordinators; the coordinators
     of its networks and the administrators only if they chose to ("network-digest")."""
     own = [membership.user for membership in queries.coordinators_of(organisation)]
-    seen = {user.id for user in own}
     networks = select(NetworkMembership.network_id).where(
         NetworkMembership.member_id == organisation.id)
+    network_coordinators = select(Membership.user_id).join(Organisation).where(
+        Membership.organisation_id.in_(networks), Organisation.kind == "network",
+        Membership.role == MemberRole.coordinator)
     others = db.session.scalars(select(User).where(
-        User.id.not_in(seen) if seen else True,
-        User.is_admin | User.id.in_(select(Membership.user_id).join(Organisation).where(
-            Membership.organisation_id.in_(networks), Organisation.kind == "network",
-            Membership.role == MemberRole.coordinator))).order_by(User.id))
+        User.is_admin | User.id.in_(network_coordinators),
+        User.id.not_in([user.id for user in own])).order_by(User.id))
     return own + [user for user in others if preferences.choices_of(user)["network-digest"]]
 
 
@@ -84,8 +84,8 @@ def application_arrived(application: Application, now: datetime) -> None:
 # To the volunteer -----------------------------------------------------------------------
 
 def _to_volunteer(kind: str, application: Application, subject, template: str,
-                  occurrence: str, now: datetime, calendar: str | None = None, link: str | None = None,
-                  **context) -> None:
+                  occurrence: str, now: datetime, calendar: str | None = None,
+                  link: str | None = None, **context) -> None:
     """`subject(name)`: the subject with the programme's name in the volunteer's language."""
     user = application.user
     name = application.programme.text("name", user.locale)
@@ -144,8 +144,9 @@ def charter_waiting(application: Application, charter: Charter, new_version: boo
                   link=external_url("programmes.sign_charter", application_id=application.id))
 
 
-def step_done(application: Application, occurrence: str, now: datetime, *, training: Training | None = None,
-              charter: Charter | None = None, place: str | None = None) -> None:
+def step_done(application: Application, occurrence: str, now: datetime, *,
+              training: Training | None = None, charter: Charter | None = None,
+              place: str | None = None) -> None:
     """A training recorded, the charter recorded on paper, an accreditation granted."""
     user = application.user
     _to_volunteer("application-step", application,
