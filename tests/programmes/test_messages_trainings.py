@@ -190,3 +190,12 @@ def test_attendance_recorded_tells_the_volunteer_the_training_is_done(app, smtp,
     sessions.mark_attended(coordinator, signup, SUNDAY + timedelta(hours=3))
     kinds = [row.kind for row in rows_of(jef)]
     assert kinds.count("application-step") == 1 and kinds.count("application-active") == 1
+
+
+def test_an_erased_volunteer_is_sent_nothing_more_about_applications_or_sessions(app,
+                                                                                 programme):
+    jef = applicant(programme, "jef@example.org")
+    sessions.sign_up(jef, add_session(programme), SIGN_UP)
+    services.forget_applicant(jef, SIGN_UP)
+    _db.session.commit()
+    assert {row.status for row in rows_of(jef)} == {Status.CANCELLED}
