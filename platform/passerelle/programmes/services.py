@@ -16,8 +16,8 @@ from passerelle.core.time import as_utc, day_in_brussels
 from passerelle.extensions import db
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Programme
-from passerelle.programmes import defaults
-from passerelle.programmes.eligibility import Finding, Standing, age_on, gaps
+from passerelle.programmes import defaults, messages
+from passerelle.programmes.eligibility import Finding, Gap, Standing, age_on, gaps
 from passerelle.programmes.models import (
     DETENTION_CENTRES,
     Accreditation,
@@ -209,6 +209,9 @@ def apply(user: User, programme: Programme, motivation: str, now: datetime,
                               need=need if need and need.programme_id == programme.id else None)
     db.session.add(application)
     _step(application, S.submitted, user, now)
+    db.session.flush()  # messages name the application by its id
+    messages.application_arrived(application, now)
+    _tell_if_charter_waits(application, now)
     db.session.commit()
     return application
 
@@ -222,8 +225,10 @@ def sign_charter(user: User, application: Application, version: int, now: dateti
     if version != charter.version:
         raise DomainError(_l("The charter has changed since you opened it. Read the new "
                              "version and sign again."))
+    was = application.status
     _record_signature(user, charter, user, now)
     _advance(application, user, now, S.charter_signed)
+    messages.became_active(application, was, now)
     db.session.commit()
 
 
@@ -233,6 +238,7 @@ def withdraw(user: User, application: Application, reason: str, now: datetime) -
     if application.status == S.withdrawn:
         raise DomainError(_l("You have already withdrawn."))
     _set_status(application, S.withdrawn, user, now, reason)
+    _close(application, now)
     db.session.commit()
 
 
@@ -241,8 +247,9 @@ def withdraw(user: User, application: Application, reason: str, now: datetime) -
 def plan_interview(coordinator: User, application: Application, moment: datetime,
                    now: datetime) -> None:
     _check_open(application)
-    application.interview_at = moment
+    previous, application.interview_at = application.interview_at, moment
     _set_status(application, S.interview_planned, coordinator, now)
+    messages.interview_planned(application, previous, now)
     db.session.commit()
 
 
@@ -258,10 +265,16 @@ def record_screening(coordinator: User, application: Application, passed: bool, 
             application.interview_at) > now:
         raise DomainError(INTERVIEW_NOT_HELD, field="outcome")
     application.screening_note = note.strip()
+    was = application.status
     if not passed:
         _set_status(application, S.refused, coordinator, now, note)
+        _close(application, now)
     else:
         _advance(application, coordinator, now, S.screened)
+    messages.screening_recorded(application, passed, now)
+    if passed:
+        _tell_if_charter_waits(application, now)
+        messages.became_active(application, was, now)
     db.session.commit()
 
 
@@ -272,8 +285,11 @@ def record_charter_on_paper(coordinator: User, application: Application,
     charter = current_charter(application.programme)
     if charter is None:
         raise DomainError(_l("This programme has no charter to sign."))
+    was = application.status
     _record_signature(application.user, charter, coordinator, now)
     _advance(application, coordinator, now, S.charter_signed)
+    messages.step_done(application, f"charter-v{charter.version}", now, charter=charter)
+    messages.became_active(application, was, now)
     db.session.commit()
 
 
@@ -291,7 +307,11 @@ def record_training(coordinator: User, application: Application, training: Train
     record.expires_on = _expiry(completed_on, training.valid_months)
     record.recorded_by_id = coordinator.id
     db.session.add(record)
+    was = application.status
     _advance(application, coordinator, now, S.trained)
+    messages.step_done(application, f"training-{training.id}-{completed_on.isoformat()}",
+                       now, training=training)
+    messages.became_active(application, was, now)
     db.session.commit()
 
 
@@ -310,7 +330,11 @@ def grant_accreditation(coordinator: User, application: Application, place: str,
     record.granted_on, record.expires_on = granted_on, expires_on
     record.granted_by_id = coordinator.id
     db.session.add(record)
+    was = application.status
     _advance(application, coordinator, now, S.accredited)
+    messages.step_done(application, f"accreditation-{place}-{granted_on.isoformat()}",
+                       now, place=DETENTION_CENTRES[place])
+    messages.became_active(application, was, now)
     db.session.commit()
 
 
@@ -320,6 +344,7 @@ def suspend(coordinator: User, application: Application, reason: str, now: datet
     if not reason.strip():
         raise DomainError(_l("Give the reason for the suspension."), field="reason")
     _set_status(application, S.suspended, coordinator, now, reason)
+    messages.suspended(application, now)
     db.session.commit()
 
 
@@ -328,6 +353,8 @@ def reinstate(coordinator: User, application: Application, now: datetime) -> Non
         raise DomainError(_l("Only a suspended application can be reinstated."))
     _advance(application, coordinator, now,
              S.screened if _passed_screening(application) else S.submitted)
+    messages.reinstated(application, now)
+    messages.became_active(application, S.suspended, now)
     db.session.commit()
 
 
@@ -338,7 +365,9 @@ def refresh_status(application: Application, now: datetime) -> ApplicationStatus
         return application.status
     ready = not findings(application, day_in_brussels(now))
     if ready and application.status != S.active:
+        was = application.status
         _set_status(application, S.active, None, now)
+        messages.became_active(application, was, now)
     elif not ready and application.status == S.active:
         _set_status(application, _last_step_before_active(application), None, now)
     else:
@@ -352,6 +381,38 @@ def refresh_status(application: Application, now: datetime) -> ApplicationStatus
 def _check_open(application: Application) -> None:
     if application.status in CLOSED:
         raise DomainError(NOT_OPEN)
+
+
+CHARTER_GAPS = {Gap.charter_missing, Gap.charter_outdated, Gap.charter_expired}
+
+
+def _tell_if_charter_waits(application: Application, now: datetime) -> None:
+    """The charter is the volunteer's to sign now: no interview ahead of it, and the
+    current version not signed (or outdated, or expired)."""
+    found = {finding.gap for finding in findings(application, day_in_brussels(now))}
+    if Gap.interview not in found and found & CHARTER_GAPS:
+        messages.charter_waiting(application, current_charter(application.programme),
+                                 Gap.charter_outdated in found, now)
+
+
+def charter_asked(programme: Programme) -> bool:
+    """The programme asks for its charter: by its requirements, or by the platform's
+    default for its kind (sponsorship: before any contact)."""
+    return requirements_of(programme).charter or defaults.value_of(
+        programme.kind, programme.platform_settings, "charter_before_contact")
+
+
+def _close(application: Application, now: datetime) -> None:
+    """Withdrawn or not retained: nothing more is sent about it, and the volunteer's places
+    in the programme's sessions to come are given up (with their reminders)."""
+    messages.application_closed(application)
+    for signup in db.session.scalars(select(TrainingSignup).join(TrainingSession)
+                                     .join(Training).where(
+            TrainingSignup.user_id == application.user_id,
+            Training.programme_id == application.programme_id,
+            TrainingSession.starts_at > now)):
+        messages.left_session(application.user, signup.session_id)
+        db.session.delete(signup)
 
 
 def _last_step_before_active(application: Application) -> ApplicationStatus:
@@ -428,6 +489,8 @@ def forget_applicant(user: User, now: datetime) -> None:
         application.interview_at = None
         for step in application.steps:
             step.reason = ""
+        messages.application_closed(application)
     for signup in db.session.scalars(select(TrainingSignup).join(TrainingSession).where(
             TrainingSignup.user_id == user.id, TrainingSession.starts_at > now)):
+        messages.left_session(user, signup.session_id)
         db.session.delete(signup)

@@ -10,7 +10,7 @@ from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError
 from passerelle.core.time import to_brussels
 from passerelle.extensions import db
-from passerelle.programmes import services
+from passerelle.programmes import messages, services
 from passerelle.programmes.models import (
     Training,
     TrainingRecord,
@@ -108,6 +108,7 @@ def sign_up(user: User, session: TrainingSession, now: datetime) -> TrainingSign
         raise DomainError(FULL)
     signup = TrainingSignup(session_id=session.id, user_id=user.id, signed_up_at=now)
     db.session.add(signup)
+    messages.signed_up(user, session, now)
     db.session.commit()
     return signup
 

@@ -9,14 +9,21 @@ from sqlalchemy import func, select
 from passerelle.core.errors import DomainError
 from passerelle.extensions import db
 from passerelle.organisations.models import Organisation, Programme
-from passerelle.programmes import defaults
+from passerelle.programmes import defaults, messages
 from passerelle.programmes.models import (
     Application,
+    ApplicationStatus,
+    ApplicationStep,
     Charter,
     Requirements,
     Training,
 )
-from passerelle.programmes.services import CLOSED, current_charter, requirements_of
+from passerelle.programmes.services import (
+    CLOSED,
+    charter_asked,
+    current_charter,
+    requirements_of,
+)
 
 TEXT_FIELDS = tuple(f"{field}_{code}" for field in ("name", "description")
                     for code in ("fr", "nl", "en"))
@@ -63,8 +70,24 @@ def publish_charter(programme: Programme, bodies: dict[str, str],
     charter = Charter(programme_id=programme.id, version=(latest.version + 1) if latest else 1,
                       valid_months=valid_months, published_at=now, **bodies)
     db.session.add(charter)
+    for application in _asked_to_sign(programme):
+        messages.charter_waiting(application, charter, latest is not None, now)
     db.session.commit()
     return charter
+
+
+def _asked_to_sign(programme: Programme) -> list[Application]:
+    """The open applications whose volunteers the charter is asked of now: screened, or
+    in a programme without interview. (Those still before their interview are asked once
+    they pass it.)"""
+    if not charter_asked(programme):
+        return []
+    query = select(Application).where(Application.programme_id == programme.id,
+                                      Application.status.not_in(CLOSED))
+    if requirements_of(programme).interview:
+        query = query.where(Application.steps.any(
+            ApplicationStep.status == ApplicationStatus.screened))
+    return list(db.session.scalars(query.order_by(Application.id)))
 
 
 def add_training(programme: Programme, names: dict[str, str],

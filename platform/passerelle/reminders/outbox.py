@@ -83,12 +83,15 @@ def write(kind: str, to: User | None, subject, template: str, *, about: str,
     return message
 
 
-def cancel(about: str, kinds: tuple[str, ...] | None = None) -> int:
-    """Cancel the pending messages about a fact that changed. Does not commit."""
+def cancel(about: str, kinds: tuple[str, ...] | None = None, to: User | None = None) -> int:
+    """Cancel the pending messages about a fact that changed (only those to `to`, when
+    given: one person left a session that goes on). Does not commit."""
     query = update(OutboxMessage).where(OutboxMessage.topic == about,
                                         OutboxMessage.status == Status.PENDING)
     if kinds:
         query = query.where(OutboxMessage.kind.in_(kinds))
+    if to is not None:
+        query = query.where(OutboxMessage.recipient_id == to.id)
     return db.session.execute(query.values(status=Status.CANCELLED)).rowcount
 
 

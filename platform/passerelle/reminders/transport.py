@@ -38,10 +38,11 @@ def build(row: OutboxMessage, config) -> EmailMessage:
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
     message.set_content(row.body_text)
     message.add_alternative(row.body_html, subtype="html")
-    message["Content-Language"] = row.locale  # after: set_content drops Content-* headers
     if row.calendar:
         message.add_attachment(row.calendar.encode(), maintype="text", subtype="calendar",
                                filename="passerelle.ics", params={"method": "PUBLISH"})
+    # Last: set_content and add_attachment move the Content-* headers into the parts.
+    message["Content-Language"] = row.locale
     return message
 
 

@@ -1,0 +1,80 @@
+"""Dated items in mail: when a reminder is due, and the .ics attached. Pure: plain values
+in, plain values out (no Flask, no database)."""
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from icalendar import Calendar, Event
+
+from passerelle.core.time import BRUSSELS
+
+PRODID = "-//Passerelle//Passerelle//FR"
+
+
+# When reminders are due -------------------------------------------------------------------
+
+def same_time_day_before(start: datetime) -> datetime:
+    """The same Brussels wall-clock time on the day before, in UTC: across a change of
+    daylight-saving time this is 23 or 25 hours before, not 24. A time that does not exist
+    that day (the spring gap) takes the offset before the gap; a time that occurs twice
+    (the autumn overlap), the first one, as everywhere on the platform."""
+    local = start.astimezone(BRUSSELS)
+    wall = time(local.hour, local.minute, local.second, local.microsecond)  # fold 0
+    return datetime.combine(local.date() - timedelta(days=1), wall, BRUSSELS).astimezone(UTC)
+
+
+def reminder_times(start: datetime, now: datetime) -> dict[str, datetime]:
+    """The training reminders still to come for a session starting at `start` (aware), by
+    kind, in UTC: the day before at the same Brussels time, and two hours before. Those
+    already past at `now` are left out."""
+    due = {"training-reminder-day-before": same_time_day_before(start),
+           "training-reminder-two-hours": start.astimezone(UTC) - timedelta(hours=2)}
+    return {kind: at for kind, at in due.items() if at > now}
+
+
+# .ics ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CalendarEvent:
+    """One dated item, its texts already in the recipient's language."""
+
+    uid: str  # stable across updates: "interview-12@passerelle.example"
+    start: datetime  # aware
+    end: datetime  # aware
+    summary: str
+    stamp: datetime  # when this version was made (DTSTAMP), aware
+    sequence: int = 0  # raised each time the item changes
+    location: str | None = None
+    description: str | None = None
+    url: str | None = None
+    cancelled: bool = False
+
+
+def ics(event: CalendarEvent) -> str:
+    """An iCalendar file (METHOD:PUBLISH) holding the event in Brussels time, with its
+    Europe/Brussels VTIMEZONE. Calendar programs replace an earlier copy with the same UID
+    and a lower SEQUENCE."""
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("method", "PUBLISH")
+    vevent = Event()
+    vevent.add("uid", event.uid)
+    vevent.add("dtstamp", event.stamp.astimezone(UTC))
+    vevent.add("dtstart", event.start.astimezone(BRUSSELS))
+    vevent.add("dtend", event.end.astimezone(BRUSSELS))
+    vevent.add("sequence", event.sequence)
+    vevent.add("summary", event.summary)
+    if event.location:
+        vevent.add("location", event.location)
+    if event.description:
+        vevent.add("description", event.description)
+    if event.url:
+        vevent.add("url", event.url)
+    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    calendar.add_component(vevent)
+    # The rules of the event's years only, not 1970 to 2038.
+    calendar.add_missing_timezones(
+        first_date=date(event.start.astimezone(BRUSSELS).year, 1, 1),
+        last_date=date(event.end.astimezone(BRUSSELS).year, 12, 31))
+    return calendar.to_ical().decode()
