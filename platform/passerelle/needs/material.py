@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -348,3 +348,12 @@ def forget_owner(user: User) -> None:
                 _decline(pending)
             offer.status = OfferStatus.withdrawn
         offer.description = ""
+
+
+def pairings_to_confirm() -> dict[int, int]:
+    """Organisation id -> pairings that wait for its confirmation (for the daily digest)."""
+    return dict(db.session.execute(
+        select(MaterialNeed.organisation_id, func.count()).join(MaterialPairing.need).where(
+            MaterialPairing.status == PairingStatus.proposed,
+            MaterialPairing.organisation_confirmed_at.is_(None))
+        .group_by(MaterialNeed.organisation_id)).all())
