@@ -54,7 +54,8 @@ def test_a_charter_expiring_within_30_days_is_announced_once_in_the_volunteers_l
     [mail] = smtp.messages_to("anne@example.org")
     assert mail["Subject"] == "À renouveler avant le 10 juin 2026 : votre signature de la charte"
     text = body(mail)
-    assert "Pour le programme name_fr text, votre signature de la charte expire le 10 juin 2026." in text
+    assert ("Pour le programme name_fr text, votre signature de la charte expire le "
+            "10 juin 2026.") in text
     assert "http://passerelle.test/applications/" in text
     assert "http://passerelle.test/messages/" in text  # the footer's choices
 

@@ -156,8 +156,8 @@ def _expiring(start: date, end: date) -> list[Expiring]:
     current = select(func.max(latest.version)).where(
         latest.programme_id == Charter.programme_id).scalar_subquery()
     found = []
-    for signature, charter, user, programme in db.session.execute(
-            select(CharterSignature, Charter, User, Programme)
+    for signature, user, programme in db.session.execute(
+            select(CharterSignature, User, Programme)
             .join(Charter, Charter.id == CharterSignature.charter_id)
             .join(Application, open_application(CharterSignature.user_id, Charter.programme_id))
             .join(User, User.id == CharterSignature.user_id)
