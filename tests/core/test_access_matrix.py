@@ -100,6 +100,8 @@ EXPECTED = {
     ("POST", "programmes.review_action"): allow(ORG_COORDINATOR),
     ("GET", "programmes.settings"): allow(ORG_COORDINATOR),
     ("POST", "programmes.settings"): allow(ORG_COORDINATOR, ok="redirect"),
+    ("GET", "programmes.news"): allow(ORG_COORDINATOR),
+    ("POST", "programmes.news"): allow(ORG_COORDINATOR),  # empty: shown again
     ("POST", "programmes.publish_charter"): allow(ORG_COORDINATOR),
     ("POST", "programmes.add_training"): allow(ORG_COORDINATOR),
     ("POST", "programmes.delete"): allow(ORG_COORDINATOR, ok="redirect"),

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
@@ -29,7 +29,9 @@ from passerelle.needs.models import (
     PairingStatus,
 )
 from passerelle.needs.services import NOT_FOUND, set_place
+from passerelle.organisations import queries
 from passerelle.organisations.models import Organisation
+from passerelle.reminders import outbox
 
 CANDIDATES_PER_NEED = 10
 
@@ -89,7 +91,7 @@ def withdraw_offer(user: User, offer_id: int) -> MaterialOffer:
         raise DomainError(_l("This offer is no longer open."))
     pending = _pending_for(offer=offer)
     if pending is not None:
-        pending.status = PairingStatus.declined
+        _decline(pending)
     offer.status = OfferStatus.withdrawn
     db.session.commit()
     return offer
@@ -106,14 +108,18 @@ def pairings_for_owner(user: User) -> list[MaterialPairing]:
 def confirm_as_owner(user: User, pairing_id: int, now: datetime) -> MaterialPairing:
     pairing = _owner_pairing(user, pairing_id)
     pairing.owner_confirmed_at = now
-    _complete_if_both(pairing)
+    if not _complete_if_both(pairing, now):
+        for person in _organisation_side(pairing):
+            _tell(person, "material-confirmed", pairing, now, "owner",
+                  _l("A pairing of material is confirmed by the person who offers"),
+                  "needs/mail/confirmed_by_owner.txt", _organisation_link(pairing))
     db.session.commit()
     return pairing
 
 
 def decline_as_owner(user: User, pairing_id: int) -> MaterialPairing:
     pairing = _owner_pairing(user, pairing_id)
-    pairing.status = PairingStatus.declined
+    _decline(pairing)
     db.session.commit()
     return pairing
 
@@ -145,7 +151,7 @@ def close_material_need(user: User, organisation: Organisation, need_id: int) ->
         raise DomainError(_l("This need is no longer open."))
     pending = _pending_for(need=need)
     if pending is not None:
-        pending.status = PairingStatus.declined
+        _decline(pending)
     need.status = MaterialNeedStatus.closed
     db.session.commit()
     return need
@@ -194,10 +200,14 @@ def propose(user: User, organisation: Organisation, need_id: int, offer_id: int,
                               status=PairingStatus.proposed, created_at=now)
     db.session.add(pairing)
     try:
-        db.session.commit()
+        db.session.flush()
     except IntegrityError:  # someone proposed one of them a moment ago
         db.session.rollback()
         raise DomainError(_l("This offer is no longer available.")) from None
+    _tell(offer.owner, "material-proposed", pairing, now, "proposed",
+          _l("Your offer is proposed for a need: confirm or decline"),
+          "needs/mail/proposed.txt", outbox.external_url("needs.offers"))
+    db.session.commit()
     return pairing
 
 
@@ -205,7 +215,11 @@ def confirm_as_organisation(user: User, organisation: Organisation, pairing_id: 
                             now: datetime) -> MaterialPairing:
     pairing = _organisation_pairing(user, organisation, pairing_id)
     pairing.organisation_confirmed_at = now
-    _complete_if_both(pairing)
+    if not _complete_if_both(pairing, now):
+        _tell(pairing.offer.owner, "material-confirmed", pairing, now, "organisation",
+              _l("%(organisation)s confirmed the pairing of your offer",
+                 organisation=organisation.name),
+              "needs/mail/confirmed_by_organisation.txt", outbox.external_url("needs.offers"))
     db.session.commit()
     return pairing
 
@@ -213,7 +227,7 @@ def confirm_as_organisation(user: User, organisation: Organisation, pairing_id: 
 def decline_as_organisation(user: User, organisation: Organisation,
                             pairing_id: int) -> MaterialPairing:
     pairing = _organisation_pairing(user, organisation, pairing_id)
-    pairing.status = PairingStatus.declined
+    _decline(pairing)
     db.session.commit()
     return pairing
 
@@ -237,11 +251,54 @@ def _pending_for(offer: MaterialOffer | None = None,
     return db.session.scalar(query)
 
 
-def _complete_if_both(pairing: MaterialPairing) -> None:
-    if pairing.owner_confirmed_at and pairing.organisation_confirmed_at:
-        pairing.status = PairingStatus.confirmed
-        pairing.offer.status = OfferStatus.given
-        pairing.need.status = MaterialNeedStatus.fulfilled
+def _complete_if_both(pairing: MaterialPairing, now: datetime) -> bool:
+    """Done once both sides confirmed: both are told. Whether it is done."""
+    if not (pairing.owner_confirmed_at and pairing.organisation_confirmed_at):
+        return False
+    pairing.status = PairingStatus.confirmed
+    pairing.offer.status = OfferStatus.given
+    pairing.need.status = MaterialNeedStatus.fulfilled
+    subject = _l("A material offer is given: both sides confirmed")
+    _tell(pairing.offer.owner, "material-given", pairing, now, "given", subject,
+          "needs/mail/given.txt", outbox.external_url("needs.offers"))
+    for person in _organisation_side(pairing):
+        _tell(person, "material-given", pairing, now, "given", subject,
+              "needs/mail/given.txt", _organisation_link(pairing))
+    return True
+
+
+def _decline(pairing: MaterialPairing) -> None:
+    """Declined: the messages about it not yet sent no longer apply."""
+    pairing.status = PairingStatus.declined
+    outbox.cancel(_about(pairing))
+
+
+# Messages. The organisation's side is the person who proposed the pairing (while they
+# still manage the organisation's needs) and the organisation's own coordinators: not every
+# member of its staff, nor its networks' coordinators, nor the administrators.
+
+def _organisation_side(pairing: MaterialPairing) -> list[User]:
+    organisation = pairing.need.organisation
+    people = {member.user.id: member.user for member in queries.coordinators_of(organisation)}
+    proposer = db.session.get(User, pairing.proposed_by_id) if pairing.proposed_by_id else None
+    if proposer is not None and access.can_manage_needs(proposer, organisation):
+        people.setdefault(proposer.id, proposer)
+    return [people[key] for key in sorted(people)]
+
+
+def _organisation_link(pairing: MaterialPairing) -> str:
+    return outbox.external_url("needs.material_needs", slug=pairing.need.organisation.slug)
+
+
+def _about(pairing: MaterialPairing) -> str:
+    return f"material-pairing-{pairing.id}"
+
+
+def _tell(person: User, kind: str, pairing: MaterialPairing, now: datetime, occurrence: str,
+          subject, template: str, link: str) -> None:
+    outbox.write(kind, person, subject, template, about=_about(pairing), occurrence=occurrence,
+                 now=now, pairing=pairing, offer=pairing.offer, need=pairing.need,
+                 organisation=pairing.need.organisation, link=link)
 
 
 def _waiting(pairing: MaterialPairing | None) -> MaterialPairing:
@@ -288,6 +345,15 @@ def forget_owner(user: User) -> None:
         if offer.status == OfferStatus.open:
             pending = _pending_for(offer=offer)
             if pending is not None:
-                pending.status = PairingStatus.declined
+                _decline(pending)
             offer.status = OfferStatus.withdrawn
         offer.description = ""
+
+
+def pairings_to_confirm() -> dict[int, int]:
+    """Organisation id -> pairings that wait for its confirmation (for the daily digest)."""
+    return dict(db.session.execute(
+        select(MaterialNeed.organisation_id, func.count()).join(MaterialPairing.need).where(
+            MaterialPairing.status == PairingStatus.proposed,
+            MaterialPairing.organisation_confirmed_at.is_(None))
+        .group_by(MaterialNeed.organisation_id)).all())

@@ -188,3 +188,34 @@ class SessionForm(BaseForm):
     capacity = IntegerField(_l("Places"), validators=[InputRequired(message=_l(
         "Enter a number.")), NumberRange(1, 500, message=_l(
             "Between %(min)s and %(max)s.", min=1, max=500))])
+
+
+class NewsForm(BaseForm):
+    """A coordinator writes to a programme's volunteers: one text for everyone, or one per
+    language (each recipient gets theirs, else the common one)."""
+
+    to = SelectField(_l("To"), validate_choice=False)
+    subject = StringField(_l("Subject, for everyone"), filters=[strip],
+                          validators=[max_length(200)])
+    body = TextAreaField(_l("Message, for everyone"), filters=[strip],
+                         validators=[max_length(10000)])
+    subject_fr = StringField(_l("Subject in French"), filters=[strip],
+                             validators=[max_length(200)])
+    body_fr = TextAreaField(_l("Message in French"), filters=[strip],
+                            validators=[max_length(10000)])
+    subject_nl = StringField(_l("Subject in Dutch"), filters=[strip],
+                             validators=[max_length(200)])
+    body_nl = TextAreaField(_l("Message in Dutch"), filters=[strip],
+                            validators=[max_length(10000)])
+    subject_en = StringField(_l("Subject in English"), filters=[strip],
+                             validators=[max_length(200)])
+    body_en = TextAreaField(_l("Message in English"), filters=[strip],
+                            validators=[max_length(10000)])
+    # Made when the recipients are counted; sending twice with it writes each message once.
+    batch = HiddenField()
+
+    def __init__(self, *args, audiences=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.to.choices = choices(audiences)
+        self.to.pre_validate = one_of_the_choices(self.to, _l(
+            "Choose the recipients from the list."))

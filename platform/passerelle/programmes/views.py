@@ -17,7 +17,7 @@ from passerelle.core.week import bit, weekly_grid_options
 from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.programmes import defaults, forms, services, sessions, setup, steps
+from passerelle.programmes import broadcast, defaults, forms, services, sessions, setup, steps
 from passerelle.programmes.eligibility import age_on, gaps
 from passerelle.programmes.models import (
     Application,
@@ -458,3 +458,43 @@ def sign_up(session_id: int):
     act(lambda: sessions.sign_up(_me(), session, utcnow()),
         _l("You are signed up for the session."))
     return redirect(url_for("programmes.my_applications"))
+
+
+# Writing to a programme's volunteers --------------------------------------------------
+
+def _audiences() -> list[tuple[str, str]]:
+    return [(broadcast.EVERYONE, str(_l("All the volunteers (not those not retained)")))] + [
+        (status, str(_l("Only: %(status)s", status=ApplicationStatus(status).label)))
+        for status in broadcast.AUDIENCES if status != broadcast.EVERYONE]
+
+
+def _news_of(form: forms.NewsForm) -> broadcast.News:
+    return broadcast.News(
+        audience=form.to.data, subject=form.subject.data or "", body=form.body.data or "",
+        by_language={locale: (getattr(form, f"subject_{locale}").data or "",
+                              getattr(form, f"body_{locale}").data or "")
+                     for locale in broadcast.LOCALES})
+
+
+@bp.route("/programmes/<slug>/news", methods=["GET", "POST"])
+@login_required
+@second_factor_required
+def news(slug: str):
+    """Counted first (a confirm step that keeps what was typed), then sent."""
+    programme = _coordinated(slug)
+    form = forms.NewsForm(audiences=_audiences())
+    counted = None
+    if form.validate_on_submit():
+        news_data = _news_of(form)
+        try:
+            if request.form.get("step") == "send" and broadcast.is_batch(form.batch.data):
+                sent = broadcast.send(_me(), programme, news_data, form.batch.data, utcnow())
+                flash(_l("The message is on its way to %(count)d volunteer(s), each in their "
+                         "own mail.", count=sent), "success")
+                return redirect(url_for("programmes.news", slug=slug))
+            counted = broadcast.check(_me(), programme, news_data)
+            form.batch.data = broadcast.new_batch()
+        except DomainError as error:
+            form_error(form, error)
+    return render_template("programmes/news.html", programme=programme, form=form,
+                           counted=counted)

@@ -2,8 +2,10 @@
 
 from passerelle.needs.jobs import purge_expired
 from passerelle.programmes.jobs import refresh_statuses
+from passerelle.reminders.digest_job import send_digests
 
 DAILY = [
     ("programmes-refresh-statuses", 3, refresh_statuses),
     ("people-purge-expired", 4, purge_expired),
+    ("reminders-digest", 7, send_digests),
 ]
