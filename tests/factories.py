@@ -91,3 +91,9 @@ def enrol_two_factor(user) -> str:
 def mail_text(mail) -> str:
     """The plain-text part of a received mail (each has a plain and an HTML part)."""
     return mail.get_body(("plain",)).get_content()
+
+
+def of_kind(mails, kind: str) -> list:
+    """The mails of one kind of message: their Message-ID starts with the outbox key,
+    which starts with the kind."""
+    return [m for m in mails if m["Message-ID"].strip().startswith(f"<{kind}.")]

@@ -10,7 +10,7 @@ from passerelle.extensions import db as _db
 from passerelle.programmes import services
 from passerelle.reminders import preferences
 from passerelle.reminders.models import OutboxMessage
-from tests.factories import at, make_organisation, make_programme, make_user
+from tests.factories import at, make_organisation, make_programme, make_user, of_kind
 
 URL = "/programmes/visits/news"
 
@@ -74,7 +74,7 @@ def test_the_page_counts_then_sends_one_mail_each_in_their_language(client, smtp
                            follow_redirects=True)
     assert "The message is on its way to 2 volunteer(s)" in response.get_data(as_text=True)
 
-    [to_amina] = smtp.messages_to("amina@example.org")
+    [to_amina] = of_kind(smtp.messages_to("amina@example.org"), "programme-news")
     assert to_amina["Subject"] == "Réunion"
     assert to_amina["To"] == "amina@example.org"
     assert to_amina["Reply-To"] == "lea@jrs.example"
@@ -82,12 +82,12 @@ def test_the_page_counts_then_sends_one_mail_each_in_their_language(client, smtp
     assert "Rendez-vous jeudi à 18h." in text
     assert "http://passerelle.test/applications/" in text
     assert "lea@jrs.example" not in to_amina["To"] and "jan@example.org" not in str(to_amina)
-    [to_jan] = smtp.messages_to("jan@example.org", deliver=False)
+    [to_jan] = of_kind(smtp.messages_to("jan@example.org", deliver=False), "programme-news")
     assert to_jan["Subject"] == "Vergadering"
     assert "Afspraak donderdag om 18 uur." in to_jan.get_body(("plain",)).get_content()
     assert "Een bericht van Ada Peeters" in to_jan.get_body(("plain",)).get_content()
-    assert smtp.messages_to("no@example.org", deliver=False) == []
-    assert smtp.messages_to("left@example.org", deliver=False) == []
+    for address in ("no@example.org", "left@example.org"):
+        assert of_kind(smtp.messages_to(address, deliver=False), "programme-news") == []
     assert coordinator.email == "lea@jrs.example"
 
 
@@ -111,7 +111,8 @@ def test_recipients_by_status_and_their_choice(client, db, jrs, login_as, volunt
     page = client.post(URL, data=form(subject="S", body="B")).get_data(as_text=True)
     assert "1 volunteer(s) will receive" in page
     client.post(URL, data=form(subject="S", body="B", step="send", batch=batch_of(page)))
-    [message] = db.session.scalars(select(OutboxMessage)).all()
+    [message] = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "programme-news")).all()
     assert message.to_address == "amina@example.org"
 
 
