@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
+from passerelle.core.i18n import translated
 from passerelle.core.types import UTCDateTime, str_enum
 from passerelle.extensions import db
 from passerelle.needs.models import Need
@@ -96,7 +97,7 @@ class ApplicationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return translated(STATUS_LABELS)[self]
 
 
 STATUS_LABELS = {
