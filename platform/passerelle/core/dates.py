@@ -4,6 +4,7 @@ English follows the British (and Belgian) order: 1 December 2026, 01/12/2026, no
 Babel's American default for "en". Times never show seconds."""
 
 from datetime import date, datetime
+from functools import cache
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
@@ -13,6 +14,7 @@ from passerelle.core.time import to_brussels
 FORMAT_LOCALES = {"en": "en_GB"}
 
 
+@cache  # parsing the name again for each date shown was half of the time a date took
 def format_locale(locale: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(str(locale), str(locale)))
 

@@ -107,10 +107,13 @@ def close_need(user: User, need: Need) -> Need:
     return need
 
 
+_GRID = [(bit(day, part), f"{day}-{part}") for day in range(len(DAYS))
+         for part in range(len(PARTS))]
+
+
 def grid_of(need: Need) -> list[str]:
     """The weekly grid keys ("day-part") set in a need's schedule."""
-    return [f"{day}-{part}" for day in range(len(DAYS)) for part in range(len(PARTS))
-            if need.weekly_mask & bit(day, part)]
+    return [key for mask, key in _GRID if need.weekly_mask & mask]
 
 
 HELP_PAGE_SIZE = 20
@@ -125,7 +128,8 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
 
     Sorted by urgency, by start date, or (with a place) by distance, the default then.
     The filters, the distance, the order and the page are in SQL: a box around the place
-    that an index reads, then the exact distance on the rows left. The page's ids are
+    that an index reads, then the exact distance on the rows left. Two queries: the count,
+    then the page. The page's ids are
     chosen from the index's columns alone, then only its rows are read: sorting thousands
     of whole rows to keep twenty took most of the time (a join on a subquery instead of
     IN is as slow on SQLite, which then sorts every row). (A window count in the same query
@@ -136,35 +140,62 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
               .where(Programme.is_listed, Organisation.is_listed))
     if kind:
         listed = listed.where(Programme.kind == ProgrammeKind(kind))
-    filters = [Need.status == NeedStatus.open, Need.programme_id.in_(listed),
-               or_(Need.ends_on.is_(None), Need.ends_on >= on)]
-    distance = literal(None)
-    if near is not None:
-        dlat = within_km / KM_PER_DEGREE
-        dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
-        distance = _haversine(near)
-        filters += [Need.lat.between(near.lat - dlat, near.lat + dlat),
-                    Need.lon.between(near.lon - dlon, near.lon + dlon),
-                    distance <= math.sin(within_km / (2 * EARTH_RADIUS_KM)) ** 2]
+    shown = [Need.status == NeedStatus.open, Need.programme_id.in_(listed),
+             or_(Need.ends_on.is_(None), Need.ends_on >= on)]
+    distance = literal(None) if near is None else _haversine(near)
+    filters = shown if near is None else shown + _circle(near, within_km, distance)
+    chosen_from = filters
     urgency_first = case({Urgency.high: 0, Urgency.normal: 1, Urgency.low: 2},
                          value=Need.urgency, else_=3)
     starts = func.coalesce(Need.starts_on, on)
     sort = sort if sort in HELP_SORTS else ("distance" if near is not None else "urgency")
-    if sort == "distance" and near is not None:
+    nearest_first = sort == "distance" and near is not None
+    if nearest_first:
         order = (distance, urgency_first, Need.id)
     elif sort == "date":
         order = (starts, urgency_first, Need.id)
     else:
         order = (urgency_first, starts, Need.id)
-    total = db.session.scalar(select(func.count(Need.id)).where(*filters)) or 0
-    page = page_number(page, total, per_page)
-    chosen = (select(Need.id).where(*filters).order_by(*order)
+    if not nearest_first:
+        total = db.session.scalar(select(func.count(Need.id)).where(*filters)) or 0
+        page = page_number(page, total, per_page)
+    else:
+        # The nearest page often lies in a far smaller circle (a thousand needs within
+        # 5 km of Brussels): the count also counts the needs within two smaller circles,
+        # then the page is sorted from the smallest that holds it, the same page since
+        # every need outside is farther. (OFFSET 0 keeps SQLite from computing the
+        # distance again for each circle.)
+        radii = (within_km / 10, within_km / 3)
+        found = select(distance.label("haversine")).where(*filters).offset(0).subquery()
+        total, *inside = db.session.execute(select(func.count(), *(
+            func.coalesce(func.sum(case((found.c.haversine <= _haversine_within(r), 1),
+                                        else_=0)), 0) for r in radii)).select_from(found)).one()
+        page = page_number(page, total, per_page)
+        radius = next((r for r, n in zip(radii, inside, strict=True) if n >= page * per_page),
+                      None)
+        if radius is not None:
+            chosen_from = shown + _circle(near, radius, distance)
+    chosen = (select(Need.id).where(*chosen_from).order_by(*order)
               .limit(per_page).offset((page - 1) * per_page))
     rows = db.session.execute(
         select(Need, distance).where(Need.id.in_(chosen)).order_by(*order)
         .options(joinedload(Need.programme), joinedload(Need.organisation))).all()
     return Page([(need, None if h is None else _km(h)) for need, h in rows], total, page,
                 per_page)
+
+
+def _circle(near: Place, within_km: float, distance) -> list:
+    """The needs within `within_km` of `near`: a box that an index reads, then the exact
+    distance on what is left."""
+    dlat = within_km / KM_PER_DEGREE
+    dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
+    return [Need.lat.between(near.lat - dlat, near.lat + dlat),
+            Need.lon.between(near.lon - dlon, near.lon + dlon),
+            distance <= _haversine_within(within_km)]
+
+
+def _haversine_within(km: float) -> float:
+    return math.sin(km / (2 * EARTH_RADIUS_KM)) ** 2
 
 
 def _haversine(near: Place):

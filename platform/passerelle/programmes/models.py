@@ -122,6 +122,8 @@ class Application(db.Model):
         UniqueConstraint("user_id", "programme_id"),
         # The coordinator's queue: one programme, one status, latest first.
         Index("ix_applications_programme_status_updated", "programme_id", "status", "updated_at"),
+        # Its default order (applied on): the first page read in order from the index.
+        Index("ix_applications_programme_created", "programme_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
