@@ -32,7 +32,7 @@ from passerelle.programmes.models import (
     TrainingSession,
     TrainingSignup,
 )
-from passerelle.volunteers.models import VolunteerProfile
+from passerelle.volunteers.models import SpokenLanguage, VolunteerProfile
 
 S = ApplicationStatus
 CLOSED = (S.refused, S.withdrawn, S.suspended)
@@ -77,10 +77,16 @@ QUEUE_SORTS = ("applied", "updated", "name")
 
 @dataclass
 class QueuePage(Page):
-    """A page of applications (`items`, with their volunteers), and the volunteers'
-    profiles with their languages, by user id."""
+    """A page of applications (`items`, with their volunteers), and what the queue shows
+    of the volunteers' profiles, by user id."""
 
-    profiles: dict[int, VolunteerProfile] = field(default_factory=dict)
+    profiles: dict[int, "QueueProfile"] = field(default_factory=dict)
+
+
+@dataclass
+class QueueProfile:
+    place_refnis: str | None
+    languages: list[str]  # codes, in the order the volunteer gave them
 
 
 def queue(programme: Programme, status: str | None = None, search: str = "",
@@ -109,9 +115,16 @@ def queue(programme: Programme, status: str | None = None, search: str = "",
         select(Application).join(User, User.id == Application.user_id)
         .where(Application.id.in_(chosen)).options(contains_eager(Application.user))
         .order_by(*order)))
-    profiles = {p.user_id: p for p in db.session.scalars(select(VolunteerProfile).where(
-        VolunteerProfile.user_id.in_([a.user_id for a in applications]))
-        .options(selectinload(VolunteerProfile.languages)))} if applications else {}
+    # Plain rows rather than profiles and languages as objects: a third of the page's time.
+    profiles: dict[int, QueueProfile] = {}
+    for user_id, place, code in db.session.execute(
+            select(VolunteerProfile.user_id, VolunteerProfile.place_refnis, SpokenLanguage.code)
+            .outerjoin(SpokenLanguage, SpokenLanguage.profile_id == VolunteerProfile.id)
+            .where(VolunteerProfile.user_id.in_([a.user_id for a in applications]))
+            .order_by(VolunteerProfile.user_id, SpokenLanguage.id)) if applications else ():
+        profile = profiles.setdefault(user_id, QueueProfile(place, []))
+        if code:
+            profile.languages.append(code)
     return QueuePage(applications, total, page, per_page, profiles)
 
 
