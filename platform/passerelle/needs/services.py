@@ -6,7 +6,7 @@ from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, case, func, literal, or_, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
@@ -60,13 +60,14 @@ def needs_of(user: User, organisation: Organisation, page: int = 1,
              per_page: int = STAFF_PAGE_SIZE) -> Page:
     """The organisation's needs, open ones first, newest first, a page at a time."""
     _check_manager(user, organisation)
-    query = select(Need).where(Need.organisation_id == organisation.id)
+    query = select(Need.id).where(Need.organisation_id == organisation.id)
     total = db.session.scalar(query.with_only_columns(func.count(Need.id))) or 0
     page = page_number(page, total, per_page)
-    needs = db.session.scalars(
-        query.options(selectinload(Need.programme))
-        .order_by(Need.status != NeedStatus.open, Need.created_at.desc(), Need.id.desc())
-        .limit(per_page).offset((page - 1) * per_page))
+    order = (Need.status != NeedStatus.open, Need.created_at.desc(), Need.id.desc())
+    # The page's ids first, then its rows: as on the public page.
+    chosen = query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
+    needs = db.session.scalars(select(Need).where(Need.id.in_(chosen)).order_by(*order)
+                               .options(joinedload(Need.programme)))
     return Page(list(needs), total, page, per_page)
 
 
@@ -163,13 +164,15 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
         # The nearest page often lies in a far smaller circle (a thousand needs within
         # 5 km of Brussels): the count also counts the needs within two smaller circles,
         # then the page is sorted from the smallest that holds it, the same page since
-        # every need outside is farther. (OFFSET 0 keeps SQLite from computing the
-        # distance again for each circle.)
+        # every need outside is farther. (The distance is computed once per need in the
+        # box, in a subquery that OFFSET 0 keeps SQLite from merging into the count.)
         radii = (within_km / 10, within_km / 3)
-        found = select(distance.label("haversine")).where(*filters).offset(0).subquery()
+        found = (select(distance.label("haversine")).where(*shown, *_box(near, within_km))
+                 .offset(0).subquery())
         total, *inside = db.session.execute(select(func.count(), *(
             func.coalesce(func.sum(case((found.c.haversine <= _haversine_within(r), 1),
-                                        else_=0)), 0) for r in radii)).select_from(found)).one()
+                                        else_=0)), 0) for r in radii))
+            .where(found.c.haversine <= _haversine_within(within_km))).one()
         page = page_number(page, total, per_page)
         radius = next((r for r, n in zip(radii, inside, strict=True) if n >= page * per_page),
                       None)
@@ -187,11 +190,14 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
 def _circle(near: Place, within_km: float, distance) -> list:
     """The needs within `within_km` of `near`: a box that an index reads, then the exact
     distance on what is left."""
+    return _box(near, within_km) + [distance <= _haversine_within(within_km)]
+
+
+def _box(near: Place, within_km: float) -> list:
     dlat = within_km / KM_PER_DEGREE
     dlon = within_km / (KM_PER_DEGREE * max(math.cos(math.radians(near.lat)), 0.1))
     return [Need.lat.between(near.lat - dlat, near.lat + dlat),
-            Need.lon.between(near.lon - dlon, near.lon + dlon),
-            distance <= _haversine_within(within_km)]
+            Need.lon.between(near.lon - dlon, near.lon + dlon)]
 
 
 def _haversine_within(km: float) -> float:
