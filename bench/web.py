@@ -57,6 +57,7 @@ def build(env: dict, volunteers: int, needs: int) -> dict:
     flask(env, "db", "upgrade")
     flask(env, "seed")
     flask(env, "demo-data", "--volunteers", str(volunteers), "--needs", str(needs))
+    analyze(env)
     print(f"  data set built in {time.perf_counter() - started:.0f} s", flush=True)
     code = (
         "import sys, pyotp; from datetime import timedelta\n"
@@ -75,6 +76,18 @@ def build(env: dict, volunteers: int, needs: int) -> dict:
     out = subprocess.run([PYTHON, "-c", code, *STAFF_ACCOUNTS], cwd=ROOT, env=env, check=True,
                          capture_output=True, text=True).stdout
     return dict(line.split() for line in out.splitlines())
+
+
+def analyze(env: dict) -> None:
+    """The planner's statistics, as a deployment has them once PostgreSQL's autovacuum (or
+    SQLite's ANALYZE, e.g. through PRAGMA optimize) has seen the data just loaded."""
+    code = ("import os, sqlalchemy\n"
+            "engine = sqlalchemy.create_engine(os.environ['DATABASE_URL'],"
+            " isolation_level='AUTOCOMMIT')\n"
+            "with engine.connect() as connection:\n"
+            "    connection.exec_driver_sql("
+            "'ANALYZE' if engine.dialect.name == 'sqlite' else 'VACUUM ANALYZE')\n")
+    subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
 
 
 STAFF_ACCOUNTS = ("staff@demo.passerelle.example", "coordinator@demo.passerelle.example")

@@ -3,6 +3,8 @@ queries whatever the amount of data."""
 
 from datetime import date, timedelta
 
+from sqlalchemy import select
+
 from passerelle.data import places
 from passerelle.needs import services
 from passerelle.needs.models import Need
@@ -65,6 +67,26 @@ def test_with_a_place_the_page_is_sorted_and_cut_by_distance_in_sql(app, db):
         assert abs(km - places.distance_between(near.lat, near.lon, need.lat, need.lon)) < 1e-6
     last = services.open_needs(date(2026, 6, 1), near=near, within_km=50, per_page=2, page=2)
     assert [need.title_en for need, _km in last.items] == ["In Mechelen", "In Leuven"]
+
+
+def test_the_nearest_pages_are_those_of_sorting_every_need_in_the_circle(app, db):
+    """Page 1 is sorted from a smaller circle that holds it (six needs within 5 km), the
+    later pages from the whole circle: together, the order of the distance."""
+    programme = make_programme(make_organisation())
+    places_made = ["Ixelles", "Saint-Gilles", "Anderlecht"] * 2 + ["Mechelen"] * 3 + ["Leuven"]
+    for n, place in enumerate(places_made):
+        make_need(programme, title=f"Need {n} in {place}", place=place,
+                  urgency=("high", "normal", "low")[n % 3])
+    near = places.resolve("1060")
+    rank = {"high": 0, "normal": 1, "low": 2}
+    expected = sorted(
+        (need for need in db.session.scalars(select(Need))),
+        key=lambda need: (round(places.distance_between(near.lat, near.lon, need.lat,
+                                                        need.lon), 9), rank[need.urgency],
+                          need.id))
+    shown = [need.id for page in (1, 2, 3) for need, _km in services.open_needs(
+        date(2026, 6, 1), near=near, within_km=50, per_page=4, page=page).items]
+    assert shown == [need.id for need in expected]
 
 
 def _help_queries(client, count_queries, url: str) -> int:

@@ -4,6 +4,7 @@ English follows the British (and Belgian) order: 1 December 2026, 01/12/2026, no
 Babel's American default for "en". Times never show seconds."""
 
 from datetime import date, datetime
+from functools import cache, lru_cache
 
 from babel import Locale
 from babel.dates import format_date, format_time, get_datetime_format
@@ -13,6 +14,7 @@ from passerelle.core.time import to_brussels
 FORMAT_LOCALES = {"en": "en_GB"}
 
 
+@cache  # parsing the name again for each date shown was half of the time a date took
 def format_locale(locale: str) -> Locale:
     return Locale.parse(FORMAT_LOCALES.get(str(locale), str(locale)))
 
@@ -21,6 +23,11 @@ def format_day(day: date | datetime, locale: str, format: str = "medium") -> str
     """A date; a datetime is taken as its day in Brussels."""
     if isinstance(day, datetime):
         day = to_brussels(day).date()
+    return _format_date(day, str(locale), format)
+
+
+@lru_cache(maxsize=4096)  # a list shows the same few days on every row
+def _format_date(day: date, locale: str, format: str) -> str:
     return format_date(day, format, locale=format_locale(locale))
 
 

@@ -1,6 +1,7 @@
 """Interface languages and how the one for a request is chosen."""
 
 from flask import has_request_context, request, session
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_babel.speaklater import LazyString
 from flask_login import current_user
@@ -38,6 +39,21 @@ def treat_lazy_strings_as_text() -> None:
 
 def _escaped(lazy: LazyString) -> Markup:
     return escape(str(lazy))
+
+
+_TRANSLATED: dict[tuple[int, str], tuple[dict, dict]] = {}
+
+
+def translated(labels: dict) -> dict:
+    """A module's dict of lazy strings as plain text in the current language, made once per
+    language: the catalogues do not change while the process runs, and a lazy string looks
+    itself up through Flask-Babel's request context each time it is shown (7 µs; a list of
+    50 rows showed hundreds). Only for dicts that live as long as the process."""
+    key = (id(labels), str(get_locale()))
+    found = _TRANSLATED.get(key)
+    if found is None or found[0] is not labels:
+        found = _TRANSLATED[key] = (labels, {name: str(text) for name, text in labels.items()})
+    return found[1]
 
 
 def localized(values: dict, locale: str) -> str:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.i18n import translated
 from passerelle.core.languages import language_name
 from passerelle.core.routing import bounded_id
 from passerelle.core.security_headers import no_store
@@ -48,7 +49,7 @@ def _place_label(refnis: str | None) -> str:
 def _render(template: str, **context):
     """Render with what the pages of this feature use to show places, languages and times."""
     return render_template(template, place_label=_place_label, language_name=language_name,
-                           skills=SKILLS, grid_of=services.grid_of, **context)
+                           skills=translated(SKILLS), grid_of=services.grid_of, **context)
 
 
 # The public page
@@ -64,7 +65,7 @@ def help_page():
             page=request.args.get("page", 1, type=int))
     memberships = access.memberships_of(current_user)
     return _render("needs/help.html", form=form, found=found, memberships=memberships,
-                   grid_labels=weekly_grid_options(), args=_args_without_page())
+                   grid_labels=translated(weekly_grid_options()), args=_args_without_page())
 
 
 def _args_without_page() -> dict:

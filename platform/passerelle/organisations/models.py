@@ -17,7 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import EMAIL_MAX, User
-from passerelle.core.i18n import localized
+from passerelle.core.i18n import localized, translated
 from passerelle.core.types import UTCDateTime, str_enum
 from passerelle.extensions import db
 
@@ -32,7 +32,7 @@ class OrganisationKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(ORGANISATION_KIND_LABELS[self])
+        return translated(ORGANISATION_KIND_LABELS)[self]
 
 
 ORGANISATION_KIND_LABELS = {
@@ -59,7 +59,7 @@ class ProgrammeKind(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(PROGRAMME_KIND_LABELS[self])
+        return translated(PROGRAMME_KIND_LABELS)[self]
 
     @property
     def summary(self) -> str:
@@ -107,7 +107,7 @@ class MemberRole(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(MEMBER_ROLE_LABELS[self])
+        return translated(MEMBER_ROLE_LABELS)[self]
 
 
 MEMBER_ROLE_LABELS = {

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
+from passerelle.core.i18n import translated
 from passerelle.core.types import UTCDateTime, str_enum
 from passerelle.extensions import db
 from passerelle.needs.models import Need
@@ -96,7 +97,7 @@ class ApplicationStatus(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return str(STATUS_LABELS[self])
+        return translated(STATUS_LABELS)[self]
 
 
 STATUS_LABELS = {
@@ -121,6 +122,8 @@ class Application(db.Model):
         UniqueConstraint("user_id", "programme_id"),
         # The coordinator's queue: one programme, one status, latest first.
         Index("ix_applications_programme_status_updated", "programme_id", "status", "updated_at"),
+        # Its default order (applied on): the first page read in order from the index.
+        Index("ix_applications_programme_created", "programme_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

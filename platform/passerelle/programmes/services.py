@@ -32,7 +32,7 @@ from passerelle.programmes.models import (
     TrainingSession,
     TrainingSignup,
 )
-from passerelle.volunteers.models import VolunteerProfile
+from passerelle.volunteers.models import SpokenLanguage, VolunteerProfile
 
 S = ApplicationStatus
 CLOSED = (S.refused, S.withdrawn, S.suspended)
@@ -77,36 +77,54 @@ QUEUE_SORTS = ("applied", "updated", "name")
 
 @dataclass
 class QueuePage(Page):
-    """A page of applications (`items`, with their volunteers), and the volunteers'
-    profiles with their languages, by user id."""
+    """A page of applications (`items`, with their volunteers), and what the queue shows
+    of the volunteers' profiles, by user id."""
 
-    profiles: dict[int, VolunteerProfile] = field(default_factory=dict)
+    profiles: dict[int, "QueueProfile"] = field(default_factory=dict)
+
+
+@dataclass
+class QueueProfile:
+    place_refnis: str | None
+    languages: list[str]  # codes, in the order the volunteer gave them
 
 
 def queue(programme: Programme, status: str | None = None, search: str = "",
           sort: str = "applied", page: int = 1,
           per_page: int = QUEUE_PAGE_SIZE) -> QueuePage:
     """One page of a programme's applications, filtered, searched by name and sorted in
-    SQL: three queries whatever the page holds (count, page, profiles with languages)."""
-    query = select(Application).join(User, User.id == Application.user_id).where(
-        Application.programme_id == programme.id)
+    SQL: three queries whatever the page holds (count, page, profiles with languages).
+    The page's ids are chosen first, from narrow rows: sorting hundreds of whole
+    applications and accounts to keep fifty took most of the page's time."""
+    sort = sort if sort in QUEUE_SORTS else "applied"
+    chosen = select(Application.id).where(Application.programme_id == programme.id)
     if status:
-        query = query.where(Application.status == status)
+        chosen = chosen.where(Application.status == status)
     words = search.strip().lower()
+    if words or sort == "name":
+        chosen = chosen.join(User, User.id == Application.user_id)
     if words:
-        query = query.where(func.lower(User.name).contains(words, autoescape=True))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        chosen = chosen.where(func.lower(User.name).contains(words, autoescape=True))
+    total = db.session.scalar(chosen.with_only_columns(func.count())) or 0
     page = page_number(page, total, per_page)
     order = {"applied": (Application.created_at, Application.id),
              "updated": (Application.updated_at.desc(), Application.id.desc()),
-             "name": (func.lower(User.name), Application.id)}[sort if sort in QUEUE_SORTS
-                                                               else "applied"]
-    applications = list(db.session.scalars(query.options(contains_eager(Application.user))
-                                           .order_by(*order).offset((page - 1) * per_page)
-                                           .limit(per_page)))
-    profiles = {p.user_id: p for p in db.session.scalars(select(VolunteerProfile).where(
-        VolunteerProfile.user_id.in_([a.user_id for a in applications]))
-        .options(selectinload(VolunteerProfile.languages)))} if applications else {}
+             "name": (func.lower(User.name), Application.id)}[sort]
+    chosen = chosen.order_by(*order).offset((page - 1) * per_page).limit(per_page)
+    applications = list(db.session.scalars(
+        select(Application).join(User, User.id == Application.user_id)
+        .where(Application.id.in_(chosen)).options(contains_eager(Application.user))
+        .order_by(*order)))
+    # Plain rows rather than profiles and languages as objects: a third of the page's time.
+    profiles: dict[int, QueueProfile] = {}
+    for user_id, place, code in db.session.execute(
+            select(VolunteerProfile.user_id, VolunteerProfile.place_refnis, SpokenLanguage.code)
+            .outerjoin(SpokenLanguage, SpokenLanguage.profile_id == VolunteerProfile.id)
+            .where(VolunteerProfile.user_id.in_([a.user_id for a in applications]))
+            .order_by(VolunteerProfile.user_id, SpokenLanguage.id)) if applications else ():
+        profile = profiles.setdefault(user_id, QueueProfile(place, []))
+        if code:
+            profile.languages.append(code)
     return QueuePage(applications, total, page, per_page, profiles)
 
 
