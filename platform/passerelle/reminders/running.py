@@ -2,7 +2,7 @@
 
 One APScheduler process: an interval job that sends what is due, and the daily jobs at
 their Brussels hour. Never inside web workers. Only one dispatcher runs at a time: on
-PostgreSQL it holds an advisory lock, on SQLite a lock file in the instance folder; a
+PostgreSQL it holds an advisory lock, on SQLite a lock file (REMINDERS_LOCK_FILE); a
 second one waits for the first to stop instead of sending beside it.
 """
 
@@ -37,7 +37,7 @@ def dispatcher_lock(app: Flask):
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
                 connection.commit()
         return
-    path = Path(app.instance_path) / "dispatcher.lock"
+    path = Path(app.config["REMINDERS_LOCK_FILE"])
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
