@@ -77,11 +77,12 @@ def _send_claimed(claimed: list[OutboxMessage], now: datetime, done: Pass) -> No
                     postman.deliver(build(row, config))
                 except TemporaryFailure as error:
                     _retry_or_fail(row, now, str(error), done)
-                    db.session.commit()
-                    # The server is gone: the rest of the batch waits with this one.
-                    for rest in claimed[position + 1:]:
-                        _retry_or_fail(rest, now, str(error), done)
-                    break
+                    if error.connection_lost:
+                        db.session.commit()
+                        # The server is gone: the rest of the batch waits with this one.
+                        for rest in claimed[position + 1:]:
+                            _retry_or_fail(rest, now, str(error), done)
+                        break
                 except PermanentFailure as error:
                     _fail(row, str(error), done)
                 else:

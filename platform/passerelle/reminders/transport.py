@@ -12,7 +12,14 @@ from passerelle.reminders.models import OutboxMessage
 
 
 class TemporaryFailure(Exception):
-    """Worth trying again later: the server is down, busy, or said 4xx."""
+    """Worth trying again later: the server is down, busy, or said 4xx.
+
+    `connection_lost`: the connection is gone (not only this message refused), so the
+    rest of the batch cannot go either."""
+
+    def __init__(self, text: str, connection_lost: bool = True):
+        super().__init__(text)
+        self.connection_lost = connection_lost
 
 
 class PermanentFailure(Exception):
@@ -100,7 +107,11 @@ def _classified(error: Exception) -> Exception:
     text = f"{type(error).__name__}: {error}"[:500]
     if code is not None and 500 <= code < 600:
         return PermanentFailure(text)
-    return TemporaryFailure(text)
+    # A 4xx answer to this message (a full mailbox, greylisting) leaves the connection
+    # usable; 421 means the server closes it.
+    refused_alone = code is not None and code != 421 and isinstance(
+        error, smtplib.SMTPResponseException | smtplib.SMTPRecipientsRefused)
+    return TemporaryFailure(text, connection_lost=not refused_alone)
 
 
 def _write_to_folder(message: EmailMessage, folder: Path) -> None:
