@@ -10,6 +10,7 @@ FOR UPDATE SKIP LOCKED.
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from threading import Event
 
 from flask import current_app
 from sqlalchemy import func, select, update
@@ -35,12 +36,16 @@ class Pass:
     errors: list[str] = field(default_factory=list)
 
 
-def send_due(now: datetime, batch: int | None = None, limit: int | None = None) -> Pass:
-    """Send every message due at `now` (at most `limit`), `batch` claimed at a time."""
+def send_due(now: datetime, batch: int | None = None, limit: int | None = None,
+             stop: Event | None = None) -> Pass:
+    """Send every message due at `now` (at most `limit`), `batch` claimed at a time;
+    when `stop` is set, end after the batch in hand."""
     batch = batch or current_app.config["REMINDERS_BATCH"]
     done = Pass()
     release_stale_claims(now - LEASE)
     while limit is None or done.sent + done.retried + done.failed < limit:
+        if stop is not None and stop.is_set():
+            break
         size = batch if limit is None else min(batch, limit - done.sent - done.retried
                                                - done.failed)
         claimed = claim(now, size)
@@ -52,15 +57,19 @@ def send_due(now: datetime, batch: int | None = None, limit: int | None = None) 
 
 def claim(now: datetime, size: int) -> list[OutboxMessage]:
     """Mark up to `size` due messages as ours, and commit before anything is sent."""
-    due = (select(OutboxMessage.id)
-           .where(OutboxMessage.status == Status.PENDING, OutboxMessage.due_at <= now)
-           .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(size)
-           .with_for_update(skip_locked=True))
+    # Two statements, not UPDATE ... WHERE id IN (SELECT ... SKIP LOCKED LIMIT n): PostgreSQL
+    # may run such a subquery again for each row, each time skipping the rows just locked,
+    # and so claim far more than `size` (all of them, in the tests).
+    due = db.session.scalars(
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == Status.PENDING, OutboxMessage.due_at <= now)
+        .order_by(OutboxMessage.due_at, OutboxMessage.id).limit(size)
+        .with_for_update(skip_locked=True)).all()
     ids = db.session.scalars(
         update(OutboxMessage)
         .where(OutboxMessage.id.in_(due), OutboxMessage.status == Status.PENDING)
         .values(status=Status.SENDING, claimed_at=now, attempts=OutboxMessage.attempts + 1)
-        .returning(OutboxMessage.id)).all()
+        .returning(OutboxMessage.id)).all() if due else []
     db.session.commit()
     if not ids:
         return []

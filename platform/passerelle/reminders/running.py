@@ -7,7 +7,9 @@ second one waits for the first to stop instead of sending beside it.
 """
 
 import fcntl
+import logging
 import signal
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -55,15 +57,21 @@ def run(app: Flask, daily_jobs: list[tuple[str, int, Callable]], echo=print) -> 
             # With the lock, every claim left is an orphan of a dispatcher that died.
             released = release_stale_claims(utcnow())
             echo(f"Dispatcher: running (every {interval} s; {released} claims released).")
+            # A tick skipped because the pass before is still sending is normal.
+            logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
             scheduler = BlockingScheduler(timezone="UTC")
+
+            stopping = threading.Event()
 
             def tick():
                 with app.app_context():
-                    done = send_due(utcnow())
+                    try:
+                        done = send_due(utcnow(), stop=stopping)
+                    finally:
+                        db.session.remove()
                     if done.sent or done.retried or done.failed:
                         echo(f"Dispatcher: {done.sent} sent, {done.retried} to retry, "
                              f"{done.failed} failed.")
-                    db.session.remove()
 
             scheduler.add_job(tick, "interval", seconds=interval, id="send-due",
                               misfire_grace_time=None, coalesce=True, max_instances=1,
@@ -74,7 +82,12 @@ def run(app: Flask, daily_jobs: list[tuple[str, int, Callable]], echo=print) -> 
                                   coalesce=True, max_instances=1)
 
             def stop(signum, frame):
-                scheduler.shutdown(wait=False)
+                if stopping.is_set():
+                    raise SystemExit(1)  # asked twice: do not wait
+                echo("Dispatcher: stopping after the batch in hand…")
+                stopping.set()
+                # Wait for the pass in hand: the lock must outlive the last send.
+                scheduler.shutdown(wait=True)
 
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)
