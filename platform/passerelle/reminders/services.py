@@ -82,6 +82,12 @@ def troubled(asked_page: int | None) -> Page:
     return Page(items, total, number, PER_PAGE)
 
 
+def failed_count() -> int:
+    """Messages refused for good or after the last attempt: an administrator's to-do."""
+    return db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.status == Status.FAILED)) or 0
+
+
 def retry(message_id: int, now: datetime) -> OutboxMessage:
     """A failed message goes back to the queue, due now, with its attempts reset."""
     message = db.session.get(OutboxMessage, message_id)
