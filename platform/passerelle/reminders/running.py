@@ -83,7 +83,7 @@ def run(app: Flask, daily_jobs: list[tuple[str, int, Callable]], echo=print) -> 
 
             def stop(signum, frame):
                 if stopping.is_set():
-                    raise SystemExit(1)  # asked twice: do not wait
+                    return  # asked twice (Ctrl-C, then `make run`'s shell): still stopping
                 echo("Dispatcher: stopping after the batch in hand…")
                 stopping.set()
                 # Wait for the pass in hand: the lock must outlive the last send.
