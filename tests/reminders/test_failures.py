@@ -46,7 +46,7 @@ def test_after_the_last_attempt_a_deferred_message_fails(app, server):
     write_due(1)
     server.answer = "421 4.3.2 Service not available, closing"
     now = utcnow()
-    for attempt in range(1, MAX_ATTEMPTS):
+    for _attempt in range(1, MAX_ATTEMPTS):
         assert send_due(now).retried == 1
         now = _row("bulk0@example.org").due_at
     assert send_due(now).failed == 1
