@@ -37,6 +37,7 @@ def test_accents_a_long_key_a_reply_address_and_a_calendar_arrive_intact(app, se
     assert mail["From"].addresses[0].display_name == "Passerelle – Réfugiés"
     assert mail["Reply-To"].addresses[0].addr_spec == "anais@example.org"
     assert mail["Message-ID"] == f"<{key}@passerelle.local>"
+    assert mail["Content-Language"] == "fr"
     assert mail["List-Unsubscribe"] == "<http://passerelle.test/messages/stop/" + "t" * 120 + ">"
     text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")  # CRLF on the wire
     assert text == "Bonjour Zoë,\n\nÀ lundi !\n"
