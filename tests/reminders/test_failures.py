@@ -65,6 +65,16 @@ def test_the_server_down_defers_the_whole_batch_without_losing_any(app, server):
     assert send_due(now + BACKOFF[0]).sent == 3
 
 
+def test_with_the_server_down_a_pass_stops_after_one_batch(app, server):
+    write_due(25)
+    app.config["MAIL_PORT"] = 1  # nothing listens there
+    done = send_due(utcnow(), batch=10)
+    assert (done.sent, done.retried) == (0, 10)
+    untouched = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.attempts == 0, OutboxMessage.status == Status.PENDING)).all()
+    assert len(untouched) == 15  # not tried, so no attempt counted against them
+
+
 # The administrators' page
 
 def _fail_two(server):

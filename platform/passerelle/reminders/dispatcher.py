@@ -56,9 +56,8 @@ def send_due(now: datetime, batch: int | None = None, limit: int | None = None,
             size = batch if limit is None else min(batch, limit - done.sent - done.retried
                                                    - done.failed)
             claimed = claim(now, size)
-            if not claimed:
-                break
-            _send_claimed(claimed, postman, marks, now, done)
+            if not claimed or not _send_claimed(claimed, postman, marks, now, done):
+                break  # nothing more is due, or the server is gone: the next pass tries
     return done
 
 
@@ -89,7 +88,8 @@ def claim(now: datetime, size: int) -> list[Row]:
 
 
 def _send_claimed(claimed: list[Row], postman: Postman, marks: Connection, now: datetime,
-                  done: Pass) -> None:
+                  done: Pass) -> bool:
+    """Send a claimed batch; False when the connection to the server was lost."""
     config = current_app.config
     ready = []
     for row in claimed:
@@ -106,12 +106,13 @@ def _send_claimed(claimed: list[Row], postman: Postman, marks: Connection, now: 
                 # The server is gone (or was never there): the rest of the batch waits too.
                 for rest_id, rest_attempts, _message in ready[position + 1:]:
                     _retry_or_fail(marks, rest_id, rest_attempts, now, str(error), done)
-                break
+                return False
         except PermanentFailure as error:
             _fail(marks, row_id, str(error), done)
         else:
             _set(marks, row_id, status=Status.SENT, sent_at=now, last_error=None)
             done.sent += 1
+    return True
 
 
 def _set(marks: Connection, row_id: int, **values) -> None:
