@@ -21,11 +21,15 @@ translations: $(STAMP)
 
 # `flask run` is not in debug mode, so say it is development: the secret key is then made
 # once into instance/secret_key. Without it (gunicorn, production) SECRET_KEY is required.
+# The dispatcher (`flask reminders run`: mail, daily jobs) runs beside the web server; with
+# no MAIL_SERVER it writes each message into instance/mail/. Ctrl-C stops both: the shell
+# stops the dispatcher (by its process id) when the web server ends.
 run: export PASSERELLE_ENV := development
 run: $(STAMP) translations
 	$(FLASK) db upgrade
 	$(FLASK) seed
 	$(FLASK) demo-data --if-empty --volunteers 200 --needs 40 --seed 1
+	$(FLASK) reminders run & trap "kill $$! 2>/dev/null; wait $$!" EXIT; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 system-packages:
@@ -55,6 +59,7 @@ lint: $(STAMP)
 bench: $(STAMP) translations
 	$(PY) bench/demo_data.py
 	$(PY) bench/web.py
+	$(PY) bench/reminders.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* instance/mail

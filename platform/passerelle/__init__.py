@@ -7,6 +7,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from passerelle import config as settings
 from passerelle.config import INSTANCE, ROOT, Defaults, from_environment, secret_key
 from passerelle.core import logs
 from passerelle.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -26,6 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     from passerelle.core.routing import CONVERTERS
     app.url_map.converters.update(CONVERTERS)  # before any route is added
     app.config["SECRET_KEY"] = secret_key(app.config)
+    settings.check_mail_security(app.config)
     proxies = int(app.config["PASSERELLE_PROXY_COUNT"])
     if proxies:
         # Only behind proxies we run: otherwise anyone could pick their own address.

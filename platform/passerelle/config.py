@@ -48,6 +48,8 @@ class Defaults:
     # how many it claims at a time.
     REMINDERS_INTERVAL_SECONDS = 30
     REMINDERS_BATCH = 100
+    # On SQLite, the file a running dispatcher holds locked (PostgreSQL: an advisory lock).
+    REMINDERS_LOCK_FILE = str(INSTANCE / "dispatcher.lock")
     PASSERELLE_BASE_URL = "http://127.0.0.1:5000"
     PASSERELLE_TOKEN_MAX_AGE = 3 * 24 * 3600
     PASSERELLE_INVITATION_DAYS = 14
@@ -60,6 +62,7 @@ class Defaults:
 ENV_STRINGS = (
     "SECRET_KEY", "MAIL_SERVER", "MAIL_USERNAME", "MAIL_PASSWORD", "MAIL_DEFAULT_SENDER",
     "MAIL_DIR", "MAIL_SECURITY", "MAIL_MESSAGE_ID_DOMAIN", "RATELIMIT_STORAGE_URI",
+    "REMINDERS_LOCK_FILE",
 )
 ENV_INTS = ("MAIL_PORT", "PASSERELLE_PROXY_COUNT", "PASSERELLE_SESSION_HOURS",
             "PASSERELLE_TRUSTED_DEVICE_DAYS", "REMINDERS_INTERVAL_SECONDS", "REMINDERS_BATCH")
@@ -121,3 +124,15 @@ def secret_key(config) -> str:
     except FileExistsError:
         pass  # made by an earlier run: keep it, so sessions survive a restart
     return path.read_text().strip()
+
+
+MAIL_SECURITIES = ("", "starttls", "tls")
+
+
+def check_mail_security(config) -> None:
+    """A misspelt MAIL_SECURITY must not quietly send passwords and mail in clear."""
+    value = config.get("MAIL_SECURITY", "")
+    if value not in MAIL_SECURITIES:
+        raise RuntimeError(
+            f"MAIL_SECURITY is {value!r}: it must be empty (plain SMTP, for a local relay), "
+            "'starttls' (usually port 587) or 'tls' (usually port 465).")

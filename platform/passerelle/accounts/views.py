@@ -49,8 +49,10 @@ def register():
             form_error(form, error)
         else:
             # The same answer whether or not the address had an account already.
-            flash(_l("Thank you! We sent an e-mail to %(email)s: follow the link in it to "
-                     "confirm your address, then log in.", email=form.email.data), "success")
+            # The mail is only in the outbox yet: say it is on its way, not that it left.
+            flash(_l("Thank you! Your account is created. We are sending an e-mail to "
+                     "%(email)s: follow the link in it to confirm your address, then log "
+                     "in.", email=form.email.data), "success")
             return redirect(url_for("accounts.login", next=after))
     return render_template("accounts/register.html", form=form)
 

@@ -14,6 +14,7 @@ from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import safe_next
 from passerelle.organisations import queries
+from passerelle.reminders import services as outbox_services
 from passerelle.volunteers.views import SECTION_NAMES
 
 bp = Blueprint("core", __name__)
@@ -42,6 +43,7 @@ def home():
         context["coordination"] = homes.coordinator_part(user, now, today)
     if verified and roles.is_admin:
         context["instance"] = queries.instance_counts()
+        context["failed_messages"] = outbox_services.failed_count()
     # It names volunteers (for coordinators): no copy in the browser's cache.
     return no_store(lambda: render_template("core/personal_home.html", **context))()
 

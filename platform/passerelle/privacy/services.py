@@ -21,6 +21,7 @@ from passerelle.organisations import queries
 from passerelle.organisations import services as organisations
 from passerelle.privacy import archive
 from passerelle.programmes import services as programmes
+from passerelle.reminders import services as reminders
 from passerelle.volunteers import services as volunteers
 
 ACCOUNT = "account"
@@ -48,6 +49,7 @@ def erase_account(user: User, password: str, now: datetime) -> None:
     material.forget_owner(user)
     volunteers.forget(user)
     organisations.forget_member(user)  # needs the e-mail address: before anonymise
+    reminders.forget_recipient(user)
     accounts.anonymise(user)
     _log_account(user, "erased", now)
     db.session.commit()

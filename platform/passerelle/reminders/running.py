@@ -2,12 +2,14 @@
 
 One APScheduler process: an interval job that sends what is due, and the daily jobs at
 their Brussels hour. Never inside web workers. Only one dispatcher runs at a time: on
-PostgreSQL it holds an advisory lock, on SQLite a lock file in the instance folder; a
+PostgreSQL it holds an advisory lock, on SQLite a lock file (REMINDERS_LOCK_FILE); a
 second one waits for the first to stop instead of sending beside it.
 """
 
 import fcntl
+import logging
 import signal
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
@@ -37,7 +39,7 @@ def dispatcher_lock(app: Flask):
                 connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
                 connection.commit()
         return
-    path = Path(app.instance_path) / "dispatcher.lock"
+    path = Path(app.config["REMINDERS_LOCK_FILE"])
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("w") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
@@ -55,15 +57,21 @@ def run(app: Flask, daily_jobs: list[tuple[str, int, Callable]], echo=print) -> 
             # With the lock, every claim left is an orphan of a dispatcher that died.
             released = release_stale_claims(utcnow())
             echo(f"Dispatcher: running (every {interval} s; {released} claims released).")
+            # A tick skipped because the pass before is still sending is normal.
+            logging.getLogger("apscheduler.scheduler").setLevel(logging.ERROR)
             scheduler = BlockingScheduler(timezone="UTC")
+
+            stopping = threading.Event()
 
             def tick():
                 with app.app_context():
-                    done = send_due(utcnow())
+                    try:
+                        done = send_due(utcnow(), stop=stopping)
+                    finally:
+                        db.session.remove()
                     if done.sent or done.retried or done.failed:
                         echo(f"Dispatcher: {done.sent} sent, {done.retried} to retry, "
                              f"{done.failed} failed.")
-                    db.session.remove()
 
             scheduler.add_job(tick, "interval", seconds=interval, id="send-due",
                               misfire_grace_time=None, coalesce=True, max_instances=1,
@@ -74,7 +82,12 @@ def run(app: Flask, daily_jobs: list[tuple[str, int, Callable]], echo=print) -> 
                                   coalesce=True, max_instances=1)
 
             def stop(signum, frame):
-                scheduler.shutdown(wait=False)
+                if stopping.is_set():
+                    return  # asked twice (Ctrl-C, then `make run`'s shell): still stopping
+                echo("Dispatcher: stopping after the batch in hand…")
+                stopping.set()
+                # Wait for the pass in hand: the lock must outlive the last send.
+                scheduler.shutdown(wait=True)
 
             signal.signal(signal.SIGTERM, stop)
             signal.signal(signal.SIGINT, stop)

@@ -3,7 +3,7 @@
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 
 from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError, NotFound
@@ -12,7 +12,7 @@ from passerelle.core.tokens import read_token
 from passerelle.extensions import db
 from passerelle.reminders import preferences
 from passerelle.reminders.kinds import CHOICES, KINDS
-from passerelle.reminders.models import OutboxMessage, Status
+from passerelle.reminders.models import MessagePreference, OutboxMessage, Status
 
 # An unsubscribe link keeps working for a year: a mail can sit in a mailbox that long.
 UNSUBSCRIBE_MAX_AGE = 366 * 24 * 3600
@@ -53,10 +53,16 @@ def _set(user: User, wanted: dict[str, bool]) -> None:
 
 
 def forget_recipient(user: User) -> None:
-    """An erased account gets nothing more. Does not commit."""
-    db.session.execute(update(OutboxMessage).where(
-        OutboxMessage.recipient_id == user.id, OutboxMessage.status == Status.PENDING)
-        .values(status=Status.CANCELLED))
+    """An erased account gets nothing more, and its messages keep neither its address nor
+    what they said (a name, a programme); the rows stay, so the counts hold. Does not
+    commit."""
+    mine = OutboxMessage.recipient_id == user.id
+    db.session.execute(update(OutboxMessage).where(mine, OutboxMessage.status == Status.PENDING)
+                       .values(status=Status.CANCELLED))
+    db.session.execute(update(OutboxMessage).where(mine).values(
+        to_address="", reply_to=None, subject="", body_text="", body_html="", calendar=None,
+        unsubscribe_url=None, last_error=None))
+    db.session.execute(delete(MessagePreference).where(MessagePreference.user_id == user.id))
 
 
 # The administrators' outbox page
@@ -74,6 +80,12 @@ def troubled(asked_page: int | None) -> Page:
     items = db.session.scalars(query.order_by(OutboxMessage.id.desc())
                                .offset((number - 1) * PER_PAGE).limit(PER_PAGE)).all()
     return Page(items, total, number, PER_PAGE)
+
+
+def failed_count() -> int:
+    """Messages refused for good or after the last attempt: an administrator's to-do."""
+    return db.session.scalar(select(db.func.count()).select_from(OutboxMessage)
+                             .where(OutboxMessage.status == Status.FAILED)) or 0
 
 
 def retry(message_id: int, now: datetime) -> OutboxMessage:

@@ -1,4 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -48,12 +49,16 @@ def choices():
 def unsubscribe(token: str):
     try:
         if request.method == "POST":
-            _user, choice = services.unsubscribe(token)
-            return render_template("reminders/stopped.html", choice=CHOICES[choice])
-        _user, choice = services.read_unsubscribe(token)
+            user, choice = services.unsubscribe(token)
+            template = "reminders/stopped.html"
+        else:
+            user, choice = services.read_unsubscribe(token)
+            template = "reminders/stop.html"
     except DomainError as error:
         return render_template("core/error.html", code=404, message=error.message), 404
-    return render_template("reminders/stop.html", choice=CHOICES[choice], token=token)
+    # In the language of the mail the link came in, whoever's browser opens it.
+    with force_locale(user.locale):
+        return render_template(template, choice=CHOICES[choice], token=token)
 
 
 def _administrator():
