@@ -49,6 +49,9 @@ def cire(live_server, locale):
         make_offer(volunteer, "Une table et quatre chaises en bon état")
         make_offer(coordinator, "Un canapé-lit")
         live_server.totp = pyotp.TOTP(secret)
+        admin = make_user(email="alex@passerelle.example", name="Alex", locale=locale,
+                          is_admin=True)
+        live_server.admin_totp = pyotp.TOTP(enrol_two_factor(admin))
         live_server.slug = organisation.slug
         live_server.person_id = person.id
         live_server.programme = programme.slug
@@ -74,14 +77,14 @@ def check_fits(page, name):
     assert header["height"] <= HEADER_MAX_PX, f"{name}: header {header['height']} px high"
 
 
-def log_in(page, server, email):
+def log_in(page, server, email, totp=None):
     from tests.factories import PASSWORD
 
     page.goto(server.url + "/account/login")
     page.locator("input[name=email]").fill(email)
     page.locator("input[name=password]").fill(PASSWORD)
     page.locator("main button[type=submit]").click()
-    page.locator("input[name=code]").fill(server.totp.now())
+    page.locator("input[name=code]").fill((totp or server.totp).now())
     page.locator("main button[type=submit]").click()
     expect(page.locator("input[name=code]")).to_have_count(0)
 
@@ -109,6 +112,7 @@ def test_the_main_pages_fit_a_phone(browser, cire, locale):
         "material": f"/organisations/{slug}/material",
         "material-matches": f"/organisations/{slug}/material/matches",
         "offers": "/offers/", "team": f"/organisations/{slug}/people", "account": "/account/",
+        "messages": "/account/messages", "news": f"/programmes/{cire.programme}/news",
     }
     for name, path in signed_in.items():
         response = page.goto(cire.url + path)
@@ -158,3 +162,20 @@ def test_closing_a_need_asks_first(browser, cire, locale):
     expect(page.locator(".flash-success")).to_be_visible()
     expect(page.locator("details.confirm")).to_have_count(0)
     context.close()
+
+
+@pytest.mark.parametrize("locale", ["nl", "fr"])
+def test_the_outbox_page_fits_a_phone(browser, cire, locale):
+    from tests.conftest import deliver_mail
+
+    context, page = phone(browser, locale)
+    deliver_mail(cire.app)  # the application's messages: sent, in the counts
+    log_in(page, cire, "alex@passerelle.example", cire.admin_totp)
+    pages = {"outbox": "/admin/outbox", "outbox-sent": "/admin/outbox?status=sent"}
+    for name, path in pages.items():
+        response = page.goto(cire.url + path)
+        assert response.ok, f"{path}: {response.status}"
+        check_fits(page, f"{locale}-admin-{name}")
+    expect(page.locator("main table")).to_be_visible()  # the sent ones are listed
+    context.close()
+

@@ -89,9 +89,21 @@ def test_an_administrator_sees_counts_and_last_errors(client, login_as, server):
     _fail_two(server)
     login_as("admin")
     page = client.get("/admin/outbox").get_data(as_text=True)
-    assert "Failed</dt><dd>2</dd>" in page and "Sent</dt><dd>1</dd>" in page
+    assert ">Failed</a></dt><dd>2</dd>" in page and ">Sent</a></dt><dd>1</dd>" in page
     assert "No such mailbox" in page and "bulk1@example.org" in page
     assert "Send every failed message again" in page
+
+
+def test_an_administrator_lists_the_messages_of_each_status(client, login_as, server):
+    _fail_two(server)
+    login_as("admin")
+    sent = client.get("/admin/outbox?status=sent").get_data(as_text=True)
+    assert "bulk2@example.org" in sent and "bulk0@example.org" not in sent
+    failed = client.get("/admin/outbox?status=failed").get_data(as_text=True)
+    assert "bulk0@example.org" in failed and "bulk2@example.org" not in failed
+    assert "No messages." in client.get("/admin/outbox?status=cancelled").get_data(as_text=True)
+    # An unknown status shows the errors, as without one.
+    assert "No such mailbox" in client.get("/admin/outbox?status=nonsense").get_data(as_text=True)
 
 
 def test_send_again_puts_one_failed_message_back(client, login_as, server):

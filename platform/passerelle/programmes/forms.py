@@ -194,7 +194,7 @@ class NewsForm(BaseForm):
     """A coordinator writes to a programme's volunteers: one text for everyone, or one per
     language (each recipient gets theirs, else the common one)."""
 
-    to = SelectField(_l("To"), validate_choice=False)
+    to = SelectField(_l("Recipients"), validate_choice=False)
     subject = StringField(_l("Subject, for everyone"), filters=[strip],
                           validators=[max_length(200)])
     body = TextAreaField(_l("Message, for everyone"), filters=[strip],

@@ -71,10 +71,14 @@ PER_PAGE = 50
 TROUBLE = (Status.FAILED, Status.PENDING)
 
 
-def troubled(asked_page: int | None) -> Page:
-    """Failed messages and those waiting to be tried again, the latest first."""
-    query = select(OutboxMessage).where(
-        OutboxMessage.status.in_(TROUBLE), OutboxMessage.last_error.is_not(None))
+def listed(status: Status | None, asked_page: int | None) -> Page:
+    """The messages of one status, the latest first; without a status, the troubled ones:
+    failed, or waiting to be tried again after an error."""
+    if status is None:
+        query = select(OutboxMessage).where(
+            OutboxMessage.status.in_(TROUBLE), OutboxMessage.last_error.is_not(None))
+    else:
+        query = select(OutboxMessage).where(OutboxMessage.status == status)
     total = db.session.scalar(select(db.func.count()).select_from(query.subquery()))
     number = page_number(asked_page, total, PER_PAGE)
     items = db.session.scalars(query.order_by(OutboxMessage.id.desc())

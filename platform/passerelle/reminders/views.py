@@ -71,8 +71,10 @@ def _administrator():
 @second_factor_required
 def outbox():
     _administrator()
-    return render_template("reminders/outbox.html", counts=dispatcher.counts(),
-                           page=services.troubled(request.args.get("page", type=int)),
+    asked = request.args.get("status")
+    status = Status(asked) if asked in set(Status) else None
+    return render_template("reminders/outbox.html", counts=dispatcher.counts(), status=status,
+                           page=services.listed(status, request.args.get("page", type=int)),
                            form=forms.ButtonForm(), status_labels=STATUS_LABELS)
 
 
