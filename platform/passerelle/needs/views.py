@@ -13,9 +13,8 @@ from passerelle.core.security_headers import no_store
 from passerelle.core.skills import SKILLS
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
-from passerelle.core.week import weekly_grid_options
 from passerelle.data import places
-from passerelle.needs import forms, material, people, services
+from passerelle.needs import cards, forms, material, people, services
 from passerelle.organisations import queries
 
 bp = Blueprint("needs", __name__)
@@ -64,8 +63,9 @@ def help_page():
             within_km=int(form.within.data or 25), sort=form.sort.data,
             page=request.args.get("page", 1, type=int))
     memberships = access.memberships_of(current_user)
-    return _render("needs/help.html", form=form, found=found, memberships=memberships,
-                   grid_labels=translated(weekly_grid_options()), args=_args_without_page())
+    return render_template("needs/help.html", form=form, found=found, memberships=memberships,
+                           cards=cards.help_cards(found.items if found else [], _locale()),
+                           args=_args_without_page())
 
 
 def _args_without_page() -> dict:
