@@ -129,3 +129,32 @@ def test_the_staff_list_of_needs_is_paged_with_a_fixed_number_of_queries(
         as_text=True)
     assert second.count("/edit") == 60 - services.STAFF_PAGE_SIZE
     assert db.session.query(Need).count() == 60
+
+
+def test_a_big_list_is_counted_up_to_its_cap_and_says_there_are_more(app, db):
+    programme = make_programme(make_organisation())
+    for n, place in enumerate(["Ixelles", "Saint-Gilles", "Anderlecht", "Mechelen", "Leuven"]):
+        make_need(programme, title=f"Need {n} in {place}", place=place)
+    near = places.resolve("1060")
+    capped = services.open_needs(date(2026, 6, 1), near=near, within_km=50, per_page=2, cap=3)
+    assert (capped.total, capped.more, capped.pages) == (3, True, 2)
+    last = services.open_needs(date(2026, 6, 1), near=near, within_km=50, per_page=2, cap=3,
+                               page=9)
+    assert last.number == 2 and len(last.items) == 2  # the pages stop at the cap
+    exact = services.open_needs(date(2026, 6, 1), near=near, within_km=50, per_page=2, cap=5)
+    assert (exact.total, exact.more) == (5, False)
+    nearest = [need.title_en for need, _km in capped.items]
+    assert nearest == ["Need 1 in Saint-Gilles", "Need 0 in Ixelles"]
+
+
+def test_the_pager_of_a_capped_list_does_not_claim_a_last_page(app):
+    from flask import render_template_string
+
+    from passerelle.core.paging import Page
+
+    macro = '{% from "macros/pager.html" import pager %}{{ pager(page, "needs.help_page", {}) }}'
+    with app.test_request_context():
+        capped = render_template_string(macro, page=Page([], 1000, 2, 20, more=True))
+        exact = render_template_string(macro, page=Page([], 1000, 2, 20))
+    assert "Page 2<" in capped and "sur 50" not in capped and 'rel="next"' in capped
+    assert "Page 2 sur 50" in exact  # French, the default language

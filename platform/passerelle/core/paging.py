@@ -3,6 +3,10 @@
 import math
 from dataclasses import dataclass
 
+# A public list says "more than 1,000" rather than count every row of a big circle: the
+# count stops there, and so do its pages (the nearest thousand are what anyone reads).
+CAP = 1000
+
 
 @dataclass
 class Page:
@@ -10,6 +14,8 @@ class Page:
     total: int
     number: int
     per_page: int
+    # True when `total` is only a lower bound: a list counted up to a cap (core.paging.CAP).
+    more: bool = False
 
     @property
     def pages(self) -> int:

@@ -12,7 +12,7 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.languages import mask_of
-from passerelle.core.paging import Page, page_number
+from passerelle.core.paging import CAP, Page, page_number
 from passerelle.core.week import DAYS, PARTS, bit
 from passerelle.data.places import EARTH_RADIUS_KM, Place
 from passerelle.extensions import db
@@ -131,7 +131,7 @@ CARD_PARENTS = (
 
 def open_needs(on: date, kind: str | None = None, near: Place | None = None,
                within_km: int = 25, sort: str | None = None, page: int = 1,
-               per_page: int = HELP_PAGE_SIZE) -> Page:
+               per_page: int = HELP_PAGE_SIZE, cap: int = CAP) -> Page:
     """Open needs of listed programmes for the public page, one page of them: its items
     are (need, distance in km or None) pairs.
 
@@ -165,34 +165,34 @@ def open_needs(on: date, kind: str | None = None, near: Place | None = None,
         order = (starts, urgency_first, Need.id)
     else:
         order = (urgency_first, starts, Need.id)
-    if not nearest_first:
-        total = db.session.scalar(select(func.count(Need.id)).where(*filters)) or 0
-        page = page_number(page, total, per_page)
-    else:
-        # The nearest page often lies in a far smaller circle (a thousand needs within
-        # 5 km of Brussels): the count also counts the needs within two smaller circles,
-        # then the page is sorted from the smallest that holds it, the same page since
-        # every need outside is farther. (The distance is computed once per need in the
-        # box, in a subquery that OFFSET 0 keeps SQLite from merging into the count.)
-        radii = (within_km / 10, within_km / 3)
-        found = (select(distance.label("haversine")).where(*shown, *_box(near, within_km))
-                 .offset(0).subquery())
-        total, *inside = db.session.execute(select(func.count(), *(
-            func.coalesce(func.sum(case((found.c.haversine <= _haversine_within(r), 1),
-                                        else_=0)), 0) for r in radii))
-            .where(found.c.haversine <= _haversine_within(within_km))).one()
-        page = page_number(page, total, per_page)
-        radius = next((r for r, n in zip(radii, inside, strict=True) if n >= page * per_page),
-                      None)
-        if radius is not None:
-            chosen_from = shown + _circle(near, radius, distance)
+    # Counted up to `cap` only (Page.more says there are more), in one query; by distance,
+    # the same query counts (up to what the page needs) two smaller circles, and the page
+    # is sorted from the smallest that holds it: the same page, since every need outside
+    # is farther, and a far smaller sort (a thousand needs within 5 km of Brussels).
+    counts = [_count_up_to(filters, cap + 1)]
+    radii = (within_km / 10, within_km / 3) if nearest_first else ()
+    wanted = min(max(page, 1) * per_page, cap)
+    counts += [_count_up_to(shown + _circle(near, r, distance), wanted) for r in radii]
+    found, *inside = db.session.execute(select(*counts)).one()
+    total, more = min(found, cap), found > cap
+    page = page_number(page, total, per_page)
+    radius = next((r for r, n in zip(radii, inside, strict=True) if n >= page * per_page),
+                  None)
+    if radius is not None:
+        chosen_from = shown + _circle(near, radius, distance)
     chosen = (select(Need.id).where(*chosen_from).order_by(*order)
               .limit(per_page).offset((page - 1) * per_page))
     rows = db.session.execute(
         select(Need, distance).where(Need.id.in_(chosen)).order_by(*order)
         .options(*CARD_PARENTS)).all()
     return Page([(need, None if h is None else _km(h)) for need, h in rows], total, page,
-                per_page)
+                per_page, more)
+
+
+def _count_up_to(filters: list, cap: int):
+    """How many rows match, counting no further than `cap`: a scalar subquery."""
+    return (select(func.count()).select_from(select(Need.id).where(*filters).limit(cap)
+                                             .subquery()).scalar_subquery())
 
 
 def _circle(near: Place, within_km: float, distance) -> list:
