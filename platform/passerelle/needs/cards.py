@@ -72,3 +72,32 @@ def help_cards(items: list, locale: str) -> list[NeedCard]:
             languages=", ".join(language_name(code, locale) for code in need.languages),
             skills=", ".join(skills[key] for key in need.skills)))
     return cards
+
+
+@dataclass(frozen=True)
+class NeedRow:
+    """A row of an organisation's own list of needs (needs.html)."""
+
+    title: str
+    edit_url: str
+    person_url: str  # "" when the need is for nobody in particular
+    programme_name: str
+    place: str
+    people_needed: int
+    urgency: str
+    status: str
+    close_url: str  # "" when it is closed already
+
+
+def staff_rows(needs: list, slug: str, locale: str) -> list[NeedRow]:
+    return [NeedRow(
+        title=need.text("title", locale),
+        edit_url=url_for("needs.edit_need", slug=slug, need_id=need.id),
+        person_url=(url_for("needs.person", person_id=need.person_id)
+                    if need.person_id else ""),
+        programme_name=need.programme.text("name", locale) if need.programme else "",
+        place=places.label_of(need.place_refnis, locale), people_needed=need.people_needed,
+        urgency=need.urgency.label, status=need.status.label,
+        close_url=(url_for("needs.close_need", slug=slug, need_id=need.id)
+                   if need.status == "open" else ""))
+        for need in needs]

@@ -55,6 +55,15 @@ def programmes_for_needs(organisation: Organisation) -> list[Programme]:
     return [programme for programme in organisation.programmes if programme.is_listed]
 
 
+# What a need's row or card shows of its programme and organisation. Only these columns: their
+# long texts and JSON facts, decoded on every row, were a fifth of the page's time.
+CARD_PARENTS = (
+    joinedload(Need.programme).load_only(Programme.slug, Programme.kind, Programme.name_fr,
+                                         Programme.name_nl, Programme.name_en),
+    joinedload(Need.organisation).load_only(Organisation.slug, Organisation.name),
+)
+
+
 def needs_of(user: User, organisation: Organisation, page: int = 1,
              per_page: int = STAFF_PAGE_SIZE) -> Page:
     """The organisation's needs, open ones first, newest first, a page at a time."""
@@ -66,7 +75,7 @@ def needs_of(user: User, organisation: Organisation, page: int = 1,
     # The page's ids first, then its rows: as on the public page.
     chosen = query.order_by(*order).limit(per_page).offset((page - 1) * per_page)
     needs = db.session.scalars(select(Need).where(Need.id.in_(chosen)).order_by(*order)
-                               .options(joinedload(Need.programme)))
+                               .options(CARD_PARENTS[0]))
     return Page(list(needs), total, page, per_page)
 
 
@@ -118,15 +127,6 @@ def grid_of(need: Need) -> list[str]:
 
 HELP_PAGE_SIZE = 20
 HELP_SORTS = ("urgency", "date", "distance")
-
-
-# What a need's card shows of its programme and organisation. Only these columns: their
-# long texts and JSON facts, decoded on every row, were a fifth of the page's time.
-CARD_PARENTS = (
-    joinedload(Need.programme).load_only(Programme.slug, Programme.kind, Programme.name_fr,
-                                         Programme.name_nl, Programme.name_en),
-    joinedload(Need.organisation).load_only(Organisation.slug, Organisation.name),
-)
 
 
 def open_needs(on: date, kind: str | None = None, near: Place | None = None,

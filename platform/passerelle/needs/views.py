@@ -80,9 +80,9 @@ def _args_without_page() -> dict:
 @second_factor_required
 def needs(slug: str):
     organisation = _organisation(slug)
-    return _render("needs/needs.html", organisation=organisation, args={"slug": slug},
-                   needs=services.needs_of(_user(), organisation,
-                                           request.args.get("page", 1, type=int)))
+    found = services.needs_of(_user(), organisation, request.args.get("page", 1, type=int))
+    return render_template("needs/needs.html", organisation=organisation, args={"slug": slug},
+                           needs=found, rows=cards.staff_rows(found.items, slug, _locale()))
 
 
 @bp.route("/organisations/<slug>/needs/new", methods=["GET", "POST"])

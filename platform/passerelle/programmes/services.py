@@ -125,7 +125,7 @@ def queue(programme: Programme, status: str | None = None, search: str = "",
         profile = profiles.setdefault(user_id, QueueProfile(place, []))
         if code:
             profile.languages.append(code)
-    return QueuePage(applications, total, page, per_page, profiles)
+    return QueuePage(applications, total, page, per_page, profiles=profiles)
 
 
 def next_in_queue(application: Application) -> Application | None:

@@ -26,6 +26,7 @@ from passerelle.programmes.models import (
     TrainingSession,
     TrainingSignup,
 )
+from passerelle.programmes.queue_rows import queue_rows
 from passerelle.programmes.reasons import explain, localized_training_names
 from passerelle.volunteers import services as volunteers
 from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
@@ -152,8 +153,8 @@ def queue(slug: str):
                            args={"slug": programme.slug, "status": status, "q": search or None,
                                  "sort": sort},
                            counts=services.status_counts(programme),
-                           statuses=list(ApplicationStatus), place_label=_place_label,
-                           language_name=language_name)
+                           statuses=list(ApplicationStatus),
+                           rows=queue_rows(page, str(get_locale())))
 
 
 def _place_label(refnis: str | None) -> str:
