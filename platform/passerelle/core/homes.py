@@ -11,6 +11,7 @@ from passerelle.programmes import overview, services, sessions
 from passerelle.programmes.eligibility import gaps
 from passerelle.programmes.fitting import programmes_that_fit
 from passerelle.programmes.reasons import describe_step, explain, localized_training_names
+from passerelle.programmes.standings import standings_of
 from passerelle.programmes.steps import Step, next_step
 from passerelle.volunteers import services as volunteers
 
@@ -39,7 +40,7 @@ class VolunteerPart:
 def volunteer_part(user, now: datetime, today: date, locale: str) -> VolunteerPart:
     applications = services.applications_of(user)
     trainings = services.trainings_by_programme([a.programme_id for a in applications])
-    standings = services.standings_of(user, applications, trainings, today)
+    standings = standings_of(applications, trainings, today)
     offers = sessions.offers_for(user, applications, trainings, now)
     names = localized_training_names(trainings, locale)
     rows = []

@@ -31,7 +31,7 @@ from passerelle.programmes.models import (
 )
 from passerelle.programmes.reasons import explain, localized_training_names
 from passerelle.programmes.services import CLOSED, refresh_status, trainings_by_programme
-from passerelle.programmes.standings import standings_of_many
+from passerelle.programmes.standings import standings_of
 from passerelle.reminders import batch, outbox
 
 BATCH = 500  # applications read at a time
@@ -56,7 +56,7 @@ def refresh_statuses(now: datetime) -> int:
             break
         after = rows[-1].id
         trainings = trainings_by_programme(list({a.programme_id for a in rows}))
-        found = standings_of_many(rows, trainings, today)
+        found = standings_of(rows, trainings, today)
         # Decide first: a commit (in refresh_status) expires the batch's other rows.
         moving = [(application, gaps(found[application.id])) for application in rows
                   if (not gaps(found[application.id])) != (

@@ -16,7 +16,7 @@ from passerelle.core.time import as_utc, day_in_brussels
 from passerelle.extensions import db
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Programme
-from passerelle.programmes import defaults, messages
+from passerelle.programmes import defaults, messages, standings
 from passerelle.programmes.eligibility import Finding, Gap, Standing, age_on, gaps
 from passerelle.programmes.models import (
     DETENTION_CENTRES,
@@ -149,55 +149,11 @@ def status_counts(programme: Programme) -> dict[ApplicationStatus, int]:
 
 def standing(application: Application, today: date) -> Standing:
     trainings = trainings_by_programme([application.programme_id])
-    return standings_of(application.user, [application], trainings, today)[application.id]
+    return standings.standings_of([application], trainings, today)[application.id]
 
 
 def findings(application: Application, today: date) -> list[Finding]:
     return gaps(standing(application, today))
-
-
-def standings_of(user: User, applications: list[Application],
-                 trainings: dict[int, list[Training]], today: date) -> dict[int, Standing]:
-    """What each programme asks and what this volunteer has, by application id: a fixed
-    number of queries however many applications there are. `trainings` are the
-    programmes' trainings, from `trainings_by_programme`."""
-    ids = [application.programme_id for application in applications]
-    rules = {r.programme_id: r for r in db.session.scalars(
-        select(Requirements).where(Requirements.programme_id.in_(ids)))}
-    # Ordered by version, so that the dictionaries keep each programme's latest.
-    charters = {c.programme_id: c for c in db.session.scalars(
-        select(Charter).where(Charter.programme_id.in_(ids)).order_by(Charter.version))}
-    signatures = {charter.programme_id: signature for signature, charter in db.session.execute(
-        select(CharterSignature, Charter).join(Charter).where(
-            CharterSignature.user_id == user.id, Charter.programme_id.in_(ids))
-        .order_by(Charter.version))}
-    done = {r.training_id: r.expires_on for r in db.session.scalars(
-        select(TrainingRecord).where(TrainingRecord.user_id == user.id))}
-    granted = {(a.programme_id, a.place): a.expires_on for a in db.session.scalars(
-        select(Accreditation).where(Accreditation.user_id == user.id,
-                                    Accreditation.programme_id.in_(ids)))}
-    birth_date = _birth_date(user)
-    found = {}
-    for application in applications:
-        pid = application.programme_id
-        rule = rules.get(pid) or Requirements(programme_id=pid, accreditation_places=[])
-        programme = application.programme
-        # The platform's default for sponsorship asks for the charter once one is published.
-        charter = charters.get(pid) if rule.charter or defaults.value_of(
-            programme.kind, programme.platform_settings, "charter_before_contact") else None
-        signature = signatures.get(pid) if charter else None
-        found[application.id] = Standing(
-            today=today, interview_required=rule.interview,
-            interview_passed=_passed_screening(application),
-            charter_version=charter.version if charter else None,
-            signed_version=signature.charter.version if signature else None,
-            signature_expires_on=signature.expires_on if signature else None,
-            # Keyed by id: the name is put in the reader's language when explained.
-            trainings={str(t.id): done.get(t.id, False) for t in trainings.get(pid, [])},
-            places={place: granted.get((pid, place), False)
-                    for place in rule.accreditation_places},
-            minimum_age=rule.minimum_age, birth_date=birth_date)
-    return found
 
 
 def trainings_by_programme(programme_ids: list[int]) -> dict[int, list[Training]]:

@@ -1,6 +1,6 @@
-"""Standings (eligibility.Standing) of many applications of many volunteers at once: a
-fixed number of queries per batch, for the daily jobs. The rules are those of
-services.standings_of (one volunteer's applications), over sets of volunteers."""
+"""Standings (eligibility.Standing): what each programme asks and what each volunteer has,
+for the applications of one or many volunteers at once, in a fixed number of queries
+(a volunteer's pages, the review page, the daily jobs)."""
 
 from datetime import date
 
@@ -22,16 +22,18 @@ from passerelle.programmes.models import (
 from passerelle.volunteers.models import VolunteerProfile
 
 
-def standings_of_many(applications: list[Application],
-                      trainings: dict[int, list[Training]], today: date) -> dict[int, Standing]:
-    """By application id. The applications come with their programmes and steps loaded;
-    `trainings` from services.trainings_by_programme."""
+def standings_of(applications: list[Application], trainings: dict[int, list[Training]],
+                 today: date) -> dict[int, Standing]:
+    """By application id. `trainings` are the programmes' trainings, from
+    services.trainings_by_programme; a batch loads the applications' programmes and steps
+    with them."""
     if not applications:
         return {}
     pids = {a.programme_id for a in applications}
     uids = {a.user_id for a in applications}
     rules = {r.programme_id: r for r in db.session.scalars(
         select(Requirements).where(Requirements.programme_id.in_(pids)))}
+    # Ordered by version, so that the dictionaries keep each programme's latest.
     charters = {c.programme_id: c for c in db.session.scalars(
         select(Charter).where(Charter.programme_id.in_(pids)).order_by(Charter.version))}
     signatures = {(s.user_id, c.programme_id): (c.version, s.expires_on)
@@ -50,6 +52,7 @@ def standings_of_many(applications: list[Application],
     for application in applications:
         pid, uid, programme = application.programme_id, application.user_id, application.programme
         rule = rules.get(pid) or Requirements(programme_id=pid, accreditation_places=[])
+        # The platform's default for sponsorship asks for the charter once one is published.
         charter = charters.get(pid) if rule.charter or defaults.value_of(
             programme.kind, programme.platform_settings, "charter_before_contact") else None
         signed = signatures.get((uid, pid)) if charter else None
@@ -60,6 +63,7 @@ def standings_of_many(applications: list[Application],
             charter_version=charter.version if charter else None,
             signed_version=signed[0] if signed else None,
             signature_expires_on=signed[1] if signed else None,
+            # Keyed by id: the name is put in the reader's language when explained.
             trainings={str(t.id): done.get((uid, t.id), False) for t in trainings.get(pid, [])},
             places={place: granted.get((uid, pid, place), False)
                     for place in rule.accreditation_places or []},

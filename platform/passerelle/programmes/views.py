@@ -28,6 +28,7 @@ from passerelle.programmes.models import (
 )
 from passerelle.programmes.queue_rows import queue_rows
 from passerelle.programmes.reasons import explain, localized_training_names
+from passerelle.programmes.standings import standings_of
 from passerelle.volunteers import services as volunteers
 from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
 
@@ -68,7 +69,7 @@ def my_applications():
     today, me = today_in_brussels(), _me()
     applications = services.applications_of(me)
     trainings = services.trainings_by_programme([a.programme_id for a in applications])
-    standings = services.standings_of(me, applications, trainings, today)
+    standings = standings_of(applications, trainings, today)
     offers = sessions.offers_for(me, applications, trainings, utcnow())
     names = localized_training_names(trainings, str(get_locale()))
     rows = [(application, [explain(f, names) for f in gaps(standings[application.id])],
@@ -196,8 +197,7 @@ def _review_state(application: Application, today):
     """What the programme asks, what the volunteer lacks, and the actions of this step."""
     rules = services.requirements_of(application.programme)
     trainings = services.trainings_by_programme([application.programme_id])
-    findings = gaps(services.standings_of(application.user, [application], trainings,
-                                          today)[application.id])
+    findings = gaps(standings_of([application], trainings, today)[application.id])
     actions = steps.review_actions(
         application.status, services.has_passed_screening(application), rules.interview,
         application.interview_at is not None, bool(rules.accreditation_places), findings)
