@@ -31,7 +31,7 @@ from passerelle.programmes.models import (
     Training,
     TrainingSession,
 )
-from passerelle.reminders import outbox, preferences
+from passerelle.reminders import batch, outbox
 from passerelle.reminders.calendars import CalendarEvent, ics, reminder_times
 from passerelle.reminders.outbox import external_url
 
@@ -61,10 +61,11 @@ def coordinators_to_tell(organisation: Organisation) -> list[User]:
     network_coordinators = select(Membership.user_id).join(Organisation).where(
         Membership.organisation_id.in_(networks), Organisation.kind == "network",
         Membership.role == MemberRole.coordinator)
-    others = db.session.scalars(select(User).where(
+    others = list(db.session.scalars(select(User).where(
         User.is_admin | User.id.in_(network_coordinators),
-        User.id.not_in([user.id for user in own])).order_by(User.id))
-    return own + [user for user in others if preferences.choices_of(user)["network-digest"]]
+        User.id.not_in([user.id for user in own])).order_by(User.id)))
+    opted_in = batch.wanting([user.id for user in others], "network-digest")
+    return own + [user for user in others if user.id in opted_in]
 
 
 def application_arrived(application: Application, now: datetime) -> None:
