@@ -8,6 +8,7 @@ from passerelle.accounts import services as accounts
 from passerelle.accounts.twofactor import gate as two_factor
 from passerelle.accounts.twofactor import services as two_factor_settings
 from passerelle.core import homes
+from passerelle.core.errors import NOT_FOUND, NotFound
 from passerelle.core.i18n import UNKNOWN_LANGUAGE, is_locale
 from passerelle.core.roles import roles_of
 from passerelle.core.security_headers import no_store
@@ -66,8 +67,13 @@ def set_language():
 
 @bp.app_errorhandler(404)
 def not_found(error):
-    return render_template("core/error.html", code=404,
-                           message=_l("This page does not exist, or you may not see it.")), 404
+    return render_template("core/error.html", code=404, message=NOT_FOUND), 404
+
+
+@bp.app_errorhandler(NotFound)
+def record_not_found(error):
+    """A service's NotFound (a record that does not exist, or is not this person's)."""
+    return render_template("core/error.html", code=404, message=error.message), 404
 
 
 @bp.app_errorhandler(429)

@@ -5,7 +5,7 @@ from flask_login import current_user, login_required
 
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
-from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.errors import DomainError
 from passerelle.core.i18n import translated
 from passerelle.core.languages import language_name
 from passerelle.core.routing import bounded_id
@@ -18,11 +18,6 @@ from passerelle.needs import cards, forms, material, people, services
 from passerelle.organisations import queries
 
 bp = Blueprint("needs", __name__)
-
-
-@bp.errorhandler(NotFound)
-def not_found(error):
-    return render_template("core/error.html", code=404, message=error.message), 404
 
 
 def _user():

@@ -8,7 +8,7 @@ from passerelle.accounts.services import user_by_email
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.accounts.views import sign_in
 from passerelle.core import access
-from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.errors import DomainError
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
@@ -21,11 +21,6 @@ from passerelle.programmes.forms import ApplyForm
 from passerelle.programmes.services import application_of
 
 bp = Blueprint("organisations", __name__)
-
-
-@bp.errorhandler(NotFound)
-def not_found(error):
-    return render_template("core/error.html", code=404, message=error.message), 404
 
 
 def _user():

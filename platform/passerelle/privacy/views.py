@@ -6,7 +6,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required, logout_user
 
 from passerelle.accounts.twofactor.gate import second_factor_required
-from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.errors import DomainError
 from passerelle.core.time import to_brussels, utcnow
 from passerelle.core.web import form_error
 from passerelle.extensions import limiter
@@ -14,11 +14,6 @@ from passerelle.organisations import queries
 from passerelle.privacy import forms, services
 
 bp = Blueprint("privacy", __name__)
-
-
-@bp.errorhandler(NotFound)
-def not_found(error):
-    return render_template("core/error.html", code=404, message=error.message), 404
 
 
 def _user():

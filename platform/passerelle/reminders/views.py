@@ -20,11 +20,6 @@ STATUS_LABELS = {Status.PENDING: _l("Waiting"), Status.SENDING: _l("Being sent")
                  Status.CANCELLED: _l("Cancelled")}
 
 
-@bp.errorhandler(NotFound)
-def not_found(error):
-    return render_template("core/error.html", code=404, message=error.message), 404
-
-
 @bp.route("/account/messages", methods=["GET", "POST"])
 @login_required
 def choices():
