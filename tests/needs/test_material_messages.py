@@ -6,7 +6,7 @@ from sqlalchemy import func, select
 from passerelle.needs.models import MaterialPairing
 from passerelle.reminders import preferences
 from passerelle.reminders.models import OutboxMessage, Status
-from tests.factories import make_membership, make_organisation, make_user
+from tests.factories import mail_text, make_membership, make_organisation, make_user
 from tests.needs.factories import make_material_need, make_offer, signed_in
 
 
@@ -38,15 +38,12 @@ def propose(scene, organisation):
     return db.session.scalar(select(MaterialPairing))
 
 
-def body(mail) -> str:
-    return mail.get_body(("plain",)).get_content()
-
 
 def test_a_proposed_pairing_asks_the_giver_in_their_language(smtp, organisation, scene):
     propose(scene, organisation)
     [mail] = smtp.messages_to("lotte@example.org")
     assert mail["Subject"] == "Votre offre est proposée pour un besoin : confirmez ou refusez"
-    text = body(mail)
+    text = mail_text(mail)
     assert "We Can Help aimerait recevoir votre offre (Meubles : Un lit à Ixelles)" in text
     assert "http://passerelle.test/offers/" in text
     assert "/messages/stop/" in text or "ne plus recevoir" in text
@@ -58,8 +55,8 @@ def test_the_giver_confirming_tells_the_proposer_and_the_coordinators(smtp, db, 
     pairing = propose(scene, organisation)
     scene["giver"].post(f"/offers/pairings/{pairing.id}/confirm")
     [to_proposer] = smtp.messages_to("sam@wecanhelp.example")
-    assert "Lotte heeft de koppeling van het aanbod" in body(to_proposer)
-    assert f"http://passerelle.test/organisations/{organisation.slug}/material" in body(
+    assert "Lotte heeft de koppeling van het aanbod" in mail_text(to_proposer)
+    assert f"http://passerelle.test/organisations/{organisation.slug}/material" in mail_text(
         to_proposer)
     [to_coordinator] = smtp.messages_to("cora@wecanhelp.example", deliver=False)
     assert to_coordinator["Subject"] == (
@@ -73,7 +70,7 @@ def test_both_confirmed_tells_both_sides_once_that_it_is_given(smtp, db, organis
         f"/organisations/{organisation.slug}/material/pairings/{pairing.id}/confirm")
     [confirmed] = [m for m in smtp.messages_to("lotte@example.org")
                    if "confirmé l'appariement" in m["Subject"]]
-    assert "We Can Help a confirmé l'appariement de votre offre" in body(confirmed)
+    assert "We Can Help a confirmé l'appariement de votre offre" in mail_text(confirmed)
     scene["giver"].post(f"/offers/pairings/{pairing.id}/confirm")
     smtp.deliver()
     for address in ("lotte@example.org", "sam@wecanhelp.example", "cora@wecanhelp.example"):

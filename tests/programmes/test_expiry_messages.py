@@ -12,7 +12,7 @@ from passerelle.programmes.jobs import refresh_statuses
 from passerelle.programmes.models import Application, Training
 from passerelle.reminders import preferences
 from passerelle.reminders.models import OutboxMessage
-from tests.factories import at, make_organisation, make_programme, make_user
+from tests.factories import at, mail_text, make_organisation, make_programme, make_user
 
 SIGNED = date(2025, 6, 10)  # the charter is valid 12 months: it expires on 10 June 2026
 
@@ -37,9 +37,6 @@ def outbox(kind=None) -> list[OutboxMessage]:
     return list(_db.session.scalars(query))
 
 
-def body(mail) -> str:
-    return mail.get_body(("plain",)).get_content()
-
 
 def test_a_charter_expiring_within_30_days_is_announced_once_in_the_volunteers_language(
         smtp, cire):
@@ -54,7 +51,7 @@ def test_a_charter_expiring_within_30_days_is_announced_once_in_the_volunteers_l
     [mail] = [m for m in smtp.messages_to("anne@example.org")
               if m["Subject"].startswith("À renouveler")]
     assert mail["Subject"] == "À renouveler avant le 10 juin 2026 : votre signature de la charte"
-    text = body(mail)
+    text = mail_text(mail)
     assert ("Pour le programme name_fr text, votre signature de la charte expire le "
             "10 juin 2026.") in text
     assert "http://passerelle.test/applications/" in text
@@ -104,7 +101,7 @@ def test_a_volunteer_made_inactive_by_an_expiry_is_told_what_to_renew(smtp, cire
               if m["Subject"].startswith("Something to renew")]
     assert mail["Subject"] == ("Something to renew before you can take part again in "
                                "name_en text")
-    assert "- The charter signature has expired: sign it again." in body(mail)
+    assert "- The charter signature has expired: sign it again." in mail_text(mail)
 
 
 def test_a_volunteer_who_turned_expiry_off_is_not_told(db, cire):

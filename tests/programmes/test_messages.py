@@ -15,7 +15,7 @@ from passerelle.programmes import services, setup
 from passerelle.programmes.models import ApplicationStatus
 from passerelle.reminders.models import OutboxMessage, Status
 from passerelle.reminders.services import save_choices
-from tests.factories import make_membership, make_organisation, make_programme, make_user
+from tests.factories import mail_text, make_membership, make_organisation, make_programme, make_user
 
 NOW = datetime(2026, 6, 1, 8, tzinfo=UTC)
 INTERVIEW = datetime(2026, 6, 3, 14, 30, tzinfo=BRUSSELS)  # 12:30 UTC
@@ -44,9 +44,6 @@ def outbox_rows(kind=None):
 def count_rows():
     return _db.session.scalar(select(func.count()).select_from(OutboxMessage))
 
-
-def text_of(mail):
-    return mail.get_body(("plain",)).get_content()
 
 
 def of_kind(received, kind):
@@ -100,7 +97,7 @@ def test_an_application_is_announced_to_the_organisations_own_coordinators(
 
     [mail] = smtp.messages_to("lieve@example.org")
     assert mail["Subject"] == "Nieuwe kandidatuur voor name_nl text"
-    body = text_of(mail)
+    body = mail_text(mail)
     assert "Amina Diallo heeft zich op 1 juni 2026" in body
     assert f"http://passerelle.test/applications/{application.id}/review" in body
     assert "Je parle arabe" not in body  # the motivation stays on the platform
@@ -125,7 +122,7 @@ def test_the_interview_date_reaches_the_volunteer_in_french_with_a_calendar_entr
     [mail] = smtp.messages_to("amina@example.org")
     assert mail["Subject"] == "Votre entretien pour name_fr text"
     assert mail["Content-Language"] == "fr"  # also with an attachment
-    body = text_of(mail)
+    body = mail_text(mail)
     assert "mercredi 3 juin 2026, 14:30 (heure de Bruxelles)" in body
     assert "JRS Belgium" in body and "Contact : visits@jrs.example" in body
     assert "http://passerelle.test/applications/" in body
@@ -150,8 +147,8 @@ def test_an_interview_planned_again_replaces_the_pending_message_and_moves_the_e
     statuses = [row.status for row in outbox_rows("application-interview")]
     assert statuses == [Status.CANCELLED, Status.PENDING]  # the same date again: nothing
     [mail] = smtp.messages_to("amina@example.org")
-    assert "jeudi 4 juin 2026, 14:30" in text_of(mail)
-    assert "déplacé" in text_of(mail)
+    assert "jeudi 4 juin 2026, 14:30" in mail_text(mail)
+    assert "déplacé" in mail_text(mail)
     [event] = calendar_of(mail).walk("VEVENT")
     assert str(event["uid"]) == f"interview-{application.id}@passerelle.local"
     assert int(event["sequence"]) == 1
@@ -159,7 +156,7 @@ def test_an_interview_planned_again_replaces_the_pending_message_and_moves_the_e
     # Back to the first date, after the mail of the second went out: a new message.
     services.plan_interview(coordinator, application, INTERVIEW, NOW + timedelta(minutes=7))
     [_, back] = smtp.messages_to("amina@example.org")
-    assert "mercredi 3 juin 2026" in text_of(back)
+    assert "mercredi 3 juin 2026" in mail_text(back)
     assert int(calendar_of(back).walk("VEVENT")[0]["sequence"]) == 3
 
 
@@ -173,11 +170,11 @@ def test_the_screening_outcome_without_the_coordinators_note_then_the_charter_to
         "Votre entretien pour name_fr text", "Votre candidature pour name_fr text",
         "La charte de name_fr text attend votre signature"]
     screening, charter = received[1:]
-    assert "Bonne nouvelle" in text_of(screening)
-    assert "Calm, reliable" not in text_of(screening)
+    assert "Bonne nouvelle" in mail_text(screening)
+    assert "Calm, reliable" not in mail_text(screening)
     assert (f"http://passerelle.test/applications/{application.id}/charter"
-            in text_of(charter))
-    assert "avant votre premier contact" in text_of(charter)
+            in mail_text(charter))
+    assert "avant votre premier contact" in mail_text(charter)
 
 
 def test_a_volunteer_not_retained_is_told_without_the_note(app, smtp, programme, volunteer,
@@ -186,8 +183,8 @@ def test_a_volunteer_not_retained_is_told_without_the_note(app, smtp, programme,
     application = services.apply(volunteer, programme, "", NOW)
     services.record_screening(coordinator, application, False, "Not reliable.", NOW)
     [mail] = smtp.messages_to("amina@example.org")
-    assert "ne pas retenir votre candidature" in text_of(mail)
-    assert "reliable" not in text_of(mail)
+    assert "ne pas retenir votre candidature" in mail_text(mail)
+    assert "reliable" not in mail_text(mail)
     assert outbox_rows("application-charter") == []
 
 
@@ -207,7 +204,7 @@ def test_a_new_charter_version_is_sent_to_those_it_is_asked_of(app, smtp, progra
                           12, AFTER + timedelta(days=1))
     first, new = of_kind(smtp.messages_to("signed@example.org"), "application-charter")
     assert new["Subject"] == "Het charter van name_nl text wacht op je handtekening"
-    assert "nieuwe versie van het charter" in text_of(new)
+    assert "nieuwe versie van het charter" in mail_text(new)
     assert charter_rows_of(signed) == ["v1", "v2"]
     assert charter_rows_of(before_interview) == []  # asked once past the interview
     assert charter_rows_of(gone) == ["v1"]  # withdrawn: not asked again
@@ -227,14 +224,14 @@ def test_each_step_done_then_becoming_active_once(app, smtp, programme, voluntee
     services.refresh_status(application, AFTER + timedelta(days=2))
 
     received = smtp.messages_to("amina@example.org")
-    steps = [text_of(m) for m in of_kind(received, "application-step")]
+    steps = [mail_text(m) for m in of_kind(received, "application-step")]
     assert len(steps) == 3
     assert "la charte que vous avez signée sur papier" in steps[0]
     assert "votre formation : Visiting well" in steps[1]
     assert "accrédité·e pour Caricole (Steenokkerzeel)" in steps[2]
     [active] = of_kind(received, "application-active")
     assert active["Subject"] == "Vous êtes actif·ve dans name_fr text"
-    assert "maintenant actif·ve" in text_of(active)
+    assert "maintenant actif·ve" in mail_text(active)
     assert len(outbox_rows("application-active")) == 1
 
 
@@ -247,8 +244,8 @@ def test_suspension_is_told_without_the_internal_reason_and_so_is_reinstatement(
 
     suspended, reinstated = smtp.messages_to("amina@example.org")
     assert suspended["Subject"] == "Votre participation à name_fr text est suspendue"
-    assert "Complaint" not in text_of(suspended)
-    assert "Contactez-les" in text_of(suspended)
+    assert "Complaint" not in mail_text(suspended)
+    assert "Contactez-les" in mail_text(suspended)
     assert reinstated["Subject"] == "Votre participation à name_fr text est rétablie"
 
 
@@ -303,11 +300,11 @@ def test_in_a_programme_without_interview_the_charter_waits_from_the_application
     setup.publish_charter(programme, {"body_fr": "v2", "body_nl": "v2", "body_en": "v2"},
                           12, AFTER)
     first, new = of_kind(smtp.messages_to("amina@example.org"), "application-charter")
-    assert "avant votre premier contact" in text_of(first)
-    assert "nouvelle version" in text_of(new)
+    assert "avant votre premier contact" in mail_text(first)
+    assert "nouvelle version" in mail_text(new)
     services.sign_charter(volunteer, application, 2, AFTER)
     [active] = of_kind(smtp.messages_to("amina@example.org"), "application-active")
-    assert "maintenant actif·ve" in text_of(active)
+    assert "maintenant actif·ve" in mail_text(active)
 
 
 def test_a_volunteer_made_active_by_the_daily_refresh_is_told_once(app, smtp, volunteer):
