@@ -8,7 +8,7 @@ the claim is an UPDATE of pending rows only, and on PostgreSQL the rows are pick
 FOR UPDATE SKIP LOCKED.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from threading import Event
 
@@ -32,7 +32,10 @@ class Pass:
     sent: int = 0
     retried: int = 0
     failed: int = 0
-    errors: list[str] = field(default_factory=list)
+
+    @property
+    def handled(self) -> int:
+        return self.sent + self.retried + self.failed
 
 
 def send_due(now: datetime, batch: int | None = None, limit: int | None = None,
@@ -50,11 +53,10 @@ def send_due(now: datetime, batch: int | None = None, limit: int | None = None,
             # Without an fsync each: WAL keeps every commit through a crash of this
             # process, which is what marking one by one is for.
             marks.execute(text("PRAGMA synchronous=NORMAL"))
-        while limit is None or done.sent + done.retried + done.failed < limit:
+        while limit is None or done.handled < limit:
             if stop is not None and stop.is_set():
                 break
-            size = batch if limit is None else min(batch, limit - done.sent - done.retried
-                                                   - done.failed)
+            size = batch if limit is None else min(batch, limit - done.handled)
             claimed = claim(now, size)
             if not claimed or not _send_claimed(claimed, postman, marks, now, done):
                 break  # nothing more is due, or the server is gone: the next pass tries
@@ -128,13 +130,11 @@ def _retry_or_fail(marks: Connection, row_id: int, attempts: int, now: datetime,
     _set(marks, row_id, status=Status.PENDING, claimed_at=None, last_error=error,
          due_at=now + BACKOFF[attempts - 1])
     done.retried += 1
-    done.errors.append(error)
 
 
 def _fail(marks: Connection, row_id: int, error: str, done: Pass) -> None:
     _set(marks, row_id, status=Status.FAILED, last_error=error)
     done.failed += 1
-    done.errors.append(error)
 
 
 def release_stale_claims(claimed_before: datetime) -> int:
