@@ -69,7 +69,7 @@ def run(app: Flask, daily_jobs: list[tuple[str, int, Callable]], echo=print) -> 
                         done = send_due(utcnow(), stop=stopping)
                     finally:
                         db.session.remove()
-                    if done.sent or done.retried or done.failed:
+                    if done.handled:
                         echo(f"Dispatcher: {done.sent} sent, {done.retried} to retry, "
                              f"{done.failed} failed.")
 
