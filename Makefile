@@ -59,7 +59,9 @@ lint: $(STAMP)
 bench: $(STAMP) translations
 	$(PY) bench/demo_data.py
 	$(PY) bench/web.py
+	$(PY) bench/matching.py
 	$(PY) bench/reminders.py
+	$(PY) bench/assignment.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* instance/mail

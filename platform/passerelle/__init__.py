@@ -59,6 +59,7 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.accounts.twofactor.views import bp as two_factor
     from passerelle.accounts.views import bp as accounts
     from passerelle.core.views import bp as core
+    from passerelle.matching.views import bp as matching
     from passerelle.needs.views import bp as needs
     from passerelle.organisations.views import bp as organisations
     from passerelle.privacy.views import bp as privacy
@@ -67,7 +68,7 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.volunteers.views import bp as volunteers
 
     for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
-                      needs, privacy, reminders):
+                      needs, matching, privacy, reminders):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating
@@ -79,13 +80,14 @@ def _register_blueprints(app: Flask) -> None:
 
 def _register_cli(app: Flask) -> None:
     from passerelle.accounts.cli import create_admin
+    from passerelle.matching.cli import matching
     from passerelle.needs.cli import people
     from passerelle.organisations.cli import seed
     from passerelle.programmes.cli import programmes
     from passerelle.reminders.cli import reminders
     from passerelle.volunteers.cli import demo_data
 
-    for command in (create_admin, seed, demo_data, people, programmes, reminders):
+    for command in (create_admin, seed, demo_data, people, programmes, reminders, matching):
         app.cli.add_command(command)
 
 

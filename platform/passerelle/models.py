@@ -3,6 +3,7 @@
 from passerelle.accounts.models import User  # noqa: F401
 from passerelle.accounts.twofactor.models import TwoFactor  # noqa: F401
 from passerelle.core.audit import AuditEntry  # noqa: F401
+from passerelle.matching.models import Match  # noqa: F401
 from passerelle.needs.models import Need  # noqa: F401
 from passerelle.organisations.models import Organisation  # noqa: F401
 from passerelle.programmes.models import Application  # noqa: F401

@@ -147,6 +147,21 @@ EXPECTED = {
     ("POST", "needs.edit_person"): allow(ORG_MEMBER),
     ("POST", "needs.delete_person"): allow(ORG_MEMBER, ok="redirect"),
     ("POST", "privacy.export_person"): allow(ORG_MEMBER),  # the zip
+    # Matching: A's need's candidates for its staff; V's approved match for V and A's staff
+    ("GET", "matching.candidates"): allow(ORG_STAFF),
+    ("POST", "matching.propose"): allow(ORG_STAFF, ok="redirect"),  # no volunteer chosen
+    ("POST", "matching.exclude"): allow(ORG_STAFF, ok="redirect"),  # no reason given
+    ("GET", "matching.match"): allow(ORG_STAFF | OWNER),
+    ("POST", "matching.decide"): allow(OWNER, ok="redirect"),  # V accepts
+    ("GET", "matching.fits_me"): LOGGED_IN,
+    ("GET", "matching.new_batch"): allow(ORG_COORDINATOR),
+    ("POST", "matching.new_batch"): allow(ORG_COORDINATOR),  # no objective: shown again
+    ("GET", "matching.batch"): allow(ORG_COORDINATOR),
+    ("POST", "matching.approve_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # none ticked
+    ("POST", "matching.undo_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # approved: no
+    ("GET", "matching.programme_matches"): allow(ORG_COORDINATOR),
+    ("GET", "matching.weights"): allow(ORG_COORDINATOR),
+    ("POST", "matching.weights"): allow(ORG_COORDINATOR),  # empty: shown again
     # Messages: the signed link is the authority, whoever follows it
     ("GET", "reminders.choices"): LOGGED_IN,
     ("POST", "reminders.choices"): allow(SIGNED_IN, ok="redirect"),

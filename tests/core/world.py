@@ -18,6 +18,7 @@ from passerelle.accounts.services import reset_token
 from passerelle.core.time import BRUSSELS, utcnow
 from passerelle.core.tokens import make_token
 from passerelle.extensions import db
+from passerelle.matching.models import BatchStatus, Match, MatchBatch, MatchStatus, Objective
 from passerelle.needs import material
 from passerelle.organisations.models import (
     Invitation,
@@ -65,6 +66,14 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
                             invited_by_id=coordinator.id, approved_at=utcnow(),
                             expires_at=utcnow() + timedelta(days=7))
     db.session.add(invitation)
+    # A batch whose one proposal a coordinator approved: it waits for V's answer.
+    batch = MatchBatch(programme_id=programme.id, created_by_id=coordinator.id, created_at=now,
+                       objective=Objective.score, status=BatchStatus.decided)
+    match = Match(need_id=need.id, user_id=owner.id, programme_id=programme.id, batch=batch,
+                  status=MatchStatus.approved, score=10, parts=[["languages", 10, False]],
+                  proposed_by_id=coordinator.id, proposed_at=now, decided_by_id=coordinator.id,
+                  decided_at=now, answer_by=now + timedelta(days=7))
+    db.session.add(match)
     db.session.commit()
     member = db.session.scalar(select(Membership).where(
         Membership.organisation_id == organisation.id, Membership.role == MemberRole.staff))
@@ -76,7 +85,7 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
         f"signup{suffix}": signup.id, f"application{suffix}": application.id,
         f"person{suffix}": person.id, f"need{suffix}": need.id,
         f"material_need{suffix}": material_need.id, f"offer{suffix}": offer.id,
-        f"pairing{suffix}": pairing.id,
+        f"pairing{suffix}": pairing.id, f"match{suffix}": match.id, f"batch{suffix}": batch.id,
         f"invitation{suffix}": make_token("invitation", {"i": invitation.id}),
     })
 
@@ -146,6 +155,8 @@ ARGUMENTS = {
     ("organisations", "invitation_id"): "invitation_id",
     ("applications", "action"): "screening",
     ("messages", "token"): "unsubscribe", ("admin", "message_id"): "outbox_message",
+    ("needs", "need_id"): "need", ("matches", "match_id"): "match",
+    ("matches", "action"): "=accept", ("batches", "batch_id"): "batch",
 }
 
 
@@ -170,6 +181,9 @@ def url_of(rule: Rule, world: World, organisation: str = "a") -> str:
             key = "material_need"
         if key == "screening":
             values[argument] = key
+            continue
+        if key.startswith("="):  # a fixed value
+            values[argument] = key[1:]
             continue
         values[argument] = world.ids.get(key + suffix, world.ids[key])
     return url_for(rule.endpoint, **values)

@@ -177,3 +177,22 @@ def test_anonymous_people_are_sent_to_log_in(client, organisation, programme):
 def test_an_administrator_may_manage_needs(client, login_as, organisation, programme):
     login_as("admin")
     assert client.get(f"/organisations/{organisation.slug}/needs").status_code == 200
+
+
+def test_a_need_says_what_matching_asks_for(client, db, login_as, organisation, programme):
+    login_as("staff", organisation=organisation)
+    url = f"/organisations/{organisation.slug}/needs/new"
+    matching = {"language_level": "3", "day_parts": "1", "sector": "it",
+                "interests": ["chess"], "centre": "caricole"}
+    too_many = client.post(url, data=need_form(programme, **matching | {"day_parts": "3"}))
+    text = too_many.get_data(as_text=True)
+    assert too_many.status_code == 200 and "No more than the moments chosen" in text
+    assert count_needs(db) == 0
+    assert client.post(url, data=need_form(programme, **matching)).status_code == 302
+    need = db.session.scalar(select(Need))
+    assert (need.language_level, need.day_parts, need.sector, need.interests, need.centre) == (
+        3, 1, "it", ["chess"], "caricole")
+    form = client.get(f"/organisations/{organisation.slug}/needs/{need.id}/edit")
+    assert 'value="caricole" selected' in form.get_data(as_text=True)
+    page = client.get(f"/organisations/{organisation.slug}/needs").get_data(as_text=True)
+    assert f"/needs/{need.id}/candidates" in page

@@ -141,3 +141,59 @@ def test_demo_applications_are_the_same_for_the_same_seed(app, db, directory):
     db.session.commit()
     load_demo(volunteers=400, needs=0, seed=9, now=NOW)
     assert who_where_and_step() == first and len(first) == 20
+
+
+def test_demo_needs_have_real_candidates_and_real_exclusions(app, db, directory):
+    from collections import Counter
+
+    from passerelle.core.time import day_in_brussels
+    from passerelle.matching import services
+    from passerelle.organisations.demo import ensure_demo_requirements
+
+    ensure_demo_requirements(NOW)
+    load_demo(volunteers=3000, needs=60, seed=4, now=NOW)
+    today = day_in_brussels(NOW)
+    eligible, excluded = [], Counter()
+    for need in db.session.scalars(select(Need).order_by(Need.id)):
+        ranking = services.rank(need, today)
+        eligible.append(ranking.eligible)
+        excluded.update(dict(ranking.counts))
+        assert len(ranking.top) == min(ranking.eligible, services.TOP)
+    assert sum(1 for count in eligible if count > 0) >= 0.8 * len(eligible)
+    assert max(eligible) <= 40
+    # Others of the programmes are left out, for a reason a coordinator can act on.
+    assert {"application", "language", "distance", "availability"} <= set(excluded)
+
+
+def test_active_demo_volunteers_hold_what_their_programme_asks(app, db, directory):
+    from passerelle.core.time import day_in_brussels
+    from passerelle.matching import loading
+    from passerelle.organisations.demo import ensure_demo_requirements
+    from passerelle.organisations.models import Programme
+
+    ensure_demo_requirements(NOW)
+    load_demo(volunteers=2000, needs=60, seed=6, now=NOW)
+    today = day_in_brussels(NOW)
+    for slug in ("cire-sponsorship", "jrs-detention-visits", "up-together-hosting"):
+        programme = db.session.scalar(select(Programme).where(Programme.slug == slug))
+        active = [v for v in loading.volunteers(programme, today).values()
+                  if v.application == "active"]
+        ready = [v for v in active if not v.gaps]
+        assert active and len(ready) >= 0.8 * len(active), slug  # a few let something lapse
+
+
+def test_the_next_ids_follow_the_demo_rows_of_every_table_it_fills(app, db, directory):
+    from sqlalchemy import text
+
+    from passerelle.organisations.demo import ensure_demo_requirements
+    from passerelle.volunteers.demo_matching import TABLES
+
+    ensure_demo_requirements(NOW)
+    load_demo(volunteers=3000, needs=100, seed=8, now=NOW)
+    for model in TABLES:
+        table = model.__table__.name
+        assert db.session.scalar(select(func.count()).select_from(model)), table
+        if db.engine.dialect.name == "postgresql":  # ids were given by hand
+            following = db.session.scalar(text(
+                f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"))
+            assert following > db.session.scalar(select(func.max(model.id))), table

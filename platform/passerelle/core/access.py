@@ -271,3 +271,46 @@ def has_coordinator_choices(user) -> bool:
 def can_watch_outbox(user) -> bool:
     """The outbox page (addresses, errors, retries): administrators only."""
     return user.is_authenticated and user.is_admin
+
+
+# Matching
+
+def can_propose_for(user, need) -> bool:
+    """Sees a need's candidates and proposes one: the staff of the organisation that posted
+    it, its networks' coordinators, administrators."""
+    return need.programme_id is not None and is_staff(user, need.organisation)
+
+
+def can_decide_match(user, match) -> bool:
+    """Approves, refuses or ends a match; runs a programme's batch; sets its weights."""
+    return can_coordinate_programme(user, match.programme)
+
+
+def can_see_match(user, match) -> bool:
+    """The staff of the need's organisation; the volunteer it is for once a coordinator
+    approved it (a proposal, or a refused one, stays between coordinators)."""
+    from passerelle.matching.models import SEEN_BY_VOLUNTEER
+
+    if not user.is_authenticated:
+        return False
+    if match.user_id == user.id and match.status in SEEN_BY_VOLUNTEER:
+        return True
+    return is_staff(user, match.need.organisation)
+
+
+def owns_match(user, match) -> bool:
+    """Accepts or declines it: only the volunteer it is for."""
+    return user.is_authenticated and match.user_id == user.id
+
+
+def sees_person_of(user, need) -> bool:
+    """A need's person helped is shown with its candidates only to the organisation that
+    registered the person: not to network coordinators nor administrators."""
+    return need.person_id is not None and works_for(user, need.person.organisation)
+
+
+def programme_matches_clause(user):
+    """The list form of can_decide_match: a filter on Match."""
+    from passerelle.matching.models import Match
+
+    return Match.programme_id.in_(select(Programme.id).where(coordinated_programmes_clause(user)))

@@ -26,12 +26,18 @@ ACTION_LABELS = {
     "member_removed": _l("member removed"),
     "linked": _l("linked to a need"), "unlinked": _l("unlinked from a need"),
     "exported": _l("exported"), "erased": _l("erased"),
+    # Matches
+    "proposed": _l("proposed"), "approved": _l("approved"), "refused": _l("refused"),
+    "accepted": _l("accepted"), "declined": _l("declined"), "lapsed": _l("lapsed"),
+    "ended": _l("ended"), "cancelled": _l("withdrawn"), "excluded": _l("excluded"),
 }
 # Where a read happened, and so what it showed.
 PAGE_LABELS = {
     "record": _l("on its page"), "edit_form": _l("in its edit form"),
     "list": _l("in the list of people supported"),
     "need_form": _l("its first name, in a need form"),
+    "candidates": _l("with the candidates for its need"),
+    "match": _l("its first name and languages, on a match's page"),
 }
 PER_PAGE = 20
 

@@ -6,6 +6,7 @@ from datetime import date, datetime
 
 from passerelle.core import access
 from passerelle.core.time import as_utc
+from passerelle.matching import services as matching
 from passerelle.needs import overview as needs_overview
 from passerelle.programmes import overview, services, sessions
 from passerelle.programmes.eligibility import gaps
@@ -35,6 +36,7 @@ class VolunteerPart:
     profile_missing: list[str]  # keys of volunteers.views.SECTION_NAMES
     fitting: list  # programmes
     more_fitting: bool
+    answers_waiting: list  # matching.models.Match approved, waiting for their answer
 
 
 def volunteer_part(user, now: datetime, today: date, locale: str) -> VolunteerPart:
@@ -59,7 +61,7 @@ def volunteer_part(user, now: datetime, today: date, locale: str) -> VolunteerPa
     percent, missing = volunteers.completeness(profile)
     fitting = programmes_that_fit(user, hosting=False)
     return VolunteerPart(rows, percent, missing, fitting[:FITTING_SHOWN],
-                         len(fitting) > FITTING_SHOWN)
+                         len(fitting) > FITTING_SHOWN, matching.answers_waiting(user))
 
 
 @dataclass(frozen=True)
@@ -82,10 +84,12 @@ class CoordinatorPart:
     waiting: dict
     interviews: list
     expiring: list
+    proposals: list  # (programme, proposals waiting for a coordinator)
 
 
 def coordinator_part(user, now: datetime, today: date) -> CoordinatorPart:
     ids = access.coordinated_organisation_ids(user)
     return CoordinatorPart(overview.coordinated_programme_count(ids),
                            overview.waiting_by_step(ids), overview.interviews_coming(ids, now),
-                           overview.expiring_soon(ids, today))
+                           overview.expiring_soon(ids, today),
+                           matching.proposals_waiting(ids))

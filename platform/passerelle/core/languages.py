@@ -26,8 +26,14 @@ def is_language(code: str) -> bool:
 @cache
 def language_name(code: str, locale: str) -> str:
     """The language's name in the interface language, e.g. ('ti', 'nl') -> 'Tigrinya'."""
-    name = Locale.parse(locale).languages.get(_CLDR_KEY.get(code, code), code)
+    name = language_in_sentence(code, locale)
     return name[:1].upper() + name[1:]
+
+
+@cache
+def language_in_sentence(code: str, locale: str) -> str:
+    """The name as written inside a sentence: 'français' in French, 'Frans' in Dutch."""
+    return Locale.parse(locale).languages.get(_CLDR_KEY.get(code, code), code)
 
 
 def language_choices(locale: str) -> list[tuple[str, str]]:

@@ -87,6 +87,7 @@ class NeedRow:
     urgency: str
     status: str
     close_url: str  # "" when it is closed already
+    candidates_url: str  # "" when the need belongs to no programme
 
 
 def staff_rows(needs: list, slug: str, locale: str) -> list[NeedRow]:
@@ -99,5 +100,7 @@ def staff_rows(needs: list, slug: str, locale: str) -> list[NeedRow]:
         place=places.label_of(need.place_refnis, locale), people_needed=need.people_needed,
         urgency=need.urgency.label, status=need.status.label,
         close_url=(url_for("needs.close_need", slug=slug, need_id=need.id)
-                   if need.status == "open" else ""))
+                   if need.status == "open" else ""),
+        candidates_url=(url_for("matching.candidates", need_id=need.id)
+                        if need.programme_id else ""))
         for need in needs]

@@ -36,6 +36,8 @@ from passerelle.needs.models import (
     Urgency,
 )
 from passerelle.organisations.models import ProgrammeKind
+from passerelle.programmes.models import DETENTION_CENTRES
+from passerelle.volunteers.choices import INTERESTS, LEVELS, SECTORS
 
 
 def given():
@@ -76,13 +78,25 @@ class NeedForm(BaseForm):
     people_needed = IntegerField(_l("How many people"), default=1,
                                  validators=[given(), between(1, 100)])
     languages = CheckboxesField(_l("Languages needed"), {}, _l("Choose languages from the list."))
+    language_level = SelectField(_l("Level needed in one of these languages"), default="2",
+                                 validate_choice=False)
     skills = CheckboxesField(_l("Skills needed"), SKILLS, _l("Choose skills from the list."))
+    sector = SelectField(_l("Professional sector (mentoring)"), default="",
+                         validate_choice=False)
+    interests = CheckboxesField(_l("Interests to share (language duos)"), INTERESTS,
+                                _l("Choose interests from the list."))
+    centre = SelectField(_l("Detention centre (visits)"), default="", validate_choice=False,
+                         description=_l("Only visitors accredited for this centre are proposed."))
     place = PlaceField(_l("Where"), validators=[required(), max_length(80)],
                        description=PLACE_HINT)
     starts_on = DateField(_l("From"), validators=[Optional()])
     ends_on = DateField(_l("Until"), validators=[Optional()])
     schedule = CheckboxesField(_l("Every week"), weekly_grid_options(),
                                _l("Choose moments from the grid."))
+    day_parts = IntegerField(_l("At least how many of these moments a week"),
+                             validators=[Optional(), between(1, 21)],
+                             description=_l("Leave empty if the volunteer must be free at "
+                                            "all of them; 1 for \u201cone evening a week\u201d."))
     urgency = SelectField(_l("Urgency"), default=Urgency.normal.value, validate_choice=False)
     person = SelectField(_l("For whom"), default="", validate_choice=False,
                          description=_l("Never shown outside your organisation."))
@@ -92,6 +106,13 @@ class NeedForm(BaseForm):
         _set_choices(self.programme, [(str(p.id), p.text("name", locale)) for p in programmes],
                      _l("Choose one of your organisation's programmes."))
         _languages(self.languages, locale)
+        _set_choices(self.language_level, [(str(level), label) for level, label in
+                                           LEVELS.items() if level < 4],
+                     _l("Choose from the list."))
+        _set_choices(self.sector, [("", _l("None in particular"))] + list(SECTORS.items()),
+                     _l("Choose from the list."))
+        _set_choices(self.centre, [("", _l("None"))] + list(DETENTION_CENTRES.items()),
+                     _l("Choose from the list."))
         _set_choices(self.urgency, [(u.value, u.label) for u in Urgency],
                      _l("Choose from the list."))
         if people is None:  # this editor may not see the organisation's people

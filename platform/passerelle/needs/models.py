@@ -119,13 +119,22 @@ class Need(TextsMixin, db.Model):
     people_needed: Mapped[int] = mapped_column(Integer, default=1)
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     language_mask: Mapped[int] = mapped_column(BigInteger, default=0)
+    # The level a volunteer needs in one of the languages: 2 conversational by default.
+    language_level: Mapped[int] = mapped_column(SmallInteger, default=2, server_default="2")
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # A mentoring need's professional sector and a language duo's interests (scored).
+    sector: Mapped[str | None] = mapped_column(String(60))
+    interests: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    # A detention centre (programmes.models.DETENTION_CENTRES) the visits are at.
+    centre: Mapped[str | None] = mapped_column(String(20))
     place_refnis: Mapped[str | None] = mapped_column(String(5))
     region: Mapped[str | None] = mapped_column(String(10), index=True)
     lat: Mapped[float | None] = mapped_column(Float)
     lon: Mapped[float | None] = mapped_column(Float)
     # Day parts of the weekly schedule, bits as in core.week.
     weekly_mask: Mapped[int] = mapped_column(Integer, default=0)
+    # "One evening a week": at least this many of those day parts; None: all of them.
+    day_parts: Mapped[int | None] = mapped_column(SmallInteger)
     starts_on: Mapped[date | None] = mapped_column(Date)
     ends_on: Mapped[date | None] = mapped_column(Date)
     urgency: Mapped[Urgency] = mapped_column(str_enum(Urgency, "urgency", 16),
@@ -139,6 +148,7 @@ class Need(TextsMixin, db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     programme: Mapped[Programme | None] = relationship()
+    person: Mapped[Person | None] = relationship()
 
     __table_args__ = (
         # The public page reads its filters, its orders and the coordinates from an index

@@ -229,3 +229,9 @@ def _fill(person: Person, data: PersonData) -> None:
     person.isolated, person.no_outside_contact = data.isolated, data.no_outside_contact
     person.referred_by_id, person.referred_to_id = data.referred_by_id, data.referred_to_id
     person.delete_after = data.delete_after
+
+
+def needs_for(person: Person) -> list[Need]:
+    """The needs posted for the person, latest first: their candidates are a click away."""
+    return list(db.session.scalars(select(Need).where(Need.person_id == person.id)
+                                   .order_by(Need.id.desc())))

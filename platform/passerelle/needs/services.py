@@ -1,7 +1,7 @@
 """Needs that organisations post for their programmes. Each change commits once."""
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -42,6 +42,11 @@ class NeedData:
     urgency: str
     person_id: int | None = None
     status: str = NeedStatus.open
+    language_level: int = 2
+    day_parts: int | None = None
+    sector: str | None = None
+    interests: list[str] = field(default_factory=list)
+    centre: str | None = None
 
 
 def set_place(record, place: Place | None) -> None:
@@ -268,6 +273,13 @@ def _fill(need: Need, organisation: Organisation, data: NeedData) -> None:
     for day, part in data.grid:
         need.weekly_mask |= bit(day, part)
     need.urgency = Urgency(data.urgency)
+    if data.day_parts and data.day_parts > need.weekly_mask.bit_count():
+        raise DomainError(_l("No more than the moments chosen in the grid."), field="day_parts")
+    need.day_parts = data.day_parts or None
+    need.language_level = data.language_level
+    need.sector = data.sector or None
+    need.interests = sorted(set(data.interests))
+    need.centre = data.centre or None
 
 
 KEEP = object()

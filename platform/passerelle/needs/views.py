@@ -138,7 +138,9 @@ def _need_form(form_class, organisation, need=None):
             "place": _place_label(need.place_refnis), "starts_on": need.starts_on,
             "ends_on": need.ends_on, "schedule": services.grid_of(need),
             "urgency": need.urgency.value, "person": str(need.person_id or ""),
-            "status": need.status.value,
+            "status": need.status.value, "language_level": str(need.language_level),
+            "day_parts": need.day_parts, "sector": need.sector or "",
+            "interests": need.interests or [], "centre": need.centre or "",
         } | {name: getattr(need, name) for name in services.TEXT_FIELDS}
     choices = people.choices_for_needs(_user(), organisation)
     form = form_class(data=data, locale=_locale(),
@@ -162,7 +164,10 @@ def _need_data(form) -> services.NeedData:
         grid=[tuple(int(n) for n in key.split("-")) for key in form.schedule.data],
         urgency=form.urgency.data,
         person_id=int(form.person.data) if form.person and form.person.data else None,
-        status=form.status.data if hasattr(form, "status") else "open")
+        status=form.status.data if hasattr(form, "status") else "open",
+        language_level=int(form.language_level.data), day_parts=form.day_parts.data,
+        sector=form.sector.data or None, interests=form.interests.data,
+        centre=form.centre.data or None)
 
 
 # The people the organisation supports
@@ -204,7 +209,8 @@ def person(person_id: int):
     log_page = max(request.args.get("log_page", 1, type=int) or 1, 1)
     log, older = people.log_of(_user(), record, log_page)
     return _render("needs/person.html", person=record, log=log, log_page=log_page,
-                   older=older, can_change=access.can_change_person(current_user, record))
+                   older=older, can_change=access.can_change_person(current_user, record),
+                   needs=people.needs_for(record))
 
 
 @bp.route("/supported/<int:person_id>/edit", methods=["GET", "POST"])

@@ -1,5 +1,6 @@
 """The daily jobs the dispatcher runs, at their Brussels hour: (name, hour, job of now)."""
 
+from passerelle.matching.jobs import lapse_proposals
 from passerelle.needs.jobs import purge_expired
 from passerelle.programmes.jobs import refresh_statuses
 from passerelle.reminders.digest_job import send_digests
@@ -7,5 +8,6 @@ from passerelle.reminders.digest_job import send_digests
 DAILY = [
     ("programmes-refresh-statuses", 3, refresh_statuses),
     ("people-purge-expired", 4, purge_expired),
+    ("matching-lapse-proposals", 5, lapse_proposals),
     ("reminders-digest", 7, send_digests),
 ]

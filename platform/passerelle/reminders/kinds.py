@@ -28,6 +28,9 @@ CHOICES = {choice.name: choice for choice in (
     Choice("expiry", _l("A charter, training or accreditation that expires soon")),
     Choice("material", _l("Material offers: pairings proposed, confirmed, given")),
     Choice("programme-news", _l("Messages from the coordinators of my programmes")),
+    Choice("matches", _l("Matches: a need proposed to me, the end of a match")),
+    Choice("match-decisions", _l("Matches in the programmes I coordinate: proposed, "
+                                 "accepted, declined, lapsed")),
     Choice("new-application", _l("Each application to a programme I coordinate, when it "
                                  "arrives (otherwise only in the daily summary)"),
            for_coordinators=True),
@@ -67,6 +70,14 @@ KINDS: dict[str, str | None] = {
     "material-given": "material",
     "digest": "digest",
     "programme-news": "programme-news",
+    "match-proposed": "match-decisions",
+    "match-approved": "matches",
+    "match-refused": "match-decisions",
+    "match-accepted": "match-decisions",
+    "match-declined": "match-decisions",
+    "match-lapsed": "match-decisions",
+    "match-lapsed-volunteer": "matches",
+    "match-ended": "matches",
 }
 
 

@@ -7,8 +7,9 @@ inserted in bulk (executemany) with ids chosen here, so 100,000 volunteers take 
 import random
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from itertools import accumulate
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from werkzeug.security import generate_password_hash
 
 from passerelle.accounts.models import User
@@ -21,6 +22,7 @@ from passerelle.extensions import db
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 from passerelle.programmes.models import Application, ApplicationStatus, ApplicationStep
+from passerelle.volunteers import demo_matching
 from passerelle.volunteers.choices import INTERESTS, SECTORS
 from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
 
@@ -137,30 +139,52 @@ def load_demo(volunteers: int, needs: int, seed: int, now: datetime) -> DemoRepo
         return DemoReport(0, 0, skipped=True)
     rng = random.Random(seed)
     municipalities = places.load_places()
-    weights = [BIG_CITIES.get(place.refnis, 1) for place in municipalities]
+    # Cumulated once: random.choices would add the weights up again at every draw.
+    weights = list(accumulate(BIG_CITIES.get(place.refnis, 1) for place in municipalities))
     password_hash = generate_password_hash(f"demo-{seed}", method=DEMO_PASSWORD_HASH_COST)
-    first_user = _insert_volunteers(rng, seed, volunteers, municipalities, weights,
-                                    password_hash, now)
-    needs_made = _insert_needs(rng, needs, municipalities, weights, now)
-    applications = _insert_applications(rng, range(first_user, first_user + volunteers), now)
+    people = _insert_volunteers(rng, seed, volunteers, municipalities, weights,
+                                password_hash, now)
+    needs_made = _insert_needs(rng, needs, people, municipalities, weights, now)
+    book = Applications(rng, now)
+    if people:
+        _random_applications(book, range(people[0].user_id, people[-1].user_id + 1))
+    standing = demo_matching.Recruitment(rng, book, people, municipalities, day_in_brussels(now))
+    standing.recruit(needs_made)
+    applications = book.insert()
+    standing.insert()
     _advance_sequences()
     db.session.commit()
-    return DemoReport(volunteers, needs_made, applications=applications)
+    return DemoReport(volunteers, len(needs_made), applications=applications)
 
 
 def _next_id(model) -> int:
     return (db.session.scalar(select(func.max(model.id))) or 0) + 1
 
 
-def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash, now) -> int:
-    """Returns the first user id: the volunteers are that id and the next `count - 1`."""
+@dataclass(frozen=True)
+class DemoVolunteer:
+    """What the recruitment below reads of a demo volunteer, kept from their insertion."""
+
+    user_id: int
+    profile_id: int
+    place: places.Place
+    travel_km: int
+    languages: dict[str, int]
+    availability: int
+    skills: frozenset[str]
+    birth_date: date
+
+
+def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash,
+                       now) -> list[DemoVolunteer]:
+    """The volunteers, in the order of their user ids."""
     user_id, profile_id = _next_id(User), _next_id(VolunteerProfile)
-    first = user_id
+    people = []
     language_id, slot_id = _next_id(SpokenLanguage), _next_id(AvailabilitySlot)
     for start in range(0, count, CHUNK):
         users, profiles, languages, slots = [], [], [], []
         for index in range(start, min(start + CHUNK, count)):
-            place = rng.choices(municipalities, weights)[0]
+            place = rng.choices(municipalities, cum_weights=weights)[0]
             users.append({
                 "id": user_id, "email": demo_email(seed, index),
                 "name": f"{rng.choice(FIRST_NAMES)} {rng.choice(LAST_NAMES)}",
@@ -169,7 +193,7 @@ def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash,
                 "created_at": now})
             spoken = _spoken_languages(place, rng)
             weekly = _weekly_slots(rng)
-            profiles.append({
+            profile = {
                 "id": profile_id, "user_id": user_id, "place_refnis": place.refnis,
                 "region": place.region, "lat": place.lat, "lon": place.lon,
                 "travel_km": rng.choice((5, 10, 15, 25, 40)),
@@ -180,7 +204,11 @@ def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash,
                 "sector": rng.choice(SECTOR_KEYS),
                 "skills": rng.sample(SKILL_KEYS, rng.choice((0, 0, 1, 1, 2))),
                 "interests": rng.sample(INTEREST_KEYS, rng.randint(1, 3)),
-                "created_at": now})
+                "created_at": now}
+            profiles.append(profile)
+            people.append(DemoVolunteer(user_id, profile_id, place, profile["travel_km"],
+                                 dict(spoken), profile["availability_mask"],
+                                 frozenset(profile["skills"]), profile["birth_date"]))
             for code, level in spoken:
                 languages.append({"id": language_id, "profile_id": profile_id,
                                   "code": code, "level": level})
@@ -194,8 +222,9 @@ def _insert_volunteers(rng, seed, count, municipalities, weights, password_hash,
         for model, rows in ((User, users), (VolunteerProfile, profiles),
                             (SpokenLanguage, languages), (AvailabilitySlot, slots)):
             if rows:
-                db.session.execute(insert(model), rows)
-    return first
+                # Core inserts: the ORM's bulk path costs more than the database here.
+                db.session.execute(model.__table__.insert(), rows)
+    return people
 
 
 def _locale_for(place, rng) -> str:
@@ -233,20 +262,30 @@ def _weekly_mask(slots) -> int:
     return mask
 
 
-def _insert_needs(rng, count, municipalities, weights, now) -> int:
+def _insert_needs(rng, count, people, municipalities, weights, now) -> list[dict]:
+    """The rows inserted, each with its programme's kind and its place.
+
+    A need is where a volunteer lives, at a time that volunteer is free among others: the
+    places follow the same weights as the volunteers', and even a small demo has someone
+    nearby who could help."""
     programmes = db.session.execute(
         select(Programme.id, Programme.organisation_id, Programme.kind)
         .join(Organisation).where(Programme.is_listed, Programme.kind.in_(list(NEED_TEXTS)))
         .order_by(Programme.id)).all()
     if not programmes or not count:
-        return 0
-    need_id, today, rows = _next_id(Need), day_in_brussels(now), []
+        return []
+    need_id, today, rows, made = _next_id(Need), day_in_brussels(now), [], []
     for _index in range(count):
         programme_id, organisation_id, kind = rng.choice(programmes)
-        place = rng.choices(municipalities, weights)[0]
+        neighbour = rng.choice(people) if people else None
+        place = (neighbour.place if neighbour
+                 else rng.choices(municipalities, cum_weights=weights)[0])
         languages = sorted({HOME_LANGUAGE[place.region][0]} | (
             {rng.choice(OTHER_LANGUAGES)} if rng.random() < 0.5 else set()))
         starts = today + timedelta(days=rng.randrange(60))
+        # A stay in a host's home is weeks long, within what hosting programmes allow.
+        days = rng.choice((7, 30, 56) if kind == ProgrammeKind.housing_hosting
+                          else (7, 30, 56, 180))
         rows.append({
             "id": need_id, "organisation_id": organisation_id, "programme_id": programme_id,
             **_need_texts(kind), "people_needed": rng.randint(1, 4),
@@ -254,13 +293,25 @@ def _insert_needs(rng, count, municipalities, weights, now) -> int:
             "skills": rng.sample(SKILL_KEYS, rng.choice((0, 0, 1))),
             "place_refnis": place.refnis, "region": place.region,
             "lat": place.lat, "lon": place.lon,
-            "weekly_mask": _weekly_mask(_weekly_slots(rng)),
-            "starts_on": starts, "ends_on": starts + timedelta(days=rng.choice((7, 30, 56, 180))),
+            # A volunteer free for one of its day parts can take it.
+            "weekly_mask": _weekly_mask(_weekly_slots(rng)) | _one_of(rng, neighbour),
+            "day_parts": 1,
+            "starts_on": starts, "ends_on": starts + timedelta(days=days),
             "urgency": rng.choice(("low", "normal", "normal", "high")), "status": "open",
             "created_at": now})
+        made.append({"kind": str(kind), "place": place})
         need_id += 1
-    db.session.execute(insert(Need), rows)
-    return count
+    db.session.execute(Need.__table__.insert(), rows)
+    return [{**row, **more} for row, more in zip(rows, made, strict=True)]
+
+
+def _one_of(rng, neighbour) -> int:
+    """One day part the volunteer is free for, or none."""
+    if neighbour is None:
+        return 0
+    parts = [1 << bit for bit in range(neighbour.availability.bit_length())
+             if neighbour.availability >> bit & 1]
+    return rng.choice(parts) if parts else 0
 
 
 def _need_texts(kind: str) -> dict[str, str]:
@@ -288,11 +339,55 @@ APPLICATIONS_PER_VOLUNTEER = 0.05  # 5,000 applications for 100,000 volunteers
 DEMO_QUEUE_SHARE = 0.5  # half of them to the programmes the demo coordinators screen
 
 
-def _insert_applications(rng, user_ids: range, now: datetime) -> int:
+class Applications:
+    """Applications with their history, kept in memory and inserted in bulk at the end; at
+    most one per volunteer and programme."""
+
+    def __init__(self, rng, now: datetime):
+        self.rng, self.now = rng, now
+        self.next_id, self.next_step = _next_id(Application), _next_id(ApplicationStep)
+        self.rows, self.steps, self.taken = [], [], set()
+
+    def has(self, user_id: int, programme_id: int) -> bool:
+        return (user_id, programme_id) in self.taken
+
+    def add(self, user_id: int, programme_id: int, status: ApplicationStatus) -> datetime:
+        """Returns when its last step was taken."""
+        rng, path = self.rng, PATHS[status]
+        applied = self.now - timedelta(days=rng.randrange(5, 200), minutes=rng.randrange(1440))
+        at = [applied + timedelta(days=3 * n, minutes=rng.randrange(600))
+              for n in range(len(path))]
+        interview = (applied + timedelta(days=rng.randrange(2, 20)) if status in (
+            ApplicationStatus.interview_planned, ApplicationStatus.screened) else None)
+        self.rows.append({
+            "id": self.next_id, "user_id": user_id, "programme_id": programme_id,
+            "status": status.value, "motivation": "", "screening_note": "",
+            "interview_at": interview, "created_at": applied, "updated_at": at[-1]})
+        for step, when in zip(path, at, strict=True):
+            self.steps.append({"id": self.next_step, "application_id": self.next_id,
+                               "status": step, "actor_id": None, "at": when, "reason": ""})
+            self.next_step += 1
+        self.next_id += 1
+        self.taken.add((user_id, programme_id))
+        return at[-1]
+
+    def insert(self) -> int:
+        _insert_rows(Application, self.rows)
+        _insert_rows(ApplicationStep, self.steps)
+        return len(self.rows)
+
+
+def _insert_rows(model, rows: list[dict]) -> None:
+    for start in range(0, len(rows), CHUNK):
+        db.session.execute(model.__table__.insert(), rows[start:start + CHUNK])
+
+
+def _random_applications(book: Applications, user_ids: range) -> None:
     """Applications at every step, with their history, so that coordinators' queues fill:
     half to the programmes with example requirements, the rest anywhere."""
     from passerelle.organisations.demo import DEMO_REQUIREMENTS
 
+    rng = book.rng
     programmes = db.session.execute(
         select(Programme.id, Programme.slug).join(Organisation)
         .where(Programme.is_listed, Programme.kind != ProgrammeKind.information)
@@ -300,34 +395,13 @@ def _insert_applications(rng, user_ids: range, now: datetime) -> int:
     screened = [pid for pid, slug in programmes if slug in DEMO_REQUIREMENTS]
     count = round(len(user_ids) * APPLICATIONS_PER_VOLUNTEER)
     if not programmes or not count:
-        return 0
-    application_id, step_id = _next_id(Application), _next_id(ApplicationStep)
-    applications, steps = [], []
+        return
     # One application per volunteer, so no volunteer applies twice to a programme.
     for user_id in rng.sample(user_ids, count):
         programme_id = (rng.choice(screened) if screened and rng.random() < DEMO_QUEUE_SHARE
                         else rng.choice(programmes)[0])
         status = rng.choice(list(PATHS))
-        path = PATHS[status]
-        applied = now - timedelta(days=rng.randrange(5, 200), minutes=rng.randrange(1440))
-        at = [applied + timedelta(days=3 * n, minutes=rng.randrange(600))
-              for n in range(len(path))]
-        interview = (applied + timedelta(days=rng.randrange(2, 20)) if status in (
-            ApplicationStatus.interview_planned, ApplicationStatus.screened) else None)
-        applications.append({
-            "id": application_id, "user_id": user_id, "programme_id": programme_id,
-            "status": status.value, "motivation": "", "screening_note": "",
-            "interview_at": interview, "created_at": applied, "updated_at": at[-1]})
-        for step, when in zip(path, at, strict=True):
-            steps.append({"id": step_id, "application_id": application_id, "status": step,
-                          "actor_id": None, "at": when, "reason": ""})
-            step_id += 1
-        application_id += 1
-    for start in range(0, len(applications), CHUNK):
-        db.session.execute(insert(Application), applications[start:start + CHUNK])
-    for start in range(0, len(steps), CHUNK):
-        db.session.execute(insert(ApplicationStep), steps[start:start + CHUNK])
-    return count
+        book.add(user_id, programme_id, status)
 
 
 def _advance_sequences() -> None:
@@ -335,7 +409,7 @@ def _advance_sequences() -> None:
     if db.engine.dialect.name != "postgresql":
         return
     for model in (User, VolunteerProfile, SpokenLanguage, AvailabilitySlot, Need, Application,
-                  ApplicationStep):
+                  ApplicationStep, *demo_matching.TABLES):
         table = model.__table__
         db.session.execute(select(func.setval(
             func.pg_get_serial_sequence(table.name, "id"),
