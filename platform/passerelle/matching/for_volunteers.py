@@ -18,10 +18,9 @@ from passerelle.programmes import sessions
 from passerelle.programmes.eligibility import Gap
 from passerelle.programmes.models import Application
 from passerelle.programmes.reasons import localized_training_names
-from passerelle.programmes.services import CLOSED, trainings_by_programme
+from passerelle.programmes.services import CHARTER_GAPS, CLOSED, trainings_by_programme
 
 SHOWN = 20
-CHARTER_GAPS = (Gap.charter_missing, Gap.charter_outdated, Gap.charter_expired)
 TRAINING_GAPS = (Gap.training_missing, Gap.training_expired)
 
 

@@ -14,8 +14,8 @@ from passerelle.core.week import bit, day_part
 from passerelle.data.places import label_of
 from passerelle.extensions import db
 from passerelle.matching import loading
-from passerelle.matching.for_volunteers import CHARTER_GAPS
 from passerelle.matching.models import Match, MatchStatus
+from passerelle.programmes.services import CHARTER_GAPS
 
 
 @dataclass(frozen=True)

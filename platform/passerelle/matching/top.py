@@ -19,8 +19,8 @@ from datetime import date
 from sqlalchemy import func, or_, select
 
 from passerelle.core.errors import DomainError
-from passerelle.core.languages import BIT
-from passerelle.data.places import EARTH_RADIUS_KM, distance_between
+from passerelle.core.languages import BIT, mask_of
+from passerelle.data.places import EARTH_RADIUS_KM
 from passerelle.extensions import db
 from passerelle.matching import loading, rules, scoring, services
 from passerelle.needs.models import Need
@@ -87,21 +87,17 @@ def _language_mask(facts: rules.Need) -> int:
     wanted = rules.wanted_languages(facts)
     if not wanted or facts.language_level <= 0 or any(code not in BIT for code in wanted):
         return 0
-    mask = 0
-    for code in wanted:
-        mask |= BIT[code]
-    return mask
+    return mask_of(wanted)
 
 
 def _survivors(facts: rules.Need, rows: list) -> list[int]:
-    """The rows that pass the exact distance and the day parts, as the rules count them."""
-    asked = facts.weekly_mask.bit_count()
-    needed = min(facts.day_parts or asked, asked)
+    """The rows that pass the exact distance and the day parts: the rules themselves, on
+    what these columns tell of each volunteer."""
     found = []
     for user_id, lat, lon, travel_km, availability in rows:
-        if facts.point is not None and distance_between(lat, lon, *facts.point) > travel_km:
-            continue
-        if asked and (facts.weekly_mask & availability).bit_count() < needed:
-            continue
-        found.append(user_id)
+        seen = rules.Volunteer(id=user_id, application="active",
+                               point=(lat, lon) if lat is not None else None,
+                               travel_km=travel_km, availability=availability)
+        if rules.distance(seen, facts) is None and rules.availability(seen, facts) is None:
+            found.append(user_id)
     return found
