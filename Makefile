@@ -62,6 +62,8 @@ bench: $(STAMP) translations
 	$(PY) bench/matching.py
 	$(PY) bench/reminders.py
 	$(PY) bench/assignment.py
+	$(PY) bench/trajectories.py
+	$(PY) bench/duos.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* instance/mail
