@@ -51,6 +51,7 @@ def _config(database_url: str, mail_dir: Path) -> dict:
         "MAIL_DIR": str(mail_dir),
         "RATELIMIT_STORAGE_URI": "memory://",
         "PASSERELLE_BASE_URL": "http://passerelle.test",
+        "PASSERELLE_PLAN_SECONDS": 2,  # the plans are checked, not how long SCIP searched
     }
 
 

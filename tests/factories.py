@@ -60,11 +60,11 @@ def make_membership(user, organisation, role="staff"):
 
 
 def make_programme(organisation, slug="visits", kind="sponsorship", interview=True,
-                   charter=True, minimum_age=None, places=(), trainings=()):
+                   charter=True, minimum_age=None, places=(), trainings=(), good_conduct=False):
     programme = setup.create_programme(organisation, slug, setup.ProgrammeData(
         kind=kind, texts={name: f"{name} text" for name in setup.TEXT_FIELDS}, cities=[],
         interview=interview, charter=charter, minimum_age=minimum_age,
-        accreditation_places=list(places), settings={}), utcnow())
+        accreditation_places=list(places), settings={}, good_conduct=good_conduct), utcnow())
     if charter:
         setup.publish_charter(programme, {"body_fr": "Charte", "body_nl": "Charter",
                                           "body_en": "Charter text v1"}, valid_months=12,

@@ -59,6 +59,8 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.accounts.twofactor.views import bp as two_factor
     from passerelle.accounts.views import bp as accounts
     from passerelle.core.views import bp as core
+    from passerelle.duos.views import bp as duos
+    from passerelle.hosting.views import bp as hosting
     from passerelle.matching.views import bp as matching
     from passerelle.needs.views import bp as needs
     from passerelle.organisations.views import bp as organisations
@@ -68,7 +70,7 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.volunteers.views import bp as volunteers
 
     for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
-                      needs, matching, privacy, reminders):
+                      needs, matching, hosting, duos, privacy, reminders):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating

@@ -28,6 +28,9 @@ class Defaults:
     PASSERELLE_SESSION_HOURS = 12
     # Proxies in front of the app whose X-Forwarded-For and -Proto are trusted (ProxyFix).
     PASSERELLE_PROXY_COUNT = 0
+    # Seconds the exact trajectory planner may take while a coordinator waits; past them
+    # its best plan so far is kept (never worse than the heuristic's), marked not proved.
+    PASSERELLE_PLAN_SECONDS = 10
     WTF_CSRF_TIME_LIMIT = None
     BABEL_DEFAULT_LOCALE = "fr"
     BABEL_DEFAULT_TIMEZONE = "Europe/Brussels"

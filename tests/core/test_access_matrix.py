@@ -162,6 +162,28 @@ EXPECTED = {
     ("GET", "matching.programme_matches"): allow(ORG_COORDINATOR),
     ("GET", "matching.weights"): allow(ORG_COORDINATOR),
     ("POST", "matching.weights"): allow(ORG_COORDINATOR),  # empty: shown again
+    # Hosting trajectories: the guests' records stay with the organisations' own members.
+    ("GET", "hosting.programme"): allow(OWN_COORDINATOR),
+    ("POST", "hosting.plan"): allow(OWN_COORDINATOR, ok="redirect"),  # nobody waiting
+    ("GET", "hosting.trajectory"): allow(ORG_MEMBER),
+    ("POST", "hosting.decide"): allow(OWN_COORDINATOR, ok="redirect"),  # nothing to approve
+    ("GET", "hosting.stay"): allow(ORG_MEMBER | OWNER),
+    ("POST", "hosting.answer"): allow(OWNER, ok="redirect"),  # V accepts
+    ("GET", "hosting.my_stays"): LOGGED_IN,
+    # A sponsorship pool: it shows the families' first names, so A's own staff only
+    ("GET", "matching.pool"): allow(ORG_MEMBER),
+    ("POST", "matching.add_contact"): allow(ORG_MEMBER),  # nothing chosen: shown again
+    # "I met this family": V applied to A's programme (charter unsigned: no family shown)
+    ("GET", "matching.met"): allow(OWNER),
+    ("POST", "matching.met"): allow(OWNER),  # nothing chosen: shown again
+    # Language duos: A's exchange programme; V's approved duo for V and A's staff
+    ("GET", "duos.programme"): allow(ORG_COORDINATOR),
+    ("POST", "duos.run_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # nobody waiting
+    ("GET", "duos.batch"): allow(ORG_COORDINATOR),
+    ("POST", "duos.approve_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # none ticked
+    ("GET", "duos.duo"): allow(ORG_STAFF | OWNER),
+    ("POST", "duos.decide"): allow(OWNER, ok="redirect"),  # V accepts
+    ("GET", "duos.my_duos"): LOGGED_IN,
     # Messages: the signed link is the authority, whoever follows it
     ("GET", "reminders.choices"): LOGGED_IN,
     ("POST", "reminders.choices"): allow(SIGNED_IN, ok="redirect"),

@@ -108,3 +108,10 @@ def test_every_form_of_the_app_refuses_nul_bytes():
     strays = sorted(f"{cls.__module__}.{cls.__qualname__}" for cls in ours
                     if not issubclass(cls, BaseForm | RowForm))
     assert strays == [], "derive these forms from core.forms.BaseForm or RowForm"
+
+
+def test_a_blank_programme_kind_in_a_filter_is_all_kinds(client):
+    """Found by the fuzz test: a kind of one space passed the optional check and reached
+    the query, a server error."""
+    for url in ("/help?kind=%20", "/organisations/?kind=%20"):
+        assert client.get(url).status_code == 200, url

@@ -2,7 +2,8 @@
 
 Organisation A (the one attacked) has a programme with requirements, a training with a
 session, the application of volunteer V with a private screening note, a person helped,
-a need, a material need and a pairing with V's material offer; organisation B has the
+a need, a material need and a pairing with V's material offer, a match, a hosting stay,
+and a language duo of V with a partner waiting for their answers; organisation B has the
 same, smaller; network N counts A as a member. Each role signs in through `login_as`.
 """
 
@@ -17,7 +18,9 @@ from werkzeug.routing import Rule
 from passerelle.accounts.services import reset_token
 from passerelle.core.time import BRUSSELS, utcnow
 from passerelle.core.tokens import make_token
+from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
+from passerelle.hosting.models import Stay, StayStatus, Trajectory, TrajectoryStatus
 from passerelle.matching.models import BatchStatus, Match, MatchBatch, MatchStatus, Objective
 from passerelle.needs import material
 from passerelle.organisations.models import (
@@ -29,7 +32,7 @@ from passerelle.organisations.models import (
 from passerelle.programmes import services, sessions
 from passerelle.programmes.models import Training
 from passerelle.reminders.models import OutboxMessage, Status
-from tests.factories import at, make_organisation, make_programme
+from tests.factories import at, make_organisation, make_programme, make_user
 from tests.needs.factories import make_material_need, make_need, make_offer, make_person
 
 ROLES = ("anonymous", "volunteer", "other_volunteer", "staff_a", "coordinator_a", "staff_b",
@@ -57,6 +60,8 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
     signup = sessions.sign_up(owner, session, now)
     services.record_screening(coordinator, application, True, SCREENING_NOTE + suffix, now)
     person = make_person(organisation, PERSON_NAME + suffix)
+    # The programme is a sponsorship (make_programme's kind): this need for the person
+    # helped is also a family of its pool (matching/pool.py), shown by first name.
     need = make_need(programme, person_id=person.id)
     material_need = make_material_need(organisation, "A table" + suffix)
     offer = make_offer(owner, "A wooden table" + suffix)
@@ -74,6 +79,34 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
                   proposed_by_id=coordinator.id, proposed_at=now, decided_by_id=coordinator.id,
                   decided_at=now, answer_by=now + timedelta(days=7))
     db.session.add(match)
+    # A hosting programme whose approved trajectory asks V to host the person helped.
+    hosting = make_programme(organisation, slug=f"hosting-{key}", kind="housing_hosting",
+                             interview=False, charter=False)
+    trajectory = Trajectory(programme=hosting, person=person, first_night=today,
+                            last_night=today + timedelta(days=55),
+                            status=TrajectoryStatus.approved, created_by_id=coordinator.id,
+                            created_at=now, approved_by_id=coordinator.id, approved_at=now)
+    stay = Stay(trajectory=trajectory, programme=hosting, person=person, host_id=owner.id,
+                first_night=today, last_night=today + timedelta(days=55),
+                status=StayStatus.asked, first_meeting=True, meeting_with_id=coordinator.id)
+    db.session.add_all([trajectory, stay])
+    # A language exchange programme whose batch's duo of V and a partner a coordinator
+    # approved: it waits for their answers.
+    exchange = make_programme(organisation, slug=f"duos-{key}", kind="language_exchange",
+                              interview=False, charter=False)
+    partner = make_user(name=f"Pat Partner {key}")
+    duo_batch = MatchBatch(programme_id=exchange.id, created_by_id=coordinator.id,
+                           created_at=now, objective=Objective.score,
+                           status=BatchStatus.decided)
+    db.session.add(duo_batch)
+    db.session.flush()
+    duo = Duo(programme_id=exchange.id, first_id=min(owner.id, partner.id),
+              second_id=max(owner.id, partner.id), status=DuoStatus.approved, weight=20,
+              reasons={"interests": ["music"], "first_to_second": ["fr"],
+                       "second_to_first": ["ar"], "km": 2.0},
+              batch_id=duo_batch.id, proposed_by_id=coordinator.id, proposed_at=now,
+              decided_by_id=coordinator.id, decided_at=now)
+    db.session.add(duo)
     db.session.commit()
     member = db.session.scalar(select(Membership).where(
         Membership.organisation_id == organisation.id, Membership.role == MemberRole.staff))
@@ -86,6 +119,9 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
         f"person{suffix}": person.id, f"need{suffix}": need.id,
         f"material_need{suffix}": material_need.id, f"offer{suffix}": offer.id,
         f"pairing{suffix}": pairing.id, f"match{suffix}": match.id, f"batch{suffix}": batch.id,
+        f"hosting{suffix}": hosting.slug, f"trajectory{suffix}": trajectory.id,
+        f"stay{suffix}": stay.id, f"duo_programme{suffix}": exchange.slug,
+        f"duo_batch{suffix}": duo_batch.id, f"duo{suffix}": duo.id,
         f"invitation{suffix}": make_token("invitation", {"i": invitation.id}),
     })
 
@@ -157,6 +193,11 @@ ARGUMENTS = {
     ("messages", "token"): "unsubscribe", ("admin", "message_id"): "outbox_message",
     ("needs", "need_id"): "need", ("matches", "match_id"): "match",
     ("matches", "action"): "=accept", ("batches", "batch_id"): "batch",
+    ("hosting", "slug"): "hosting", ("trajectories", "trajectory_id"): "trajectory",
+    ("trajectories", "action"): "=approve", ("stays", "stay_id"): "stay",
+    ("stays", "action"): "=accept",
+    ("duos", "slug"): "duo_programme", ("duos", "batch_id"): "duo_batch",
+    ("duos", "duo_id"): "duo", ("duos", "action"): "=accept",
 }
 
 

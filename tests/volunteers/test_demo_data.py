@@ -140,7 +140,8 @@ def test_demo_applications_are_the_same_for_the_same_seed(app, db, directory):
     db.session.execute(User.__table__.delete())
     db.session.commit()
     load_demo(volunteers=400, needs=0, seed=9, now=NOW)
-    assert who_where_and_step() == first and len(first) == 20
+    # 20 at random, and 16 participants of the language exchange around Brussels.
+    assert who_where_and_step() == first and len(first) == 36
 
 
 def test_demo_needs_have_real_candidates_and_real_exclusions(app, db, directory):
@@ -197,3 +198,17 @@ def test_the_next_ids_follow_the_demo_rows_of_every_table_it_fills(app, db, dire
             following = db.session.scalar(text(
                 f"SELECT nextval(pg_get_serial_sequence('{table}', 'id'))"))
             assert following > db.session.scalar(select(func.max(model.id))), table
+
+
+def test_the_demo_has_guests_to_plan_and_language_duos_to_propose(app, db, directory):
+    from passerelle.core.time import day_in_brussels
+    from passerelle.duos import services as duos
+    from passerelle.hosting import loading as hosting
+    from passerelle.organisations.models import Programme, ProgrammeKind
+
+    load_demo(volunteers=300, needs=50, seed=7, now=NOW)
+    today = day_in_brussels(NOW)
+    kinds = {kind: db.session.scalars(select(Programme).where(Programme.kind == kind)).all()
+             for kind in (ProgrammeKind.housing_hosting, ProgrammeKind.language_exchange)}
+    assert any(hosting.waiting_people(p, today) for p in kinds[ProgrammeKind.housing_hosting])
+    assert any(duos.instance(p, today).edges for p in kinds[ProgrammeKind.language_exchange])

@@ -314,3 +314,92 @@ def programme_matches_clause(user):
     from passerelle.matching.models import Match
 
     return Match.programme_id.in_(select(Programme.id).where(coordinated_programmes_clause(user)))
+
+
+# Housing hosting: trajectories and stays
+
+def can_plan_hosting(user, programme) -> bool:
+    """Plans, approves and withdraws trajectories: the programme's own coordinators (they
+    read the guests' records; network coordinators and administrators do not)."""
+    return (programme.kind == ProgrammeKind.housing_hosting
+            and is_own_coordinator(user, programme.organisation))
+
+
+def can_see_trajectory(user, trajectory) -> bool:
+    """The hosting programme's staff and the staff of the guest's organisation."""
+    return (works_for(user, trajectory.programme.organisation)
+            or works_for(user, trajectory.person.organisation))
+
+
+def hosts_stay(user, stay) -> bool:
+    """The host, once a coordinator asked them: answers it, reports a concern."""
+    from passerelle.hosting.models import StayStatus
+
+    return (user.is_authenticated and stay.host_id == user.id
+            and stay.status not in (StayStatus.proposed, StayStatus.cancelled))
+
+
+def can_see_stay(user, stay) -> bool:
+    return hosts_stay(user, stay) or can_see_trajectory(user, stay.trajectory)
+
+
+def speaks_for_guest(user, stay) -> bool:
+    """Refuses a host on the guest's behalf: the guest's organisation."""
+    return works_for(user, stay.person.organisation)
+
+
+def hosting_trajectories_clause(user):
+    """The list form of can_see_trajectory: a filter on Trajectory."""
+    from passerelle.hosting.models import Trajectory
+    from passerelle.needs.models import Person
+
+    mine = scope(user).works_for
+    if not mine:
+        return false()
+    return or_(Trajectory.programme_id.in_(select(Programme.id).where(
+        Programme.organisation_id.in_(mine))),
+        Trajectory.person_id.in_(select(Person.id).where(Person.organisation_id.in_(mine))))
+# Sponsorship pools (matching/pool.py)
+
+def can_run_pool(user, programme) -> bool:
+    """A sponsorship programme's pool page, and adding a contact there: the staff of the
+    programme's own organisation. The page shows the families' first names, which stay
+    with the organisation that registered them: no network coordinator, no administrator."""
+    return (programme.kind == ProgrammeKind.sponsorship
+            and works_for(user, programme.organisation))
+
+
+def is_sponsor_in(user, programme) -> bool:
+    """Records "I met this family": a volunteer with an open application (not refused nor
+    withdrawn) to the sponsorship programme. The matching rules then ask for it to be
+    active, with the charter signed, before any family is shown or any contact made."""
+    from passerelle.programmes.models import Application, ApplicationStatus
+
+    if not user.is_authenticated or programme.kind != ProgrammeKind.sponsorship:
+        return False
+    return db.session.scalar(select(Application.id).where(
+        Application.user_id == user.id, Application.programme_id == programme.id,
+        Application.status.not_in((ApplicationStatus.refused, ApplicationStatus.withdrawn)))
+        .limit(1)) is not None
+
+
+# Language duos
+
+def is_in_duo(user, duo) -> bool:
+    """One of the two participants, once a coordinator approved the duo (a proposal, or a
+    refused or withdrawn one, stays between coordinators): sees it, accepts or declines."""
+    from passerelle.duos.models import DuoStatus
+
+    return (user.is_authenticated and user.id in (duo.first_id, duo.second_id)
+            and duo.status not in (DuoStatus.proposed, DuoStatus.refused, DuoStatus.cancelled))
+
+
+def can_see_duo(user, duo) -> bool:
+    """The two participants once approved; the programme's staff always."""
+    return is_in_duo(user, duo) or is_staff(user, duo.programme.organisation)
+
+
+def can_decide_duo(user, duo) -> bool:
+    """Runs a batch of duos, approves or refuses a proposed one: the programme's
+    coordinators."""
+    return can_coordinate_programme(user, duo.programme)

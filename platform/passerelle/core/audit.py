@@ -7,7 +7,7 @@ record. Writing an entry does not commit: the service that reads or changes comm
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ForeignKey, Index, Integer, String, select
+from sqlalchemy import ForeignKey, Index, Integer, String, insert, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
@@ -30,6 +30,10 @@ ACTION_LABELS = {
     "proposed": _l("proposed"), "approved": _l("approved"), "refused": _l("refused"),
     "accepted": _l("accepted"), "declined": _l("declined"), "lapsed": _l("lapsed"),
     "ended": _l("ended"), "cancelled": _l("withdrawn"), "excluded": _l("excluded"),
+    # Hosting trajectories
+    "planned": _l("planned"), "withdrawn": _l("withdrawn"),
+    "companion": _l("companion chosen"),
+    "contact": _l("contact recorded"),
 }
 # Where a read happened, and so what it showed.
 PAGE_LABELS = {
@@ -38,6 +42,13 @@ PAGE_LABELS = {
     "need_form": _l("its first name, in a need form"),
     "candidates": _l("with the candidates for its need"),
     "match": _l("its first name and languages, on a match's page"),
+    "hosting": _l("among the guests waiting for a trajectory"),
+    "trajectory": _l("on its trajectory's page"),
+    "stay": _l("its first name, languages and household size, on a stay's page"),
+    "my_stays": _l("its first name and household size, in a host's stays"),
+    "pool": _l("its first name, on a sponsorship pool's page"),
+    "sponsor": _l("its first name, to a sponsor in contact with it"),
+    "sponsor_form": _l("its first name, in a sponsor's \"I met this family\" form"),
 }
 PER_PAGE = 20
 
@@ -86,6 +97,15 @@ def log(user: User | None, action: str, record, at: datetime,
 
 def record_read(user: User, record, at: datetime, page: str | None = None) -> AuditEntry:
     return log(user, "read", record, at, page=page)
+
+
+def record_reads(user: User, records: list, at: datetime, page: str) -> None:
+    """One read of each record (flushed models with an `audit_type`), in one statement
+    however many: a list page logs each row it shows."""
+    if records:
+        db.session.execute(insert(AuditEntry), [
+            {"user_id": user.id, "action": "read", "record_type": record.audit_type,
+             "record_id": record.id, "at": at, "page": page} for record in records])
 
 
 def entries_for(record_type: str, record_id: int) -> list[AuditEntry]:

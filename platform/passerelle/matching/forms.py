@@ -1,5 +1,12 @@
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, RadioField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    TextAreaField,
+)
 from wtforms.validators import InputRequired, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
@@ -40,6 +47,24 @@ class BatchForm(BaseForm):
     objective = RadioField(_l("What counts first"), default=Objective.score.value,
                            choices=choices((key.value, label)
                                            for key, label in OBJECTIVE_LABELS.items()))
+
+
+def _pick(label, message):
+    """A select whose choices the view fills; the service checks the value chosen."""
+    return SelectField(label, validate_choice=False, validators=[InputRequired(message=message)])
+
+
+class ContactForm(BaseForm):
+    """A sponsorship pool's staff record a contact between a sponsor and a family."""
+
+    family = _pick(_l("Family"), _l("Choose a family from the list."))
+    sponsor = _pick(_l("Sponsor"), _l("Choose a sponsor from the list."))
+
+
+class MetForm(BaseForm):
+    """A sponsor says they met a family of the pool."""
+
+    family = _pick(_l("The family you met"), _l("Choose a family from the list."))
 
 
 class ApproveBatchForm(BaseForm):

@@ -81,6 +81,14 @@ def accepted(match: Match, now: datetime) -> None:
                      lambda title: _l("Match accepted: %(need)s", need=title), "accepted", now)
 
 
+def contact(match: Match, actor: User, now: datetime) -> None:
+    """A contact recorded in a sponsorship pool (matching/pool.py): to the coordinators,
+    except the one who recorded it."""
+    _to_coordinators("match-contact", match, actor,
+                     lambda title: _l("A contact recorded: %(need)s", need=title), "contact",
+                     now, recorded_by=actor.name)
+
+
 def declined(match: Match, now: datetime) -> None:
     _to_coordinators("match-declined", match, None,
                      lambda title: _l("Match declined: %(need)s", need=title), "declined", now,

@@ -141,6 +141,8 @@ class Match(db.Model):
     answer_by: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     ended_on: Mapped[date | None] = mapped_column(Date)
+    # A mentoring duo's end of follow-up, set when it becomes active.
+    due_end_on: Mapped[date | None] = mapped_column(Date, index=True)
     # Why it was refused, declined or ended.
     reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
 

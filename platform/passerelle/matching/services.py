@@ -20,7 +20,7 @@ from sqlalchemy.orm import selectinload
 from passerelle.accounts.models import User
 from passerelle.core import audit
 from passerelle.core.errors import DomainError
-from passerelle.core.time import as_utc, day_in_brussels
+from passerelle.core.time import add_months, as_utc, day_in_brussels
 from passerelle.extensions import db
 from passerelle.matching import assignment, loading, messages, pairs, reasons, rules, scoring
 from passerelle.matching.models import (
@@ -33,7 +33,7 @@ from passerelle.matching.models import (
     Objective,
 )
 from passerelle.needs.models import Need, NeedStatus
-from passerelle.organisations.models import Organisation, Programme
+from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 from passerelle.programmes.reasons import localized_training_names
 from passerelle.programmes.services import trainings_by_programme
 from passerelle.volunteers.models import VolunteerProfile
@@ -41,6 +41,8 @@ from passerelle.volunteers.models import VolunteerProfile
 TOP = 20
 DEFAULT_ANSWER_DAYS = 7
 MAX_ANSWER_DAYS = 60
+DEFAULT_FOLLOW_UP_MONTHS = 6
+ENDING_DAYS = 30
 S = MatchStatus
 
 NO_PROGRAMME = _l("This need belongs to no programme: only a programme's volunteers can be "
@@ -167,7 +169,7 @@ def explain(refusal: rules.Refusal, programme: Programme, locale: str) -> str:
     return reasons.sentence(refusal, locale, training_names(programme, locale))
 
 
-def _check_pair(need: Need, user_id: int, today: date,
+def check_pair(need: Need, user_id: int, today: date,
                 ignore_match: int | None = None) -> rules.Volunteer:
     """The volunteer as the rules see them; a DomainError naming the first rule they fail."""
     facts = loading.need_facts(need, today)
@@ -192,7 +194,7 @@ def propose(actor: User, need: Need, user_id: int, now: datetime) -> Match:
     if need.status != NeedStatus.open:
         raise DomainError(NOT_OPEN)
     today = day_in_brussels(now)
-    volunteer = _check_pair(need, user_id, today)
+    volunteer = check_pair(need, user_id, today)
     if loading.places_taken([need.id]).get(need.id, 0) >= need.people_needed:
         raise DomainError(FULL)
     facts = loading.need_facts(need, today)
@@ -234,11 +236,11 @@ def _approve(coordinator: User, match: Match, now: datetime) -> None:
         raise DomainError(_l("This proposal can no longer be approved: %(reason)s",
                              reason=NOT_OPEN))
     try:
-        _check_pair(need, match.user_id, day_in_brussels(now), ignore_match=match.id)
+        check_pair(need, match.user_id, day_in_brussels(now), ignore_match=match.id)
     except DomainError as refused:
         raise DomainError(_l("This proposal can no longer be approved: %(reason)s",
                              reason=refused.message)) from None
-    held = _count(Match.need_id == need.id, Match.status.in_((S.approved, S.active)),
+    held = count_matches(Match.need_id == need.id, Match.status.in_((S.approved, S.active)),
                   Match.id != match.id)
     if held >= need.people_needed:
         raise DomainError(_l("This proposal can no longer be approved: %(reason)s",
@@ -276,17 +278,27 @@ def accept(volunteer: User, match: Match, now: datetime) -> None:
     if as_utc(match.answer_by) < now:
         raise DomainError(_l("The time to answer has passed: the proposal has lapsed."))
     need = match.need
-    active = _count(Match.need_id == need.id, Match.status == S.active)
+    active = count_matches(Match.need_id == need.id, Match.status == S.active)
     if active >= need.people_needed:
         raise DomainError(FULL)
     _check_limit(match)
     match.status = S.active
     match.answered_at = now
+    if match.programme.kind == ProgrammeKind.mentoring:
+        match.due_end_on = add_months(day_in_brussels(now), follow_up_months(match.programme))
     if active + 1 >= need.people_needed and need.status == NeedStatus.open:
         need.status = NeedStatus.filled
     audit.log(volunteer, "accepted", match, now)
     messages.accepted(match, now)
     db.session.commit()
+
+
+def follow_up_months(programme: Programme) -> int:
+    """A mentoring duo's length: the programme's fact (DUO for a JOB: six months), else 6."""
+    months = (programme.facts or {}).get("follow_up_months")
+    if isinstance(months, int) and not isinstance(months, bool) and months > 0:
+        return months
+    return DEFAULT_FOLLOW_UP_MONTHS
 
 
 def _check_limit(match: Match) -> None:
@@ -296,7 +308,7 @@ def _check_limit(match: Match) -> None:
     proposals can still be accepted after the volunteer lowered their limit.)"""
     limit = db.session.scalar(select(VolunteerProfile.max_matches).where(
         VolunteerProfile.user_id == match.user_id))
-    active = _count(Match.user_id == match.user_id, Match.status == S.active)
+    active = count_matches(Match.user_id == match.user_id, Match.status == S.active)
     if limit is not None and active >= limit:
         raise DomainError(_l("Already has %(current)s matches, their limit is %(max)s.",
                              current=active, max=limit))
@@ -349,13 +361,18 @@ def lapse_due(now: datetime) -> int:
 def _lock(match: Match) -> None:
     """The need's row, then the volunteer's profile row (in this order everywhere, so that
     two transactions never wait for each other), then the match itself, read afresh."""
-    db.session.execute(select(Need.id).where(Need.id == match.need_id).with_for_update())
-    db.session.execute(select(VolunteerProfile.id).where(
-        VolunteerProfile.user_id == match.user_id).with_for_update())
+    lock_need_and_volunteer(match.need_id, match.user_id)
     db.session.refresh(match, with_for_update=True)
 
 
-def _count(*where) -> int:
+def lock_need_and_volunteer(need_id: int, user_id: int) -> None:
+    """The first two locks of _lock, for a match about to be made (matching/pool.py)."""
+    db.session.execute(select(Need.id).where(Need.id == need_id).with_for_update())
+    db.session.execute(select(VolunteerProfile.id).where(
+        VolunteerProfile.user_id == user_id).with_for_update())
+
+
+def count_matches(*where) -> int:
     return db.session.scalar(select(func.count()).select_from(Match).where(*where))
 
 
@@ -502,6 +519,24 @@ def matches_of_programme(programme: Programme, status: str, limit: int = 200) ->
         Match.programme_id == programme.id, Match.status == status)
         .options(selectinload(Match.user), selectinload(Match.need))
         .order_by(Match.proposed_at.desc(), Match.id.desc()).limit(limit)))
+
+
+@dataclass(frozen=True)
+class Ending:
+    overdue: list[Match]  # active past their end of follow-up
+    soon: list[Match]  # ending within ENDING_DAYS
+
+
+def duos_ending(programme: Programme, today: date, days: int = ENDING_DAYS) -> Ending:
+    """The programme's active duos whose follow-up ends within `days` or has passed, the
+    soonest first (ix_matches_programme_status, then due_end_on)."""
+    found = list(db.session.scalars(select(Match).where(
+        Match.programme_id == programme.id, Match.status == S.active,
+        Match.due_end_on.is_not(None), Match.due_end_on <= today + timedelta(days=days))
+        .options(selectinload(Match.user), selectinload(Match.need))
+        .order_by(Match.due_end_on, Match.id)))
+    return Ending([m for m in found if m.due_end_on < today],
+                  [m for m in found if m.due_end_on >= today])
 
 
 def status_counts(programme: Programme) -> dict[str, int]:

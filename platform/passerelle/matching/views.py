@@ -12,12 +12,14 @@ from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.extensions import db
 from passerelle.matching import for_volunteers, forms, scoring, services
+from passerelle.matching import pool as pools
 from passerelle.matching.match_page import match_view
 from passerelle.matching.models import Match, MatchBatch, MatchStatus, Objective
 from passerelle.matching.reasons import part_title, rule_title
 from passerelle.matching.rows import candidate_rows, excluded_rows
 from passerelle.needs.models import Need
 from passerelle.organisations import queries
+from passerelle.organisations.models import ProgrammeKind
 
 bp = Blueprint("matching", __name__)
 EXCLUDED_PER_PAGE = 50
@@ -188,8 +190,12 @@ def decide(match_id: int, action: str):
 @no_store
 @login_required
 def fits_me():
-    page = for_volunteers.needs_for(_me(), utcnow(), _locale())
-    return render_template("matching/fits_me.html", page=page, part_title=part_title)
+    me, now = _me(), utcnow()
+    # The pools first: their logged reads commit, which would expire the needs read here.
+    mine = pools.for_sponsor(me, now, _locale())
+    page = for_volunteers.needs_for(me, now, _locale())
+    return render_template("matching/fits_me.html", page=page, part_title=part_title,
+                           pools=mine, sponsoring=pools.sponsor_programmes(me))
 
 
 # A programme: batch, matches, weights ---------------------------------------------------------
@@ -280,10 +286,13 @@ def programme_matches(slug: str):
     status = request.args.get("status") or "proposed"
     if status not in MatchStatus.__members__:
         status = "proposed"
+    ending = (services.duos_ending(programme, today_in_brussels())
+              if programme.kind == ProgrammeKind.mentoring else None)
     return render_template("matching/programme_matches.html", programme=programme,
                            status=status, statuses=list(MatchStatus),
                            counts=services.status_counts(programme),
-                           matches=services.matches_of_programme(programme, status))
+                           matches=services.matches_of_programme(programme, status),
+                           ending=ending, pool=access.can_run_pool(_me(), programme))
 
 
 @bp.route("/programmes/<slug>/matching", methods=["GET", "POST"])
@@ -318,3 +327,80 @@ def weights(slug: str):
     return render_template("matching/weights.html", programme=programme, form=form,
                            defaults=scoring.defaults_for(programme.kind),
                            needs=services.open_needs_of(programme))
+
+
+# A sponsorship pool (matching/pool.py) ------------------------------------------------------
+
+def _pool(slug: str):
+    programme = queries.programme_by_slug(slug) or abort(404)
+    if not access.can_run_pool(_me(), programme):
+        abort(404)
+    return programme
+
+
+def _id(value) -> int:
+    return int(value) if str(value or "").isdigit() else 0
+
+
+def _render_pool(programme, form: forms.ContactForm):
+    me, now = _me(), utcnow()
+    rows = pools.pool_rows(me, programme, now, _locale())
+    pick = ("", _l("Choose…"))
+    form.family.choices = [pick] + [
+        (str(row.need_id), row.first_name or row.title) for row in rows]
+    form.sponsor.choices = [pick] + [
+        (str(user_id), name) for user_id, name in pools.sponsor_choices(programme, now)]
+    return render_template("matching/pool.html", programme=programme, rows=rows, form=form,
+                           can_batch=access.can_coordinate_programme(me, programme))
+
+
+@bp.get("/programmes/<slug>/pool")
+@no_store
+@login_required
+@second_factor_required
+def pool(slug: str):
+    return _render_pool(_pool(slug), forms.ContactForm())
+
+
+@bp.post("/programmes/<slug>/pool/contacts")
+@login_required
+@second_factor_required
+def add_contact(slug: str):
+    programme = _pool(slug)
+    form = forms.ContactForm()
+    if form.validate_on_submit():
+        try:
+            pools.add_contact(_me(), programme, _id(form.family.data), _id(form.sponsor.data),
+                              utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            flash(_l("The contact is recorded."), "success")
+            return redirect(url_for("matching.pool", slug=programme.slug))
+    return _render_pool(programme, form)
+
+
+@bp.route("/programmes/<slug>/pool/met", methods=["GET", "POST"])
+@no_store
+@login_required
+@second_factor_required
+def met(slug: str):
+    me = _me()
+    programme = queries.programme_by_slug(slug) or abort(404)
+    if not access.is_sponsor_in(me, programme):
+        abort(404)
+    form = forms.MetForm()
+    if form.validate_on_submit():
+        try:
+            pools.record_met(me, programme, _id(form.family.data), utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            flash(_l("Thank you: the contact is recorded."), "success")
+            return redirect(url_for("matching.fits_me"))
+    page = pools.met_page(me, programme, utcnow(), _locale())
+    form.family.choices = [("", _l("Choose…"))] + [
+        (str(need_id), name) for need_id, name in page.families]
+    return render_template("matching/met.html", programme=programme, page=page, form=form)

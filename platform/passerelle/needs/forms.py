@@ -25,6 +25,7 @@ from passerelle.core.forms import (
 from passerelle.core.languages import language_choices
 from passerelle.core.skills import SKILLS
 from passerelle.core.week import weekly_grid_options
+from passerelle.hosting.models import Phase
 from passerelle.needs.models import (
     DESCRIPTION_MAX,
     FIRST_NAME_MAX,
@@ -37,7 +38,7 @@ from passerelle.needs.models import (
 )
 from passerelle.organisations.models import ProgrammeKind
 from passerelle.programmes.models import DETENTION_CENTRES
-from passerelle.volunteers.choices import INTERESTS, LEVELS, SECTORS
+from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
 
 
 def given():
@@ -149,11 +150,20 @@ class PersonForm(BaseForm):
     referred_to = SelectField(
         _l("Referred to a partner's housing hosting programme"), default="", validate_choice=False,
         description=_l("That programme's staff will see this record too."))
+    housing_from = DateField(_l("Needs a home from (first night)"), validators=[Optional()])
+    housing_until = DateField(_l("Until (last night)"), validators=[Optional()],
+                              description=_l("For housing hosting: the whole trajectory."))
+    guest_kind = SelectField(_l("Who the household is"), default="", validate_choice=False)
+    phase = SelectField(_l("Phase (Tremplin pour la vie)"), default="", validate_choice=False)
     delete_after = DateField(_l("Delete the record after"), validators=[given()])
 
     def __init__(self, *args, partners=(), referral_programmes=(), locale="fr",
                  max_months=24, **kwargs):
         super().__init__(*args, **kwargs)
+        _set_choices(self.guest_kind, [("", _l("Not said"))] + list(GUEST_KINDS.items()),
+                     _l("Choose from the list."))
+        _set_choices(self.phase, [("", _l("No phase"))] + [(p.value, p.label) for p in Phase],
+                     _l("Choose from the list."))
         self.delete_after.description = _l(
             "The record is deleted automatically the day after this date: at most "
             "%(months)d months from today.", months=max_months)
@@ -203,7 +213,8 @@ class HelpFilterForm(BaseForm):
     class Meta:
         csrf = False
 
-    kind = SelectField(_l("Programme kind"), validate_choice=False, validators=[Optional()])
+    kind = SelectField(_l("Programme kind"), filters=[strip], validate_choice=False,
+                       validators=[Optional()])
     place = PlaceField(_l("Near"), validators=[Optional(), max_length(80)],
                        description=PLACE_HINT)
     within = distance_field()

@@ -84,6 +84,12 @@ class Person(db.Model):
     needs: Mapped[str] = mapped_column(String(PERSON_NEEDS_MAX), default="")
     waiting_since: Mapped[date] = mapped_column(Date)
     isolated: Mapped[bool] = mapped_column(default=False)
+    # Housing hosting: the nights a home is needed (first and last, both included), who
+    # the household is (volunteers.choices.GUEST_KINDS) and, at Tremplin, the phase.
+    housing_from: Mapped[date | None] = mapped_column(Date)
+    housing_until: Mapped[date | None] = mapped_column(Date)
+    guest_kind: Mapped[str | None] = mapped_column(String(30))
+    phase: Mapped[str | None] = mapped_column(String(16))
     no_outside_contact: Mapped[bool] = mapped_column(default=False)
     # The partner association that sent the person to us: a fact, it gives no access.
     referred_by_id: Mapped[int | None] = mapped_column(

@@ -37,6 +37,10 @@ class PersonData:
     referred_by_id: int | None
     referred_to_id: int | None
     delete_after: date
+    housing_from: date | None = None
+    housing_until: date | None = None
+    guest_kind: str | None = None
+    phase: str | None = None
 
 
 def register(user: User, organisation: Organisation, data: PersonData,
@@ -209,6 +213,12 @@ def _check(organisation: Organisation, data: PersonData, today: date) -> None:
             field="delete_after")
     if data.waiting_since > today:
         raise DomainError(_l("This date cannot be in the future."), field="waiting_since")
+    if data.housing_from and data.housing_until and data.housing_until < data.housing_from:
+        raise DomainError(_l("The last night cannot come before the first."),
+                          field="housing_until")
+    if bool(data.housing_from) != bool(data.housing_until):
+        raise DomainError(_l("Give both the first and the last night, or neither."),
+                          field="housing_until" if data.housing_from else "housing_from")
     if data.referred_by_id is not None and data.referred_by_id not in {
             o.id for o in partner_organisations(organisation)}:
         raise DomainError(_l("Choose an organisation from the list."), field="referred_by")
@@ -229,6 +239,8 @@ def _fill(person: Person, data: PersonData) -> None:
     person.isolated, person.no_outside_contact = data.isolated, data.no_outside_contact
     person.referred_by_id, person.referred_to_id = data.referred_by_id, data.referred_to_id
     person.delete_after = data.delete_after
+    person.housing_from, person.housing_until = data.housing_from, data.housing_until
+    person.guest_kind, person.phase = data.guest_kind or None, data.phase or None
 
 
 def needs_for(person: Person) -> list[Need]:

@@ -14,8 +14,10 @@ from passerelle.core.skills import SKILLS
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.data import places
+from passerelle.hosting import services as hosting
 from passerelle.needs import cards, forms, material, people, services
 from passerelle.organisations import queries
+from passerelle.volunteers.choices import GUEST_KINDS
 
 bp = Blueprint("needs", __name__)
 
@@ -210,7 +212,9 @@ def person(person_id: int):
     log, older = people.log_of(_user(), record, log_page)
     return _render("needs/person.html", person=record, log=log, log_page=log_page,
                    older=older, can_change=access.can_change_person(current_user, record),
-                   needs=people.needs_for(record))
+                   needs=people.needs_for(record),
+                   trajectories=hosting.trajectories_of_person(_user(), record),
+                   guest_kinds=GUEST_KINDS)
 
 
 @bp.route("/supported/<int:person_id>/edit", methods=["GET", "POST"])
@@ -254,6 +258,8 @@ def _person_form(organisation, person=None):
             "isolated": person.isolated, "no_outside_contact": person.no_outside_contact,
             "referred_by": str(person.referred_by_id or ""),
             "referred_to": str(person.referred_to_id or ""), "delete_after": person.delete_after,
+            "housing_from": person.housing_from, "housing_until": person.housing_until,
+            "guest_kind": person.guest_kind or "", "phase": person.phase or "",
         }
     return forms.PersonForm(data=data, locale=_locale(),
                             max_months=organisation.max_retention_months,
@@ -269,7 +275,9 @@ def _person_data(form) -> people.PersonData:
         isolated=form.isolated.data, no_outside_contact=form.no_outside_contact.data,
         referred_by_id=int(form.referred_by.data) if form.referred_by.data else None,
         referred_to_id=int(form.referred_to.data) if form.referred_to.data else None,
-        delete_after=form.delete_after.data)
+        delete_after=form.delete_after.data, housing_from=form.housing_from.data,
+        housing_until=form.housing_until.data, guest_kind=form.guest_kind.data or None,
+        phase=form.phase.data or None)
 
 
 # Material offers, for the person who offers

@@ -39,7 +39,8 @@ class DirectoryFilterForm(BaseForm):
         csrf = False
 
     q = SearchField(_l("Search"), filters=[strip], validators=[Optional(), max_length(100)])
-    kind = SelectField(_l("Programme kind"), validators=[Optional()], validate_choice=True)
+    kind = SelectField(_l("Programme kind"), filters=[strip], validators=[Optional()],
+                       validate_choice=True)
     # The same place and distance as the public page of needs.
     place = PlaceField(_l("Near"), validators=[Optional(), max_length(80)],
                        description=PLACE_HINT)
@@ -88,6 +89,11 @@ class ProfileForm(Descriptions):
                        validators=[Optional(), max_length(254), email_address()])
     website = URLField(_l("Website"), filters=[strip], validators=[
         Optional(), max_length(300), URL(message=_l("Enter a full address, such as https://example.org."))])
+    emergency_contact = StringField(
+        _l("Emergency contact for hosts and guests"), filters=[strip],
+        validators=[max_length(200)],
+        description=_l("A name and a phone number reachable day and night: shown on each "
+                       "stay's page, not on the public page."))
     max_retention_months = IntegerField(
         _l("Keep the records of people supported at most (months)"),
         default=DEFAULT_RETENTION_MONTHS,

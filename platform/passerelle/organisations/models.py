@@ -163,6 +163,8 @@ class Organisation(TextsMixin, db.Model):
     phone: Mapped[str | None] = mapped_column(String(60))
     email: Mapped[str | None] = mapped_column(String(EMAIL_MAX))
     website: Mapped[str | None] = mapped_column(String(300))
+    # Who to call about a stay, day and night: shown on each stay's page.
+    emergency_contact: Mapped[str] = mapped_column(String(200), default="", server_default="")
     founded: Mapped[int | None]
     description_fr: Mapped[str] = mapped_column(Text, default="")
     description_nl: Mapped[str] = mapped_column(Text, default="")

@@ -257,7 +257,9 @@ def _ask_coordinators(invitation: Invitation) -> None:
 
 
 PROFILE_FIELDS = ("full_name", "address", "postcode", "phone", "email", "website",
-                  "description_fr", "description_nl", "description_en")
+                  "emergency_contact", "description_fr", "description_nl", "description_en")
+# Kept as "" when empty (the others become None).
+TEXT_FIELDS = ("emergency_contact", "description_fr", "description_nl", "description_en")
 
 
 def update_profile(organisation: Organisation, values: dict, place, now: datetime) -> None:
@@ -271,7 +273,7 @@ def update_profile(organisation: Organisation, values: dict, place, now: datetim
                           field="max_retention_months")
     for name in PROFILE_FIELDS:
         value = (values.get(name) or "").strip()
-        setattr(organisation, name, value if name.startswith("description_") else value or None)
+        setattr(organisation, name, value if name in TEXT_FIELDS else value or None)
     if months is not None:
         organisation.max_retention_months = months
     if place is not None:

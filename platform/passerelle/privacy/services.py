@@ -118,6 +118,9 @@ def _applications(user: User, locale: str) -> dict[str, list[dict]]:
             "id": a.id, "programme": a.programme.text("name", locale),
             "organisation": a.programme.organisation.name, "status": a.status.value,
             "motivation": a.motivation, "interview_at": a.interview_at,
+            # The certificate of good conduct: only its dates were ever kept.
+            "conduct_issued_on": a.conduct_issued_on,
+            "conduct_expires_on": a.conduct_expires_on,
             "created_at": a.created_at, "updated_at": a.updated_at} for a in applications],
         "application_steps": [{
             "application_id": a.id, "status": s.status.value, "at": s.at,

@@ -9,6 +9,13 @@ import enum
 from dataclasses import dataclass, field
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
+# A certificate of good conduct (Belgium's extract of the criminal record, model 2) given
+# without an expiry date counts as valid for this many months from its issue date: the
+# extract states the record on its day of issue, and programmes ask for a recent one.
+CONDUCT_VALID_MONTHS = 12
+
 
 class Gap(enum.StrEnum):
     interview = "interview"
@@ -19,6 +26,8 @@ class Gap(enum.StrEnum):
     training_expired = "training_expired"
     accreditation_missing = "accreditation_missing"
     accreditation_expired = "accreditation_expired"
+    conduct_missing = "conduct_missing"
+    conduct_expired = "conduct_expired"
     too_young = "too_young"
     age_unknown = "age_unknown"
 
@@ -48,6 +57,10 @@ class Standing:
     # visits the centres they are accredited for.
     minimum_age: int | None = None
     birth_date: date | None = None
+    # The certificate of good conduct: asked or not, and the dates a coordinator saw on it.
+    conduct_required: bool = False
+    conduct_issued_on: date | None = None
+    conduct_expires_on: date | None = None
 
 
 def age_on(birth_date: date, day: date) -> int:
@@ -68,7 +81,24 @@ def gaps(standing: Standing) -> list[Finding]:
     found.extend(_dated_gaps(standing.trainings, standing.today,
                              Gap.training_missing, Gap.training_expired))
     found.extend(_place_gaps(standing.places, standing.today))
+    if standing.conduct_required:
+        found.extend(_conduct_gaps(standing))
     return found
+
+
+def conduct_valid_until(issued_on: date, expires_on: date | None) -> date:
+    """The last day a certificate of good conduct counts: its expiry date, else 12 months
+    after its issue (CONDUCT_VALID_MONTHS)."""
+    return expires_on or issued_on + relativedelta(months=CONDUCT_VALID_MONTHS)
+
+
+def _conduct_gaps(standing: Standing) -> list[Finding]:
+    if standing.conduct_issued_on is None:
+        return [Finding(Gap.conduct_missing)]
+    if conduct_valid_until(standing.conduct_issued_on,
+                           standing.conduct_expires_on) < standing.today:
+        return [Finding(Gap.conduct_expired)]
+    return []
 
 
 def _place_gaps(places: dict, today: date) -> list[Finding]:

@@ -117,6 +117,17 @@ class AccreditationForm(BaseForm):
             self.place, _l("Choose a detention centre from the list."))
 
 
+class ConductForm(BaseForm):
+    """The certificate of good conduct a coordinator saw: its dates, never the document.
+    The dates are checked against each other and today by services.record_conduct."""
+
+    issued_on = DateField(_l("Issued on"), validators=[InputRequired(message=_l(
+        "Enter the date printed on the certificate."))])
+    expires_on = DateField(_l("Valid until (optional)"), validators=[Optional()],
+                           description=_l("Without a date, the certificate counts as valid "
+                                          "for 12 months from its issue date."))
+
+
 class SuspendForm(BaseForm):
     reason = TextAreaField(_l("Reason"), filters=[strip],
                            validators=[required(), max_length(1000)])
@@ -134,6 +145,11 @@ class ProgrammeForm(Names, Descriptions):
     accreditation_places = CheckboxesField(
         _l("Accreditation required for these detention centres"), DETENTION_CENTRES,
         _l("Choose a detention centre from the list."))
+    good_conduct = BooleanField(
+        _l("A certificate of good conduct is required (extract of the criminal record, "
+           "model 2, for work with minors)"),
+        description=_l("The coordinators see the certificate and record its dates; the "
+                       "platform never keeps the document."))
     max_stay_weeks = _number(_l("Longest stay in one home (weeks)"), 1, 104)
     trajectory_weeks = _number(_l("Length of the whole hosting trajectory (weeks)"), 1, 260)
     follow_up_months = _number(_l("Follow-up of each duo (months)"), 1, 36)

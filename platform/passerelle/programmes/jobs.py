@@ -37,7 +37,8 @@ from passerelle.reminders import batch, outbox
 BATCH = 500  # applications read at a time
 WARN_DAYS = 30  # a volunteer is told this many days before a charter, training or
 #                 accreditation expires
-EXPIRED = (Gap.charter_expired, Gap.training_expired, Gap.accreditation_expired)
+EXPIRED = (Gap.charter_expired, Gap.training_expired, Gap.accreditation_expired,
+           Gap.conduct_expired)
 
 
 def refresh_statuses(now: datetime) -> int:

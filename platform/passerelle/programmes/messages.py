@@ -147,12 +147,13 @@ def charter_waiting(application: Application, charter: Charter, new_version: boo
 
 def step_done(application: Application, occurrence: str, now: datetime, *,
               training: Training | None = None, charter: Charter | None = None,
-              place: str | None = None) -> None:
-    """A training recorded, the charter recorded on paper, an accreditation granted."""
+              place: str | None = None, conduct: bool = False) -> None:
+    """A training recorded, the charter recorded on paper, an accreditation granted, the
+    certificate of good conduct seen."""
     user = application.user
     _to_volunteer("application-step", application,
                   lambda name: _l("Your application to %(programme)s", programme=name),
-                  "step", occurrence, now, charter=charter, place=place,
+                  "step", occurrence, now, charter=charter, place=place, conduct=conduct,
                   training_name=training.text("name", user.locale) if training else None)
 
 

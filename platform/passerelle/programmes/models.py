@@ -13,6 +13,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -47,6 +48,8 @@ class Requirements(db.Model):
     minimum_age: Mapped[int | None] = mapped_column(SmallInteger)
     # Keys of DETENTION_CENTRES a visitor must be accredited for; empty: no accreditation.
     accreditation_places: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Belgium's extract of the criminal record, model 2 (work with minors): seen, not stored.
+    good_conduct: Mapped[bool] = mapped_column(default=False, server_default=false())
 
     programme: Mapped[Programme] = relationship()
 
@@ -91,6 +94,7 @@ class ApplicationStatus(enum.StrEnum):
     charter_signed = "charter_signed"
     trained = "trained"
     accredited = "accredited"
+    conduct_seen = "conduct_seen"  # a coordinator saw the certificate of good conduct
     active = "active"
     withdrawn = "withdrawn"
     suspended = "suspended"
@@ -108,6 +112,7 @@ STATUS_LABELS = {
     ApplicationStatus.charter_signed: _l("Charter signed"),
     ApplicationStatus.trained: _l("Trainings done"),
     ApplicationStatus.accredited: _l("Accredited"),
+    ApplicationStatus.conduct_seen: _l("Certificate of good conduct seen"),
     ApplicationStatus.active: _l("Active"),
     ApplicationStatus.withdrawn: _l("Withdrawn"),
     ApplicationStatus.suspended: _l("Suspended"),
@@ -139,10 +144,16 @@ class Application(db.Model):
     # The public need whose "I can help" brought the volunteer here, if one did.
     need_id: Mapped[int | None] = mapped_column(ForeignKey("needs.id", ondelete="SET NULL"),
                                                 index=True)
+    # The certificate of good conduct a coordinator saw: its dates only, never the document.
+    conduct_issued_on: Mapped[date | None] = mapped_column(Date)
+    conduct_expires_on: Mapped[date | None] = mapped_column(Date)
+    conduct_seen_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    conduct_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
-    user: Mapped[User] = relationship()
+    user: Mapped[User] = relationship(foreign_keys=[user_id])
     programme: Mapped[Programme] = relationship()
     need: Mapped[Need | None] = relationship()
     steps: Mapped[list["ApplicationStep"]] = relationship(

@@ -23,7 +23,7 @@ from passerelle.programmes.models import (
 
 S = ApplicationStatus
 WAITING = (S.submitted, S.interview_planned, S.screened, S.charter_signed, S.trained,
-           S.accredited)
+           S.accredited, S.conduct_seen)
 OPEN = (*WAITING, S.active)
 SOON_DAYS = 30
 LIST_LIMIT = 20

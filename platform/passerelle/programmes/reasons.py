@@ -16,6 +16,11 @@ SENTENCES = {
     Gap.training_expired: _l("Training expired, to renew: %(subject)s."),
     Gap.accreditation_missing: _l("Not yet accredited for a detention centre."),
     Gap.accreditation_expired: _l("Accreditation expired for %(subject)s."),
+    Gap.conduct_missing: _l("Bring a certificate of good conduct to the coordinators: the "
+                            "extract of the criminal record, model 2 (for work with minors), "
+                            "from your municipality, issued less than 12 months ago."),
+    Gap.conduct_expired: _l("The certificate of good conduct is out of date: bring a new "
+                            "extract of the criminal record, model 2, to the coordinators."),
     Gap.too_young: _l("The programme asks for a minimum age of %(subject)s."),
     Gap.age_unknown: _l("The programme asks for a minimum age of %(subject)s: add your date "
                         "of birth to your profile."),

@@ -44,7 +44,8 @@ NOT_OPEN = _l("This application is closed.")
 def requirements_of(programme: Programme) -> Requirements:
     found = db.session.scalar(select(Requirements).where(
         Requirements.programme_id == programme.id))
-    return found or Requirements(programme_id=programme.id, accreditation_places=[])
+    return found or Requirements(programme_id=programme.id, accreditation_places=[],
+                                 good_conduct=False)
 
 
 def current_charter(programme: Programme) -> Charter | None:
@@ -312,6 +313,28 @@ def grant_accreditation(coordinator: User, application: Application, place: str,
     db.session.commit()
 
 
+def record_conduct(coordinator: User, application: Application, issued_on: date,
+                   expires_on: date | None, now: datetime) -> None:
+    """A coordinator saw the volunteer's certificate of good conduct (extract of the
+    criminal record, model 2): only its dates are kept, with who saw it and when; the
+    document itself never reaches the platform. Without `expires_on` it counts for 12
+    months from its issue (eligibility.CONDUCT_VALID_MONTHS)."""
+    _check_open(application)
+    if issued_on > day_in_brussels(now):
+        raise DomainError(_l("A certificate cannot be issued in the future."),
+                          field="issued_on")
+    if expires_on is not None and expires_on <= issued_on:
+        raise DomainError(_l("The certificate must be valid until a day after its issue."),
+                          field="expires_on")
+    application.conduct_issued_on, application.conduct_expires_on = issued_on, expires_on
+    application.conduct_seen_by_id, application.conduct_seen_at = coordinator.id, now
+    was = application.status
+    _advance(application, coordinator, now, S.conduct_seen)
+    messages.step_done(application, f"conduct-{issued_on.isoformat()}", now, conduct=True)
+    messages.became_active(application, was, now)
+    db.session.commit()
+
+
 def suspend(coordinator: User, application: Application, reason: str, now: datetime) -> None:
     if application.status in CLOSED:
         raise DomainError(NOT_OPEN)
@@ -461,6 +484,9 @@ def forget_applicant(user: User, now: datetime) -> None:
             _step(application, S.withdrawn, None, now)
         application.motivation, application.screening_note = "", ""
         application.interview_at = None
+        # The certificate's dates are about the person: they go with the rest.
+        application.conduct_issued_on = application.conduct_expires_on = None
+        application.conduct_seen_by_id = application.conduct_seen_at = None
         for step in application.steps:
             step.reason = ""
         messages.application_closed(application)

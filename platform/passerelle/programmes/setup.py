@@ -42,6 +42,8 @@ class ProgrammeData:
     audiences: list[str] | None = None  # keys of AUDIENCES; None: unchanged
     # The platform's defaults as the coordinator sets them (programmes/defaults.py).
     platform_settings: dict[str, bool] = field(default_factory=dict)
+    # A certificate of good conduct (extract of the criminal record, model 2) is asked.
+    good_conduct: bool = False
 
 
 def create_programme(organisation: Organisation, slug: str, data: ProgrammeData,
@@ -128,6 +130,7 @@ def _apply(programme: Programme, data: ProgrammeData) -> None:
     rules = requirements_of(programme)
     rules.interview, rules.charter = data.interview, data.charter
     rules.minimum_age, rules.accreditation_places = data.minimum_age, data.accreditation_places
+    rules.good_conduct = data.good_conduct
     db.session.add(rules)
 
 
@@ -157,7 +160,8 @@ def seed_requirements(programme: Programme, spec: dict) -> bool:
     db.session.add(Requirements(
         programme_id=programme.id, interview=spec.get("interview", False),
         charter=spec.get("charter", False), minimum_age=spec.get("minimum_age"),
-        accreditation_places=list(spec.get("accreditation_places", []))))
+        accreditation_places=list(spec.get("accreditation_places", [])),
+        good_conduct=spec.get("good_conduct", False)))
     if spec.get("charter") and current_charter(programme) is None:
         db.session.add(Charter(programme_id=programme.id, version=1,
                                published_at=SEED_PUBLISHED_AT,

@@ -67,5 +67,8 @@ def standings_of(applications: list[Application], trainings: dict[int, list[Trai
             trainings={str(t.id): done.get((uid, t.id), False) for t in trainings.get(pid, [])},
             places={place: granted.get((uid, pid, place), False)
                     for place in rule.accreditation_places or []},
-            minimum_age=rule.minimum_age, birth_date=births.get(uid))
+            minimum_age=rule.minimum_age, birth_date=births.get(uid),
+            conduct_required=bool(rule.good_conduct),
+            conduct_issued_on=application.conduct_issued_on,
+            conduct_expires_on=application.conduct_expires_on)
     return found

@@ -42,11 +42,12 @@ def next_step(status: str, interview_at: datetime | None, findings: list[Finding
 
 def review_actions(status: str, screened: bool, interview_required: bool,
                    interview_planned: bool, accreditation_places: bool,
-                   findings: list[Finding]) -> set[str]:
+                   findings: list[Finding], good_conduct: bool = False) -> set[str]:
     """The coordinator's actions that fit an application's current step: the interview and
     its outcome until the volunteer is screened (when the programme interviews), then
-    what is still missing, and accreditations where the programme grants them; suspension
-    while open, reinstatement once suspended."""
+    what is still missing, and accreditations and the certificate of good conduct where
+    the programme asks for them (renewed at any time); suspension while open,
+    reinstatement once suspended."""
     if status == "suspended":
         return {"reinstate"}
     if status in CLOSED:
@@ -65,4 +66,6 @@ def review_actions(status: str, screened: bool, interview_required: bool,
         actions.add("training")
     if accreditation_places:
         actions.add("accreditation")
+    if good_conduct:
+        actions.add("conduct")
     return actions

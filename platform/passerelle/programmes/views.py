@@ -18,7 +18,7 @@ from passerelle.data import places
 from passerelle.extensions import db
 from passerelle.organisations import queries
 from passerelle.programmes import broadcast, defaults, forms, services, sessions, setup, steps
-from passerelle.programmes.eligibility import age_on, gaps
+from passerelle.programmes.eligibility import age_on, conduct_valid_until, gaps
 from passerelle.programmes.models import (
     Application,
     ApplicationStatus,
@@ -73,9 +73,19 @@ def my_applications():
     offers = sessions.offers_for(me, applications, trainings, utcnow())
     names = localized_training_names(trainings, str(get_locale()))
     rows = [(application, [explain(f, names) for f in gaps(standings[application.id])],
-             offers[application.id]) for application in applications]
+             offers[application.id], _conduct_seen(standings[application.id]))
+            for application in applications]
     return render_template("programmes/my_applications.html", rows=rows,
                            withdraw_form=forms.WithdrawForm())
+
+
+def _conduct_seen(standing) -> tuple | None:
+    """The certificate of good conduct's issue date and last valid day, when the programme
+    asks for one and a coordinator recorded it."""
+    if not standing.conduct_required or standing.conduct_issued_on is None:
+        return None
+    return standing.conduct_issued_on, conduct_valid_until(standing.conduct_issued_on,
+                                                           standing.conduct_expires_on)
 
 
 def _own_application(application_id: int) -> Application:
@@ -180,6 +190,7 @@ def _review_forms(application: Application, locale: str) -> dict:
                                                application.programme)),
         "accreditation": forms.AccreditationForm(prefix="accreditation",
                                                  places=rules.accreditation_places),
+        "conduct": forms.ConductForm(prefix="conduct"),
         "suspend": forms.SuspendForm(prefix="suspend"),
     }
 
@@ -200,7 +211,8 @@ def _review_state(application: Application, today):
     findings = gaps(standings_of([application], trainings, today)[application.id])
     actions = steps.review_actions(
         application.status, services.has_passed_screening(application), rules.interview,
-        application.interview_at is not None, bool(rules.accreditation_places), findings)
+        application.interview_at is not None, bool(rules.accreditation_places), findings,
+        good_conduct=bool(rules.good_conduct))
     return rules, trainings, findings, actions
 
 
@@ -208,6 +220,7 @@ def _render_review(application, review_forms, status=200):
     today, now = today_in_brussels(), utcnow()
     rules, trainings, findings, actions = _review_state(application, today)
     charter = services.current_charter(application.programme)
+    issued = application.conduct_issued_on
     names = localized_training_names(trainings, str(get_locale()))
     profile = volunteers.profile_for_review(application.user)
     interview_at = as_utc(application.interview_at) if application.interview_at else None
@@ -215,6 +228,8 @@ def _render_review(application, review_forms, status=200):
         "programmes/review.html", application=application, forms=review_forms,
         reasons=[explain(finding, names) for finding in findings], rules=rules,
         charter=charter, actions=actions, profile=profile,
+        conduct_until=conduct_valid_until(issued, application.conduct_expires_on)
+        if issued else None,
         age=age_on(profile.birth_date, today) if profile and profile.birth_date else None,
         availability=_availability(profile), levels=LEVELS, skills=SKILLS, sectors=SECTORS,
         interests=INTERESTS, guest_kinds=GUEST_KINDS, language_name=language_name,
@@ -276,6 +291,9 @@ def _perform(action: str, application: Application, form) -> None:
     elif action == "accreditation":
         services.grant_accreditation(me, application, form.place.data, form.granted_on.data,
                                      form.expires_on.data, now)
+    elif action == "conduct":
+        services.record_conduct(me, application, form.issued_on.data, form.expires_on.data,
+                                now)
     elif action == "suspend":
         services.suspend(me, application, form.reason.data, now)
     elif action == "reinstate":
@@ -292,6 +310,7 @@ def _programme_data(form: forms.ProgrammeForm) -> setup.ProgrammeData:
         interview=form.interview.data, charter=form.charter.data,
         minimum_age=form.minimum_age.data,
         accreditation_places=form.accreditation_places.data,
+        good_conduct=form.good_conduct.data,
         settings={key: getattr(form, key).data for key in forms.ProgrammeForm.SETTINGS},
         audiences=form.audiences.data,
         platform_settings={key: getattr(form, key).data
@@ -352,6 +371,7 @@ def _programme_initial(programme) -> dict:
         "cities": ", ".join(places.label_of(key, locale) for key in programme.cities),
         "kind": programme.kind, "interview": rules.interview, "charter": rules.charter,
         "minimum_age": rules.minimum_age, "accreditation_places": rules.accreditation_places,
+        "good_conduct": rules.good_conduct,
     } | {key: programme.facts.get(key) for key in forms.ProgrammeForm.SETTINGS} | {
         "audiences": programme.audiences,
     } | {key: defaults.value_of(programme.kind, programme.platform_settings, key)

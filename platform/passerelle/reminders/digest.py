@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 # Application statuses that wait for the coordinators, in the order of the steps.
 WAITING_STATUSES = ("submitted", "interview_planned", "screened", "charter_signed", "trained",
-                    "accredited")
+                    "accredited", "conduct_seen")
 
 
 @dataclass(frozen=True)

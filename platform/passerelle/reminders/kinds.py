@@ -30,7 +30,7 @@ CHOICES = {choice.name: choice for choice in (
     Choice("programme-news", _l("Messages from the coordinators of my programmes")),
     Choice("matches", _l("Matches: a need proposed to me, the end of a match")),
     Choice("match-decisions", _l("Matches in the programmes I coordinate: proposed, "
-                                 "accepted, declined, lapsed")),
+                                 "accepted, declined, lapsed, contacts recorded")),
     Choice("new-application", _l("Each application to a programme I coordinate, when it "
                                  "arrives (otherwise only in the daily summary)"),
            for_coordinators=True),
@@ -74,10 +74,20 @@ KINDS: dict[str, str | None] = {
     "match-approved": "matches",
     "match-refused": "match-decisions",
     "match-accepted": "match-decisions",
+    "match-contact": "match-decisions",
     "match-declined": "match-decisions",
     "match-lapsed": "match-decisions",
     "match-lapsed-volunteer": "matches",
     "match-ended": "matches",
+    "stay-asked": "matches",
+    "stay-withdrawn": "matches",
+    "stay-answered": "match-decisions",
+    "stay-replanned": "match-decisions",
+    "stay-concern": None,
+    "duo-proposed": "matches",
+    "duo-active": "matches",
+    "duo-declined": "matches",
+    "duo-decided": "match-decisions",
 }
 
 

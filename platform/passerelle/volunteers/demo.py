@@ -18,7 +18,9 @@ from passerelle.core.skills import SKILLS
 from passerelle.core.time import day_in_brussels
 from passerelle.core.week import mask_of_range
 from passerelle.data import places
+from passerelle.duos import demo as duos_demo
 from passerelle.extensions import db
+from passerelle.hosting import demo as hosting_demo
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 from passerelle.programmes.models import Application, ApplicationStatus, ApplicationStep
@@ -153,6 +155,8 @@ def load_demo(volunteers: int, needs: int, seed: int, now: datetime) -> DemoRepo
     applications = book.insert()
     standing.insert()
     _advance_sequences()
+    hosting_demo.add_guests(rng, day_in_brussels(now))
+    duos_demo.add_practice(rng, now)
     db.session.commit()
     return DemoReport(volunteers, len(needs_made), applications=applications)
 
@@ -331,6 +335,7 @@ PATHS = {
                                        "charter_signed"),
     ApplicationStatus.trained: ("submitted", "screened", "charter_signed", "trained"),
     ApplicationStatus.accredited: ("submitted", "screened", "trained", "accredited"),
+    ApplicationStatus.conduct_seen: ("submitted", "screened", "conduct_seen"),
     ApplicationStatus.active: ("submitted", "interview_planned", "screened", "active"),
     ApplicationStatus.withdrawn: ("submitted", "withdrawn"),
     ApplicationStatus.suspended: ("submitted", "screened", "active", "suspended"),

@@ -60,6 +60,10 @@ class ProfileForm(BaseForm):
     sector = SelectField(_l("Professional sector"), validators=[Optional()],
                          description=_l("For mentoring: ideally the same sector as your mentee."))
     interests = CheckboxesField(_l("Interests"), INTERESTS, _l("Choose interests from the list."))
+    # Language exchange (Langue&Culture duos); the choices are set in the reader's language.
+    practises = CheckboxesField(_l("Languages you want to practise (for a language exchange)"),
+                                {}, _l("Choose languages from the list."))
+    newcomer = BooleanField(_l("I am a newcomer in Belgium (for a language exchange)"))
     birth_date = DateField(_l("Date of birth"), validators=[Optional()],
                            description=_l("Some programmes have a minimum age."))
     max_matches = IntegerField(_l("How many matches you take at once"), default=1,
@@ -72,6 +76,7 @@ class ProfileForm(BaseForm):
         for row in self.languages:
             row.form.code.choices = choices(language_options)
         self.sector.choices = choices([("", _l("None"))] + list(SECTORS.items()))
+        self.practises.choices = choices(language_choices(locale))
         self.sector.pre_validate = one_of_the_choices(
             self.sector, _l("Choose a sector from the list."))
 

@@ -12,7 +12,9 @@ from sqlalchemy import (
     Integer,
     SmallInteger,
     String,
+    false,
     func,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -39,6 +41,9 @@ class VolunteerProfile(db.Model):
     sector: Mapped[str | None] = mapped_column(String(60))
     skills: Mapped[list[str]] = mapped_column(JSON, default=list)
     interests: Mapped[list[str]] = mapped_column(JSON, default=list)
+    # Language exchange: the languages one wants to practise, and whether one is a newcomer.
+    practises: Mapped[list[str]] = mapped_column(JSON, default=list, server_default=text("'[]'"))
+    newcomer: Mapped[bool] = mapped_column(default=False, server_default=false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), server_default=func.now())
 
     user: Mapped[User] = relationship()

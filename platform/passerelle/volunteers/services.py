@@ -1,6 +1,6 @@
 """Saving a volunteer's profile and hosting offer. Each operation commits once."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import select
@@ -32,6 +32,8 @@ class ProfileData:
     interests: list[str]
     birth_date: date | None
     max_matches: int
+    practises: list[str] = field(default_factory=list)  # language exchange
+    newcomer: bool = False
 
 
 @dataclass
@@ -77,6 +79,7 @@ def save_profile(user: User, data: ProfileData) -> VolunteerProfile:
     profile.skills, profile.interests = sorted(data.skills), sorted(data.interests)
     profile.sector, profile.birth_date = data.sector, data.birth_date
     profile.max_matches = data.max_matches
+    profile.practises, profile.newcomer = sorted(data.practises), data.newcomer
     db.session.commit()
     return profile
 

@@ -32,7 +32,8 @@ def profile():
             grid=[tuple(int(n) for n in key.split("-")) for key in form.availability.data],
             skills=form.skills.data, sector=form.sector.data or None,
             interests=form.interests.data, birth_date=form.birth_date.data,
-            max_matches=form.max_matches.data or 1))
+            max_matches=form.max_matches.data or 1, practises=form.practises.data,
+            newcomer=form.newcomer.data))
         flash(_l("Your profile is saved."), "success")
         return redirect(url_for("volunteers.fitting"))
     percent, missing = services.completeness(existing)
@@ -80,6 +81,7 @@ def _profile_data(profile, locale: str) -> dict | None:
         "skills": profile.skills, "interests": profile.interests,
         "sector": profile.sector or "", "birth_date": profile.birth_date,
         "max_matches": profile.max_matches,
+        "practises": profile.practises or [], "newcomer": profile.newcomer,
     }
 
 

@@ -1,0 +1,333 @@
+"""Language duos: batches of proposals, and each duo's life.
+
+proposed (by a batch) -> approved by a coordinator (or refused, with a reason) -> active
+when both participants accepted (or declined when one of them declines) -> ended. Each
+decision is written to the audit log and announced through the outbox in the same
+transaction. Every change locks the two participants' profile rows (lower id first, so
+that two transactions never wait for each other) and then the duo's row, read afresh:
+two answers at once, or two approvals sharing a person, are taken one after the other.
+
+A batch is the maximum-weight matching of matching/duos.py over the waiting participants,
+recorded as a MatchBatch (objective "score", total = the duos' weight, pairs considered =
+the possible duos kept) so that a duo batch is audited like any other batch.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
+
+from passerelle.accounts.models import User
+from passerelle.core import access, audit
+from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
+from passerelle.core.languages import language_in_sentence
+from passerelle.core.time import add_months, day_in_brussels
+from passerelle.duos import loading, messages
+from passerelle.duos.models import REASON_MAX, Duo, DuoStatus
+from passerelle.extensions import db
+from passerelle.matching import duos
+from passerelle.matching.models import BatchStatus, MatchBatch, Objective
+from passerelle.organisations.models import Programme, ProgrammeKind
+from passerelle.volunteers.choices import INTERESTS
+from passerelle.volunteers.models import VolunteerProfile
+
+S = DuoStatus
+# Langue&Culture duos meet in person: both live within MAX_KM of each other. Someone with
+# no place in their profile cannot be proposed (nothing says the two can meet).
+MAX_KM = 25.0
+K_BEST = 10  # each person's best possible duos kept for the matching (see matching/duos.py)
+DEFAULT_FOLLOW_UP_MONTHS = 3
+
+REASON_NEEDED = _l("Say why, in a few words.")
+
+
+def _already(status: DuoStatus) -> DomainError:
+    return DomainError(_l("This duo is no longer waiting for that: it is %(status)s.",
+                          status=status.label.lower()))
+
+
+def newcomer_duos(programme: Programme) -> bool:
+    return bool((programme.facts or {}).get("newcomer_duos_allowed", True))
+
+
+def follow_up_months(programme: Programme) -> int:
+    months = (programme.facts or {}).get("follow_up_months")
+    return months if isinstance(months, int) and months > 0 else DEFAULT_FOLLOW_UP_MONTHS
+
+
+def is_language_exchange(programme: Programme) -> bool:
+    return programme.kind == ProgrammeKind.language_exchange
+
+
+# Batches ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Instance:
+    people: dict[int, duos.Participant]  # the waiting participants, by user id
+    reasons: dict[tuple[int, int], duos.Reasons]  # every possible duo
+    edges: dict[tuple[int, int], int]  # each person's K_BEST best, with their weight
+
+
+def instance(programme: Programme, today: date) -> Instance:
+    people = loading.waiting(programme, today)
+    found = duos.possible(list(people.values()), newcomer_duos(programme), MAX_KM)
+    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, K_BEST)
+    return Instance(people, found, edges)
+
+
+def export(programme: Programme, today: date) -> dict:
+    """The batch a coordinator would get now, for audit; records nothing."""
+    problem = instance(programme, today)
+    proposed = duos.propose(problem.people, problem.edges)
+    return duos.export(problem.people, problem.edges, proposed)
+
+
+def reasons_json(why: duos.Reasons) -> dict:
+    return {"interests": list(why.interests), "first_to_second": list(why.a_to_b),
+            "second_to_first": list(why.b_to_a),
+            "km": None if why.km is None else round(why.km, 1)}
+
+
+def run_batch(coordinator: User, programme: Programme, now: datetime) -> MatchBatch:
+    if not access.can_coordinate_programme(coordinator, programme) or \
+            not is_language_exchange(programme):
+        raise NotFound(NOT_FOUND)
+    problem = instance(programme, day_in_brussels(now))
+    if len(problem.people) < 2:
+        raise DomainError(_l("Fewer than two participants are waiting for a duo."))
+    if not problem.edges:
+        raise DomainError(_l("No two waiting participants can form a duo: each must speak a "
+                             "language the other practises, and live within %(km)s km.",
+                             km=int(MAX_KM)))
+    proposed = duos.propose(problem.people, problem.edges)
+    batch = MatchBatch(programme_id=programme.id, created_by_id=coordinator.id, created_at=now,
+                       objective=Objective.score, total=duos.total(proposed, problem.edges),
+                       pairs_considered=len(problem.edges), uncovered=[])
+    db.session.add(batch)
+    db.session.flush()
+    created = [Duo(programme_id=programme.id, first_id=a, second_id=b, status=S.proposed,
+                   weight=problem.edges[a, b], reasons=reasons_json(problem.reasons[a, b]),
+                   batch_id=batch.id, proposed_by_id=coordinator.id, proposed_at=now)
+               for a, b in proposed]
+    db.session.add_all(created)
+    db.session.flush()
+    for duo in created:
+        audit.log(coordinator, "proposed", duo, now)
+    db.session.commit()
+    return batch
+
+
+def batch_duos(batch: MatchBatch) -> list[Duo]:
+    return list(db.session.scalars(
+        select(Duo).where(Duo.batch_id == batch.id)
+        .options(selectinload(Duo.first), selectinload(Duo.second))
+        .order_by(Duo.weight.desc(), Duo.id)))
+
+
+def approve_batch(coordinator: User, batch: MatchBatch, duo_ids: list[int],
+                  now: datetime) -> tuple[int, list[tuple[Duo, str]]]:
+    """Approves the chosen duos of the batch; returns how many, and those that could not
+    be with the reason."""
+    if not access.can_coordinate_programme(coordinator, batch.programme):
+        raise NotFound(NOT_FOUND)
+    wanted = set(duo_ids)
+    chosen = [duo for duo in batch_duos(batch) if duo.id in wanted]
+    if not chosen:
+        raise DomainError(_l("Choose at least one duo."))
+    done, failed = 0, []
+    for duo in chosen:
+        try:
+            _approve(coordinator, duo, now)
+            db.session.flush()
+            done += 1
+        except DomainError as error:
+            failed.append((duo, str(error.message)))
+    db.session.commit()
+    return done, failed
+
+
+def recent_batches(programme: Programme, limit: int = 10) -> list[MatchBatch]:
+    """The programme's duo batches: those with at least one duo."""
+    return list(db.session.scalars(select(MatchBatch).where(
+        MatchBatch.programme_id == programme.id,
+        MatchBatch.id.in_(select(Duo.batch_id).where(Duo.programme_id == programme.id)))
+        .order_by(MatchBatch.created_at.desc(), MatchBatch.id.desc()).limit(limit)))
+
+
+# One duo ------------------------------------------------------------------------------------
+
+def approve(coordinator: User, duo: Duo, now: datetime) -> None:
+    _approve(coordinator, duo, now)
+    db.session.commit()
+
+
+def _approve(coordinator: User, duo: Duo, now: datetime) -> None:
+    """Checks again what may have changed since the batch: both may still take part, and
+    neither is in another approved or active duo of the programme."""
+    if not access.can_decide_duo(coordinator, duo):
+        raise NotFound(NOT_FOUND)
+    _lock(duo)
+    if duo.status != S.proposed:
+        raise _already(duo.status)
+    programme = duo.programme
+    both = [duo.first_id, duo.second_id]
+    still = loading.participants(programme, day_in_brussels(now), both)
+    if len(still) < 2:
+        raise DomainError(_l("This duo can no longer be approved: %(reason)s",
+                             reason=_l("one of the two no longer takes part in the "
+                                       "programme.")))
+    busy = db.session.scalar(select(func.count()).select_from(Duo).where(
+        Duo.programme_id == programme.id, Duo.id != duo.id,
+        Duo.status.in_((S.approved, S.active)),
+        or_(Duo.first_id.in_(both), Duo.second_id.in_(both))))
+    if busy:
+        raise DomainError(_l("This duo can no longer be approved: %(reason)s",
+                             reason=_l("one of the two is already in another duo.")))
+    duo.status = S.approved
+    duo.decided_by_id = coordinator.id
+    duo.decided_at = now
+    if duo.batch_id is not None:
+        batch = db.session.get(MatchBatch, duo.batch_id)
+        if batch.status == BatchStatus.open:
+            batch.status = BatchStatus.decided
+    audit.log(coordinator, "approved", duo, now)
+    messages.approved(duo, now)
+
+
+def refuse(coordinator: User, duo: Duo, reason: str, now: datetime) -> None:
+    if not access.can_decide_duo(coordinator, duo):
+        raise NotFound(NOT_FOUND)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError(REASON_NEEDED, field="reason")
+    _lock(duo)
+    if duo.status != S.proposed:
+        raise _already(duo.status)
+    duo.status = S.refused
+    duo.reason = reason[:REASON_MAX]
+    duo.decided_by_id = coordinator.id
+    duo.decided_at = now
+    audit.log(coordinator, "refused", duo, now)
+    db.session.commit()
+
+
+def accept(participant: User, duo: Duo, now: datetime) -> None:
+    """One yes; with the other's, the duo is active from today for the programme's
+    follow-up months."""
+    if not access.is_in_duo(participant, duo):
+        raise NotFound(NOT_FOUND)
+    _lock(duo)
+    if duo.status != S.approved:
+        raise _already(duo.status)
+    if _yes_of(duo, participant.id) is not None:
+        raise DomainError(_l("You already accepted: the duo waits for the other's answer."))
+    if participant.id == duo.first_id:
+        duo.first_yes_at = now
+    else:
+        duo.second_yes_at = now
+    audit.log(participant, "accepted", duo, now)
+    if duo.first_yes_at is not None and duo.second_yes_at is not None:
+        duo.status = S.active
+        duo.started_on = day_in_brussels(now)
+        duo.ends_on = add_months(duo.started_on, follow_up_months(duo.programme))
+        messages.active(duo, now)
+    db.session.commit()
+
+
+def decline(participant: User, duo: Duo, reason: str, now: datetime) -> None:
+    if not access.is_in_duo(participant, duo):
+        raise NotFound(NOT_FOUND)
+    _lock(duo)
+    if duo.status != S.approved:
+        raise _already(duo.status)
+    duo.status = S.declined
+    duo.reason = (reason or "").strip()[:REASON_MAX]
+    audit.log(participant, "declined", duo, now)
+    messages.declined(duo, participant.id, now)
+    db.session.commit()
+
+
+def _yes_of(duo: Duo, user_id: int) -> datetime | None:
+    return duo.first_yes_at if user_id == duo.first_id else duo.second_yes_at
+
+
+def _lock(duo: Duo) -> None:
+    """Both participants' profile rows (first_id < second_id: always the same order),
+    then the duo itself, read afresh."""
+    db.session.execute(select(VolunteerProfile.id).where(
+        VolunteerProfile.user_id.in_([duo.first_id, duo.second_id]))
+        .order_by(VolunteerProfile.user_id).with_for_update())
+    db.session.refresh(duo, with_for_update=True)
+
+
+# What the pages show ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Why:
+    """A duo's reasons in words, in the reader's language."""
+
+    interests: list[str]  # shared interests' labels
+    first_to_second: list[str]  # languages' names
+    second_to_first: list[str]
+    km: float | None
+
+
+def why(duo: Duo, locale: str) -> Why:
+    reasons = duo.reasons or {}
+    return Why([str(INTERESTS.get(key, key)) for key in reasons.get("interests", ())],
+               [language_in_sentence(code, locale) for code in reasons.get("first_to_second", ())],
+               [language_in_sentence(code, locale) for code in reasons.get("second_to_first", ())],
+               reasons.get("km"))
+
+
+@dataclass(frozen=True)
+class ForParticipant:
+    """What one participant reads of their duo: the other's first name, what each brings
+    the other, their shared interests, whether each said yes."""
+
+    other: str
+    they_give: list[str]  # languages the other speaks that I practise
+    i_give: list[str]
+    interests: list[str]
+    i_said_yes: bool
+    other_said_yes: bool
+
+
+def for_participant(duo: Duo, user_id: int, locale: str) -> ForParticipant:
+    words = why(duo, locale)
+    first = user_id == duo.first_id
+    return ForParticipant(
+        loading.first_name(duo.other(user_id)),
+        words.second_to_first if first else words.first_to_second,
+        words.first_to_second if first else words.second_to_first,
+        words.interests, _yes_of(duo, user_id) is not None,
+        _yes_of(duo, duo.second_id if first else duo.first_id) is not None)
+
+
+def contact_of(programme: Programme) -> str:
+    """How an active duo reaches each other: through the organisation, never the other's
+    address. The programme's contact, else the organisation's e-mail or phone."""
+    contact = programme.contact or {}
+    organisation = programme.organisation
+    parts = [contact.get("name"), contact.get("email") or organisation.email,
+             contact.get("phone") or organisation.phone]
+    return " · ".join(part for part in parts if part)
+
+
+def duos_of(user: User) -> list[Duo]:
+    """The duos this person is in and may see, newest first."""
+    found = db.session.scalars(select(Duo).where(
+        or_(Duo.first_id == user.id, Duo.second_id == user.id))
+        .options(selectinload(Duo.first), selectinload(Duo.second),
+                 selectinload(Duo.programme).selectinload(Programme.organisation))
+        .order_by(Duo.proposed_at.desc(), Duo.id.desc()))
+    return [duo for duo in found if access.is_in_duo(user, duo)]
+
+
+def duos_of_programme(programme: Programme, limit: int = 200) -> list[Duo]:
+    return list(db.session.scalars(select(Duo).where(Duo.programme_id == programme.id)
+                                   .options(selectinload(Duo.first), selectinload(Duo.second))
+                                   .order_by(Duo.proposed_at.desc(), Duo.id.desc())
+                                   .limit(limit)))

@@ -1,0 +1,70 @@
+"""The messages of a trajectory's life, written into the outbox before the service's commit,
+each in its recipient's language. Hosts read the guest's first name only; nothing here
+commits or sends."""
+
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+
+from passerelle.hosting.models import Concern, Stay, StayStatus, Trajectory
+from passerelle.programmes.messages import coordinators_to_tell
+from passerelle.reminders import outbox
+from passerelle.reminders.outbox import external_url
+
+
+def _about(stay: Stay) -> str:
+    return f"stay-{stay.id}"
+
+
+def asked(stay: Stay, now: datetime) -> None:
+    host = stay.host
+    name = stay.programme.text("name", host.locale)
+    outbox.write("stay-asked", host, _l("A stay in your home: %(programme)s", programme=name),
+                 "hosting/mail/asked.txt", about=_about(stay), occurrence="asked", now=now,
+                 stay=stay, programme_name=name, guest=stay.person.first_name,
+                 link=external_url("hosting.stay", stay_id=stay.id))
+
+
+def withdrawn(stay: Stay, now: datetime) -> None:
+    host = stay.host
+    outbox.cancel(_about(stay), ("stay-asked",))
+    name = stay.programme.text("name", host.locale)
+    outbox.write("stay-withdrawn", host, _l("A stay is withdrawn: %(programme)s",
+                                            programme=name),
+                 "hosting/mail/withdrawn.txt", about=_about(stay), occurrence="withdrawn",
+                 now=now, stay=stay, programme_name=name,
+                 link=external_url("hosting.my_stays"))
+
+
+def _to_coordinators(kind: str, trajectory: Trajectory, subject, template: str,
+                     about: str, occurrence: str, now: datetime, **context) -> None:
+    link = external_url("hosting.trajectory", trajectory_id=trajectory.id)
+    for user in coordinators_to_tell(trajectory.programme.organisation):
+        outbox.write(kind, user, subject, template, about=about, occurrence=occurrence,
+                     now=now, trajectory=trajectory, guest=trajectory.person.first_name,
+                     link=link, **context)
+
+
+def answered(stay: Stay, now: datetime) -> None:
+    accepted = stay.status == StayStatus.accepted
+    subject = (_l("A host accepted a stay: %(guest)s", guest=stay.person.first_name) if accepted
+               else _l("A host declined a stay: %(guest)s", guest=stay.person.first_name))
+    _to_coordinators("stay-answered", stay.trajectory, subject, "hosting/mail/answered.txt",
+                     _about(stay), str(stay.status), now, stay=stay, accepted=accepted,
+                     host=stay.host.name)
+
+
+def replanned(trajectory: Trajectory, count: int, now: datetime) -> None:
+    _to_coordinators("stay-replanned", trajectory,
+                     _l("Stays to approve: %(guest)s", guest=trajectory.person.first_name),
+                     "hosting/mail/replanned.txt", f"trajectory-{trajectory.id}",
+                     outbox.each_time(), now, count=count)
+
+
+def concern(concern: Concern, now: datetime) -> None:
+    stay = concern.stay
+    _to_coordinators("stay-concern", stay.trajectory,
+                     _l("A concern about a stay: %(guest)s", guest=stay.person.first_name),
+                     "hosting/mail/concern.txt", f"concern-{concern.id}", "reported", now,
+                     stay=stay, author=concern.author.name if concern.author else "",
+                     stay_link=external_url("hosting.stay", stay_id=stay.id))

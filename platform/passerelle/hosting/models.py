@@ -1,0 +1,174 @@
+"""A guest's trajectory of stays home to home, each stay, and the concerns raised on one.
+
+A trajectory is proposed by the planner (matching.trajectories) for a person helped who is
+referred to a housing hosting programme; a coordinator approves it; then each host accepts
+or declines their stay, and the guest (through the referring organisation) may refuse one.
+Stays have fixed dates: first and last night, both included.
+"""
+
+import enum
+from datetime import date, datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from passerelle.accounts.models import User
+from passerelle.core.i18n import translated
+from passerelle.core.types import UTCDateTime, str_enum
+from passerelle.extensions import db
+from passerelle.needs.models import Person
+from passerelle.organisations.models import Programme
+
+REASON_MAX = 500
+CONCERN_MAX = 4000
+
+
+class TrajectoryStatus(enum.StrEnum):
+    proposed = "proposed"  # planned, waiting for a coordinator
+    approved = "approved"  # the hosts are asked, stay by stay
+    cancelled = "cancelled"  # withdrawn by a coordinator, or replaced by a new plan
+    ended = "ended"
+
+    @property
+    def label(self) -> str:
+        return translated(TRAJECTORY_LABELS)[self]
+
+
+TRAJECTORY_LABELS = {
+    TrajectoryStatus.proposed: _l("Proposed, waiting for a coordinator"),
+    TrajectoryStatus.approved: _l("Approved"),
+    TrajectoryStatus.cancelled: _l("Withdrawn"),
+    TrajectoryStatus.ended: _l("Ended"),
+}
+
+
+class StayStatus(enum.StrEnum):
+    proposed = "proposed"  # part of a trajectory not yet approved
+    asked = "asked"  # approved: waiting for the host's answer
+    accepted = "accepted"  # by the host
+    declined = "declined"  # by the host
+    refused = "refused"  # by the guest, through the referring organisation
+    cancelled = "cancelled"  # the trajectory was withdrawn or re-planned
+
+    @property
+    def label(self) -> str:
+        return translated(STAY_LABELS)[self]
+
+
+STAY_LABELS = {
+    StayStatus.proposed: _l("Proposed"),
+    StayStatus.asked: _l("Waiting for the host"),
+    StayStatus.accepted: _l("Accepted by the host"),
+    StayStatus.declined: _l("Declined by the host"),
+    StayStatus.refused: _l("Refused by the guest"),
+    StayStatus.cancelled: _l("Withdrawn"),
+}
+# A stay that holds its room and its nights.
+HOLDING = (StayStatus.proposed, StayStatus.asked, StayStatus.accepted)
+
+
+class Phase(enum.StrEnum):
+    """Tremplin pour la vie: a week's immersion for asylum seekers in large reception
+    centres, or stays of a few months for recognised refugees leaving the network."""
+
+    immersion = "immersion"
+    stays = "stays"
+
+    @property
+    def label(self) -> str:
+        return translated(PHASE_LABELS)[self]
+
+
+PHASE_LABELS = {
+    Phase.immersion: _l("Immersion week (asylum seeker in a large reception centre)"),
+    Phase.stays: _l("Stays of a few months (recognised refugee leaving the reception network)"),
+}
+
+
+class Trajectory(db.Model):
+    __tablename__ = "trajectories"
+    audit_type = "trajectory"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    programme_id: Mapped[int] = mapped_column(
+        ForeignKey("programmes.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    first_night: Mapped[date] = mapped_column(Date)
+    last_night: Mapped[date] = mapped_column(Date)
+    status: Mapped[TrajectoryStatus] = mapped_column(
+        str_enum(TrajectoryStatus, "trajectory_status", 16), default=TrajectoryStatus.proposed)
+    # The nights no stay covers when it was planned: [["first", "last"], ...].
+    gaps: Mapped[list] = mapped_column(JSON, default=list)
+    # A volunteer who accompanies the guest without hosting, for the whole trajectory.
+    companion_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    approved_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    programme: Mapped[Programme] = relationship()
+    person: Mapped[Person] = relationship()
+    companion: Mapped[User | None] = relationship(foreign_keys=[companion_id])
+    stays: Mapped[list["Stay"]] = relationship(back_populates="trajectory",
+                                               order_by="Stay.first_night")
+
+
+class Stay(db.Model):
+    __tablename__ = "stays"
+    audit_type = "stay"
+    __table_args__ = (Index("ix_stays_host_status", "host_id", "status"),
+                      Index("ix_stays_programme_status", "programme_id", "status"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trajectory_id: Mapped[int] = mapped_column(
+        ForeignKey("trajectories.id", ondelete="CASCADE"), index=True)
+    programme_id: Mapped[int] = mapped_column(ForeignKey("programmes.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"),
+                                           index=True)
+    host_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    first_night: Mapped[date] = mapped_column(Date)
+    last_night: Mapped[date] = mapped_column(Date)
+    status: Mapped[StayStatus] = mapped_column(str_enum(StayStatus, "stay_status", 16),
+                                               default=StayStatus.proposed)
+    distance_km: Mapped[int | None]
+    # The first stay in a home starts with a meeting a coordinator or a buddy attends.
+    first_meeting: Mapped[bool] = mapped_column(default=False)
+    meeting_with_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    answered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    reason: Mapped[str] = mapped_column(String(REASON_MAX), default="")
+
+    trajectory: Mapped[Trajectory] = relationship(back_populates="stays")
+    programme: Mapped[Programme] = relationship()
+    person: Mapped[Person] = relationship()
+    host: Mapped[User] = relationship(foreign_keys=[host_id])
+    meeting_with: Mapped[User | None] = relationship(foreign_keys=[meeting_with_id])
+
+    @property
+    def nights(self) -> int:
+        return (self.last_night - self.first_night).days + 1
+
+
+class Concern(db.Model):
+    """A private note to the coordinators about a stay, from its host or the guest's
+    organisation; announced to the coordinators at once."""
+
+    __tablename__ = "stay_concerns"
+    audit_type = "concern"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    stay_id: Mapped[int] = mapped_column(ForeignKey("stays.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    stay: Mapped[Stay] = relationship()
+    author: Mapped[User | None] = relationship()

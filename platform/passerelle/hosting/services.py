@@ -1,0 +1,371 @@
+"""Hosting trajectories: plan them for a programme's waiting guests, approve them, the
+hosts' answers, the guest's refusal, re-planning from a declined stay, concerns.
+
+Every change is audited and its messages written into the outbox before the one commit.
+Plans run with the programme's row locked (PostgreSQL), so that two coordinators planning
+at once never give the same room twice for a night.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from passerelle.accounts.models import User
+from passerelle.core import access, audit
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.time import day_in_brussels
+from passerelle.extensions import db
+from passerelle.hosting import compatibility, loading, messages
+from passerelle.hosting.models import (
+    CONCERN_MAX,
+    REASON_MAX,
+    Concern,
+    Stay,
+    StayStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
+from passerelle.matching import trajectories as planner
+from passerelle.needs.models import Person
+from passerelle.organisations.models import Programme
+
+NOT_FOUND = _l("This page does not exist or is not yours to see.")
+
+
+def _seconds() -> float:
+    """How long the exact planner may search while a coordinator waits (config)."""
+    return float(current_app.config["PASSERELLE_PLAN_SECONDS"])
+
+
+@dataclass(frozen=True)
+class Figures:
+    """What a plan achieved, beside what a first-come plan would have and the most any
+    plan could (nights a free room could cover, ignoring the cap per home)."""
+
+    guests: int
+    hosts: int
+    nights: int  # asked by the guests planned
+    covered: int
+    first_come: int
+    upper_bound: int
+    moves: int
+    method: str
+    proved_optimal: bool
+
+
+def _to_planner(guests: list[compatibility.GuestFacts], hosts: list[compatibility.HostFacts]):
+    return ([planner.Guest(g.id, g.first_night, g.last_night, g.priority) for g in guests],
+            [planner.Host(h.id, h.rooms, h.free) for h in hosts])
+
+
+def _lock_programme(programme: Programme) -> None:
+    db.session.execute(select(Programme.id).where(Programme.id == programme.id)
+                       .with_for_update())
+
+
+@dataclass(frozen=True)
+class Instance:
+    """What the planner is given for a programme, and its plan."""
+
+    people: list[Person]
+    facts: list[compatibility.GuestFacts]
+    guests: list[planner.Guest]
+    hosts: list[planner.Host]
+    allowed: dict[tuple[int, int], int]
+    fixed: list[planner.Stay]
+    max_nights: int
+    plan: planner.Plan
+
+
+def instance(programme: Programme, today: date) -> Instance:
+    """The waiting guests planned together, around the stays that already hold rooms."""
+    people = loading.waiting_people(programme, today)
+    facts = [loading.guest_facts(person, programme, today) for person in people]
+    hosts = loading.hosts(programme, today)
+    allowed = compatibility.allowed(facts, hosts, loading.common_language(programme))
+    guests, homes = _to_planner(facts, hosts)
+    fixed = loading.held(programme, today)
+    cap = loading.max_nights(programme)
+    best = planner.plan(guests, homes, allowed, cap, fixed=fixed, time_limit_s=_seconds())
+    return Instance(people, facts, guests, homes, allowed, fixed, cap, best)
+
+
+def plan_programme(user: User, programme: Programme, now: datetime) -> tuple[list[Trajectory],
+                                                                             Figures]:
+    """A trajectory for each waiting guest, planned together: no room twice a night."""
+    if not access.can_plan_hosting(user, programme):
+        raise NotFound(NOT_FOUND)
+    _lock_programme(programme)
+    found = instance(programme, day_in_brussels(now))
+    if not found.people:
+        raise DomainError(_l("No guest is waiting: a partner refers a person to this "
+                             "programme with the nights they need a home for."))
+    people, facts, guests, homes, allowed = (found.people, found.facts, found.guests,
+                                             found.hosts, found.allowed)
+    best = found.plan
+    baseline = planner.first_come(guests, homes, allowed, found.max_nights, fixed=found.fixed)
+    bound = planner.upper_bound(guests, homes, allowed, fixed=found.fixed)
+    nights = sum((g.last_night - g.first_night).days + 1 for g in guests)
+    by_person = {person.id: person for person in people}
+    trajectories = []
+    for guest in facts:
+        person = by_person[guest.id]
+        trajectory = Trajectory(programme=programme, person=person,
+                                first_night=guest.first_night, last_night=guest.last_night,
+                                status=TrajectoryStatus.proposed, created_by_id=user.id,
+                                created_at=now, gaps=_runs(best.gaps.get(guest.id, [])))
+        db.session.add(trajectory)
+        _add_stays(trajectory, [s for s in best.stays if s.guest == guest.id], allowed)
+        trajectories.append(trajectory)
+    db.session.flush()
+    for trajectory in trajectories:
+        audit.log(user, "planned", trajectory, now)
+    audit.record_reads(user, people, now, "hosting")
+    db.session.commit()
+    figures = Figures(guests=len(guests), hosts=len(homes), nights=nights,
+                      covered=nights - best.uncovered, first_come=nights - baseline.uncovered,
+                      upper_bound=bound, moves=best.moves, method=best.method,
+                      proved_optimal=best.proved_optimal)
+    return trajectories, figures
+
+
+def _runs(gaps) -> list[list[str]]:
+    return [[first.isoformat(), last.isoformat()] for first, last in gaps]
+
+
+def _add_stays(trajectory: Trajectory, stays: list[planner.Stay],
+               allowed: dict[tuple[int, int], int]) -> None:
+    for stay in stays:
+        db.session.add(Stay(
+            trajectory=trajectory, programme=trajectory.programme,
+            person=trajectory.person, host_id=stay.host, first_night=stay.first_night,
+            last_night=stay.last_night, status=StayStatus.proposed,
+            distance_km=allowed.get((stay.guest, stay.host))))
+
+
+def approve(user: User, trajectory: Trajectory, now: datetime) -> int:
+    """The coordinator approves the trajectory's proposed stays: each host is asked. The
+    first meeting in each home is attended by the guest's companion when there is one,
+    else by the coordinator who approves. Returns how many hosts were asked."""
+    if not access.can_plan_hosting(user, trajectory.programme):
+        raise NotFound(NOT_FOUND)
+    _lock_programme(trajectory.programme)
+    db.session.refresh(trajectory)
+    if trajectory.status not in (TrajectoryStatus.proposed, TrajectoryStatus.approved):
+        raise DomainError(_l("This trajectory was withdrawn or has ended."))
+    proposed = [s for s in trajectory.stays if s.status == StayStatus.proposed]
+    if not proposed:
+        raise DomainError(_l("No stay is waiting for approval."))
+    trajectory.status = TrajectoryStatus.approved
+    trajectory.approved_by_id, trajectory.approved_at = user.id, now
+    for stay in proposed:
+        stay.status = StayStatus.asked
+        stay.first_meeting = True
+        stay.meeting_with_id = trajectory.companion_id or user.id
+        messages.asked(stay, now)
+    audit.log(user, "approved", trajectory, now)
+    db.session.commit()
+    return len(proposed)
+
+
+def withdraw(user: User, trajectory: Trajectory, now: datetime) -> None:
+    """Withdraws a trajectory: its stays to come free their rooms; hosts already asked
+    are told."""
+    if not access.can_plan_hosting(user, trajectory.programme):
+        raise NotFound(NOT_FOUND)
+    if trajectory.status not in (TrajectoryStatus.proposed, TrajectoryStatus.approved):
+        raise DomainError(_l("This trajectory was withdrawn or has ended."))
+    trajectory.status = TrajectoryStatus.cancelled
+    for stay in trajectory.stays:
+        if stay.status in (StayStatus.asked, StayStatus.accepted):
+            messages.withdrawn(stay, now)
+        if stay.status in (StayStatus.proposed, StayStatus.asked, StayStatus.accepted):
+            stay.status = StayStatus.cancelled
+    audit.log(user, "withdrawn", trajectory, now)
+    db.session.commit()
+
+
+def set_companion(user: User, trajectory: Trajectory, companion_id: int | None,
+                  now: datetime) -> None:
+    """A volunteer who accompanies the guest without hosting, for the whole trajectory."""
+    if not access.can_plan_hosting(user, trajectory.programme):
+        raise NotFound(NOT_FOUND)
+    today = day_in_brussels(now)
+    if companion_id is not None and companion_id not in loading.companions(
+            trajectory.programme, today):
+        raise DomainError(_l("Choose a volunteer from the list."), field="companion")
+    trajectory.companion_id = companion_id
+    audit.log(user, "companion", trajectory, now)
+    db.session.commit()
+
+
+def answer(user: User, stay: Stay, accept: bool, reason: str, now: datetime) -> list[Stay]:
+    """The host accepts or declines their stay. A declined stay is re-planned from its
+    first night; the stays already accepted stay as they are. Returns the new stays."""
+    if not access.hosts_stay(user, stay):
+        raise NotFound(NOT_FOUND)
+    _lock_programme(stay.programme)
+    db.session.refresh(stay)
+    if stay.status != StayStatus.asked:
+        raise DomainError(_l("This stay is no longer waiting for your answer."))
+    stay.answered_at, stay.answered_by_id = now, user.id
+    stay.reason = (reason or "").strip()[:REASON_MAX]
+    if accept:
+        stay.status = StayStatus.accepted
+        audit.log(user, "accepted", stay, now)
+        messages.answered(stay, now)
+        db.session.commit()
+        return []
+    stay.status = StayStatus.declined
+    audit.log(user, "declined", stay, now)
+    messages.answered(stay, now)
+    new = _replan(stay.trajectory, stay.first_night, now)
+    db.session.commit()
+    return new
+
+
+def refuse_for_guest(user: User, stay: Stay, reason: str, now: datetime) -> list[Stay]:
+    """The guest does not want this home (no reason needed): the stay is re-planned."""
+    if not access.speaks_for_guest(user, stay):
+        raise NotFound(NOT_FOUND)
+    _lock_programme(stay.programme)
+    db.session.refresh(stay)
+    if stay.status not in (StayStatus.proposed, StayStatus.asked, StayStatus.accepted):
+        raise DomainError(_l("This stay is no longer planned."))
+    if stay.status != StayStatus.proposed and stay.first_night <= day_in_brussels(now):
+        raise DomainError(_l("This stay has begun: tell the coordinators through a concern."))
+    if stay.status in (StayStatus.asked, StayStatus.accepted):
+        messages.withdrawn(stay, now)
+    stay.status = StayStatus.refused
+    stay.answered_at, stay.answered_by_id = now, user.id
+    stay.reason = (reason or "").strip()[:REASON_MAX]
+    audit.log(user, "refused", stay, now)
+    new = _replan(stay.trajectory, stay.first_night, now)
+    db.session.commit()
+    return new
+
+
+def _replan(trajectory: Trajectory, from_night: date, now: datetime) -> list[Stay]:
+    """The guest's nights from `from_night` planned again around the stays kept (accepted,
+    or asked and earlier), without the homes already tried. New stays wait for the
+    coordinator's approval."""
+    today = day_in_brussels(now)
+    for stay in trajectory.stays:
+        if stay.status in (StayStatus.proposed, StayStatus.asked) and \
+                stay.first_night >= from_night:
+            if stay.status == StayStatus.asked:
+                messages.withdrawn(stay, now)
+            stay.status = StayStatus.cancelled
+    db.session.flush()
+    programme = trajectory.programme
+    # A home that declined, or that the guest refused, is not proposed again.
+    tried = frozenset((trajectory.person_id, s.host_id) for s in trajectory.stays
+                      if s.status in (StayStatus.declined, StayStatus.refused))
+    start = max(from_night, today)
+    guest = loading.guest_facts(trajectory.person, programme, today, first=start)
+    guest = compatibility.GuestFacts(**{**guest.__dict__, "last_night": trajectory.last_night})
+    hosts = loading.hosts(programme, today)
+    allowed = compatibility.allowed([guest], hosts, loading.common_language(programme),
+                                    excluded=tried)
+    guests, homes = _to_planner([guest], hosts)
+    fixed = loading.held(programme, today)
+    best = planner.plan(guests, homes, allowed, loading.max_nights(programme), fixed=fixed,
+                        time_limit_s=_seconds())
+    new = [s for s in best.stays if s.guest == guest.id
+           and (s.guest, s.host, s.first_night, s.last_night) not in
+           {(f.guest, f.host, f.first_night, f.last_night) for f in fixed}]
+    before = [gap for gap in trajectory.gaps if date.fromisoformat(gap[1]) < start]
+    trajectory.gaps = before + _runs(best.gaps.get(guest.id, []))
+    _add_stays(trajectory, new, allowed)
+    db.session.flush()
+    messages.replanned(trajectory, len(new), now)
+    return [s for s in trajectory.stays if s.status == StayStatus.proposed]
+
+
+def report_concern(user: User, stay: Stay, body: str, now: datetime) -> Concern:
+    """A private note to the programme's coordinators, announced to them at once."""
+    if not (access.hosts_stay(user, stay) or access.can_see_trajectory(user, stay.trajectory)):
+        raise NotFound(NOT_FOUND)
+    body = (body or "").strip()
+    if not body:
+        raise DomainError(_l("Write what worries you."), field="body")
+    if len(body) > CONCERN_MAX:
+        raise DomainError(_l("At most %(max)d characters.", max=CONCERN_MAX), field="body")
+    concern = Concern(stay=stay, author_id=user.id, body=body, created_at=now)
+    db.session.add(concern)
+    db.session.flush()
+    audit.log(user, "created", concern, now)
+    messages.concern(concern, now)
+    db.session.commit()
+    return concern
+
+
+# Reading -------------------------------------------------------------------------------------
+
+def trajectories_of(programme: Programme) -> list[Trajectory]:
+    return list(db.session.scalars(
+        select(Trajectory).where(Trajectory.programme_id == programme.id)
+        .options(selectinload(Trajectory.person), selectinload(Trajectory.stays)
+                 .selectinload(Stay.host))
+        .order_by(Trajectory.id.desc()).limit(100)))
+
+
+def trajectories_of_person(user: User, person: Person) -> list[Trajectory]:
+    """A person's trajectories, for their record's page: the guest's organisation follows
+    them and may refuse a host from there."""
+    return list(db.session.scalars(
+        select(Trajectory).where(Trajectory.person_id == person.id,
+                                 access.hosting_trajectories_clause(user))
+        .options(selectinload(Trajectory.programme), selectinload(Trajectory.stays))
+        .order_by(Trajectory.id.desc())))
+
+
+def waiting(user: User, programme: Programme, now: datetime) -> list[Person]:
+    """The guests waiting for a trajectory; each read is logged."""
+    if not access.can_plan_hosting(user, programme):
+        raise NotFound(NOT_FOUND)
+    people = loading.waiting_people(programme, day_in_brussels(now))
+    audit.record_reads(user, people, now, "hosting")
+    order = {person.id: n for n, person in enumerate(people)}
+    db.session.commit()
+    # Read again after the commit (which expires them), in one query rather than one a row.
+    return sorted(db.session.scalars(select(Person).where(Person.id.in_(list(order)))),
+                  key=lambda person: order[person.id])
+
+
+def read_trajectory(user: User, trajectory: Trajectory, now: datetime) -> None:
+    audit.log(user, "read", trajectory.person, at=now, page="trajectory")
+    db.session.commit()
+
+
+def read_stay(user: User, stay: Stay, now: datetime) -> None:
+    audit.log(user, "read", stay.person, at=now, page="stay")
+    db.session.commit()
+
+
+def my_stays(user: User, now: datetime) -> list[Stay]:
+    """A host's stays asked or accepted, not yet over, soonest first: the guest's first name
+    and household size are shown, each read logged."""
+    today = day_in_brussels(now)
+    stays = list(db.session.scalars(
+        select(Stay).where(Stay.host_id == user.id, Stay.last_night >= today - timedelta(days=1),
+                           Stay.status.in_((StayStatus.asked, StayStatus.accepted)))
+        .options(selectinload(Stay.person), selectinload(Stay.programme))
+        .order_by(Stay.first_night)))
+    audit.record_reads(user, [stay.person for stay in stays], now, "my_stays")
+    ids = [stay.id for stay in stays]
+    db.session.commit()
+    return list(db.session.scalars(
+        select(Stay).where(Stay.id.in_(ids))
+        .options(selectinload(Stay.person), selectinload(Stay.programme))
+        .order_by(Stay.first_night)))
+
+
+def concerns_of(stay: Stay) -> list[Concern]:
+    return list(db.session.scalars(select(Concern).where(Concern.stay_id == stay.id)
+                                   .options(selectinload(Concern.author))
+                                   .order_by(Concern.id.desc())))

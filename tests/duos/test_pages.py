@@ -1,0 +1,150 @@
+"""The duo pages: a coordinator runs a batch and reads why each duo, in their language;
+both participants accept in the page; bad input is shown beside its field and changes
+nothing; the batch page does not query per duo."""
+
+from sqlalchemy import select
+
+from passerelle.duos import services
+from passerelle.duos.models import Duo, DuoStatus
+from passerelle.extensions import db
+from passerelle.matching.models import MatchBatch
+from tests.duos.factories import exchange_programme, participant
+from tests.factories import make_organisation
+from tests.matching.factories import NOW, coordinator_of
+from tests.needs.factories import signed_in
+
+
+def _page(client, url) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, response.status_code
+    return response.get_data(as_text=True)
+
+
+def _pair(programme, suffix=""):
+    ada = participant(programme, f"Ada{suffix} Local", {"fr": 4}, ["ar"], ["music", "cooking"])
+    farah = participant(programme, f"Farah{suffix} New", {"ar": 4, "ti": 3}, ["fr"],
+                        ["music", "cooking"], newcomer=True)
+    return ada, farah
+
+
+def test_a_coordinator_reads_why_and_both_participants_accept(app, client, login_as):
+    programme = exchange_programme()
+    coordinator = login_as("coordinator", organisation=programme.organisation)
+    ada, farah = _pair(programme)
+    assert f"/duos/programmes/{programme.slug}" in _page(client, "/coordination/")
+    page = _page(client, f"/duos/programmes/{programme.slug}")
+    assert "2 participants" in page
+    response = client.post(f"/duos/programmes/{programme.slug}/batch")
+    batch = db.session.scalar(select(MatchBatch))
+    assert response.status_code == 302 and response.location.endswith(f"/duos/batches/{batch.id}")
+    page = _page(client, f"/duos/batches/{batch.id}")
+    assert "Ada Local helps Farah New practise: French" in page
+    assert "Farah New helps Ada Local practise: Arabic" in page
+    assert "Shared interests: Cooking, Music" in page
+    coordinator.locale = "nl"
+    db.session.commit()
+    assert "Arabisch" in _page(client, f"/duos/batches/{batch.id}")  # in the reader's language
+    coordinator.locale = "en"
+    db.session.commit()
+    duo = db.session.scalar(select(Duo))
+    as_ada = signed_in(app, ada)
+    assert as_ada.get(f"/duos/{duo.id}").status_code == 404  # not approved yet
+    client.post(f"/batches/{batch.id}/approve")  # matching's batch: not this one
+    client.post(f"/duos/batches/{batch.id}/approve", data={"duo": [str(duo.id)]})
+    db.session.refresh(duo)
+    assert duo.status == DuoStatus.approved
+    mine = _page(as_ada, f"/duos/{duo.id}")
+    assert "Your language duo with Farah" in mine and "Farah helps you practise: Arabic" in mine
+    assert "You help Farah practise: French" in mine and "Accept the duo" in mine
+    assert farah.email not in mine and "Farah New" not in mine  # the first name only
+    assert "With Farah" in _page(as_ada, "/my/duos")
+    assert as_ada.post(f"/duos/{duo.id}/accept").status_code == 302
+    assert "You accepted" in _page(as_ada, f"/duos/{duo.id}")
+    as_farah = signed_in(app, farah)
+    as_farah.post(f"/duos/{duo.id}/accept")
+    db.session.refresh(duo)
+    assert duo.status == DuoStatus.active and duo.ends_on is not None
+    page = _page(as_farah, f"/duos/{duo.id}")
+    assert "puts you in touch with Ada" in page and ada.email not in page
+    # A participant does not decide for the coordinators.
+    assert as_farah.post(f"/duos/{duo.id}/refuse", data={"refuse-reason": "x"}).status_code == 404
+
+
+def test_refusing_without_a_reason_is_shown_beside_the_field_and_changes_nothing(
+        app, client, login_as):
+    programme = exchange_programme()
+    login_as("coordinator", organisation=programme.organisation)
+    _pair(programme)
+    batch = services.run_batch(coordinator_of(programme.organisation), programme, NOW)
+    [duo] = services.batch_duos(batch)
+    response = client.post(f"/duos/{duo.id}/refuse", data={"refuse-reason": "   "})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert 'id="refuse-reason-help"' in page and "has-error" in page
+    db.session.refresh(duo)
+    assert duo.status == DuoStatus.proposed and duo.reason == ""
+    long = "x" * 600
+    page = client.post(f"/duos/{duo.id}/refuse", data={"refuse-reason": long}).get_data(
+        as_text=True)
+    assert long in page  # what was typed is kept
+    db.session.refresh(duo)
+    assert duo.status == DuoStatus.proposed
+    client.post(f"/duos/{duo.id}/refuse", data={"refuse-reason": "They are neighbours"})
+    db.session.refresh(duo)
+    assert duo.status == DuoStatus.refused and duo.reason == "They are neighbours"
+
+
+def test_other_organisations_and_other_kinds_of_programme_get_404(app, client, login_as):
+    programme = exchange_programme()
+    _pair(programme)
+    batch = services.run_batch(coordinator_of(programme.organisation), programme, NOW)
+    [duo] = services.batch_duos(batch)
+    login_as("coordinator", organisation=make_organisation(name="Elsewhere"))
+    for url in (f"/duos/programmes/{programme.slug}", f"/duos/batches/{batch.id}",
+                f"/duos/{duo.id}"):
+        assert client.get(url).status_code == 404
+    assert client.post(f"/duos/{duo.id}/approve").status_code == 404
+    db.session.refresh(duo)
+    assert duo.status == DuoStatus.proposed
+
+
+def _batch_queries(app, count_queries, how_many: int) -> int:
+    programme = exchange_programme(slug=f"queries-{how_many}")
+    for n in range(how_many):
+        _pair(programme, suffix=str(n))
+    coordinator = coordinator_of(programme.organisation)
+    batch = services.run_batch(coordinator, programme, NOW)
+    assert len(services.batch_duos(batch)) == how_many
+    client = signed_in(app, coordinator)
+    _page(client, f"/duos/batches/{batch.id}")  # the session's first page
+    with count_queries() as queries:
+        page = _page(client, f"/duos/batches/{batch.id}")
+    assert f"Ada{how_many - 1} Local" in page
+    return queries.count
+
+
+def test_the_batch_page_does_not_query_per_duo(app, count_queries):
+    assert _batch_queries(app, count_queries, 1) == _batch_queries(app, count_queries, 5)
+
+
+def test_the_profile_says_which_languages_one_practises_and_whether_a_newcomer(
+        app, client, login_as):
+    from passerelle.volunteers.models import VolunteerProfile
+
+    user = login_as()
+    form = {"place": "1060", "travel_km": "10", "languages-0-code": "ti",
+            "languages-0-level": "4", "practises": ["fr", "nl"], "newcomer": "y",
+            "max_matches": "1"}
+    page = _page(client, "/profile/")
+    assert "Languages you want to practise (for a language exchange)" in page
+    assert client.post("/profile/", data=form).status_code == 302
+    profile = db.session.scalar(select(VolunteerProfile).where(
+        VolunteerProfile.user_id == user.id))
+    assert (profile.practises, profile.newcomer) == (["fr", "nl"], True)
+    page = _page(client, "/profile/")
+    assert 'value="nl" checked' in page or ('value="nl"' in page and "checked" in page)
+    bad = client.post("/profile/", data=form | {"practises": ["fr", "klingon"]})
+    assert bad.status_code == 200 and "Choose languages from the list." in bad.get_data(
+        as_text=True)
+    db.session.expire_all()
+    assert db.session.get(VolunteerProfile, profile.id).practises == ["fr", "nl"]

@@ -1,0 +1,235 @@
+"""Language duos with the database: the batch proposes the matcher's optimal duos, approval
+asks both participants, both yes make it active with its follow-up's end, one no declines
+it, and who may do what."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from passerelle.core.audit import AuditEntry
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.duos import loading, services
+from passerelle.duos.models import Duo, DuoStatus
+from passerelle.extensions import db
+from passerelle.matching import duos
+from passerelle.programmes.models import ApplicationStatus
+from passerelle.reminders.models import OutboxMessage
+from tests.duos.factories import exchange_programme, participant
+from tests.factories import make_organisation
+from tests.matching.factories import NOW, TODAY, coordinator_of
+
+
+def _messages(kind):
+    return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind)))
+
+
+def _population(programme):
+    """Locals speaking French or Dutch who practise Arabic or Tigrinya, newcomers the other
+    way round, with interests that make some duos better than others."""
+    return [
+        participant(programme, "Ada Local", {"fr": 4}, ["ar"], ["music", "cooking"]),
+        participant(programme, "Bram Local", {"nl": 4, "fr": 2}, ["ar", "ti"], ["football"]),
+        participant(programme, "Cleo Local", {"fr": 4}, ["ti"], ["cooking"], place="1000"),
+        participant(programme, "Dawit New", {"ti": 4, "ar": 3}, ["fr"], ["cooking", "music"],
+                    newcomer=True),
+        participant(programme, "Eyerus New", {"ti": 4}, ["fr", "nl"], ["football"],
+                    newcomer=True, place="1000"),
+        participant(programme, "Farah New", {"ar": 4}, ["fr"], ["music"], newcomer=True),
+        # Speaks only at a basic level: helps nobody practise.
+        participant(programme, "Gil Basic", {"ar": 1}, ["fr"], ["music"]),
+    ]
+
+
+def _best_by_hand(edges) -> int:
+    """The heaviest set of disjoint duos, trying every one (a few people only)."""
+    if not edges:
+        return 0
+    (a, b), w = next(iter(edges.items()))
+    rest = {pair: v for pair, v in edges.items() if pair != (a, b)}
+    without_a_b = {pair: v for pair, v in rest.items() if not {a, b} & set(pair)}
+    return max(_best_by_hand(rest), w + _best_by_hand(without_a_b))
+
+
+def _batch(programme):
+    coordinator = coordinator_of(programme.organisation)
+    return coordinator, services.run_batch(coordinator, programme, NOW)
+
+
+def test_the_batch_proposes_the_optimal_duos_of_the_matcher(app):
+    programme = exchange_programme()
+    people = _population(programme)
+    waiting = loading.waiting(programme, TODAY)
+    assert set(waiting) == {p.id for p in people}
+    assert waiting[people[-1].id].speaks == frozenset()  # level 1 is not enough
+    found = duos.possible(list(waiting.values()), True, services.MAX_KM)
+    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, 10)
+    expected = duos.propose(waiting, edges)
+    _, batch = _batch(programme)
+    rows = services.batch_duos(batch)
+    assert sorted((d.first_id, d.second_id) for d in rows) == expected
+    assert batch.total == duos.total(expected, edges) == sum(d.weight for d in rows)
+    assert all(d.status == DuoStatus.proposed and d.first_id < d.second_id for d in rows)
+    every = {pair: duos.weight(why) for pair, why in found.items()}
+    assert batch.total == _best_by_hand(every) == 78  # 25 + 28 + 25: nothing lost to k_best
+    ada, farah = people[0].id, people[5].id
+    # Ada and Dawit share two interests, but three duos of one shared interest are worth more.
+    assert expected == [(ada, farah), (people[1].id, people[4].id), (people[2].id, people[3].id)]
+    [duo] = [d for d in rows if (d.first_id, d.second_id) == (ada, farah)]
+    assert duo.reasons["interests"] == ["music"]
+    assert duo.reasons["first_to_second"] == ["fr"] and duo.reasons["second_to_first"] == ["ar"]
+    assert _messages("duo-proposed") == []  # nobody is told before a coordinator approves
+    # Those proposed wait no more: a second batch has nobody new to pair.
+    assert not {p for pair in expected for p in pair} & set(loading.waiting(programme, TODAY))
+
+
+def test_two_newcomers_pair_only_when_the_programme_allows_it(app):
+    for allowed in (True, False):
+        programme = exchange_programme(slug=f"lc-{allowed}", newcomer_duos_allowed=allowed)
+        participant(programme, f"Hana {allowed}", {"ar": 4}, ["ti"], newcomer=True)
+        participant(programme, f"Isaias {allowed}", {"ti": 4}, ["ar"], newcomer=True)
+        coordinator = coordinator_of(programme.organisation)
+        if allowed:
+            batch = services.run_batch(coordinator, programme, NOW)
+            assert len(services.batch_duos(batch)) == 1
+        else:
+            with pytest.raises(DomainError):
+                services.run_batch(coordinator, programme, NOW)
+
+
+def test_approval_asks_both_and_two_yes_make_the_duo_active(app):
+    programme = exchange_programme(follow_up_months=3)
+    ada = participant(programme, "Ada Local", {"fr": 4}, ["ar"], ["music"])
+    farah = participant(programme, "Farah New", {"ar": 4}, ["fr"], ["music"], newcomer=True)
+    coordinator, batch = _batch(programme)
+    [duo] = services.batch_duos(batch)
+    done, failed = services.approve_batch(coordinator, batch, [duo.id], NOW)
+    assert (done, failed) == (1, [])
+    assert duo.status == DuoStatus.approved
+    assert sorted(m.recipient_id for m in _messages("duo-proposed")) == sorted([ada.id, farah.id])
+    assert "Farah" in next(m.body_text for m in _messages("duo-proposed")
+                           if m.recipient_id == ada.id)
+    services.accept(ada, duo, NOW)
+    assert duo.status == DuoStatus.approved and duo.first_yes_at is not None
+    with pytest.raises(DomainError):
+        services.accept(ada, duo, NOW)  # once is enough
+    services.accept(farah, duo, NOW)
+    assert duo.status == DuoStatus.active
+    assert (duo.started_on, duo.ends_on) == (TODAY, date(2027, 3, 1))
+    assert len(_messages("duo-active")) == 2 and len(_messages("duo-decided")) == 1
+    actions = db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.record_type == "duo", AuditEntry.record_id == duo.id)).all()
+    assert sorted(actions) == ["accepted", "accepted", "approved", "proposed"]
+
+
+def test_the_follow_up_lasts_three_months_when_the_programme_says_nothing(app):
+    programme = exchange_programme()
+    ada = participant(programme, "Ada", {"fr": 4}, ["ar"])
+    farah = participant(programme, "Farah", {"ar": 4}, ["fr"])
+    coordinator, batch = _batch(programme)
+    [duo] = services.batch_duos(batch)
+    services.approve(coordinator, duo, NOW)
+    services.accept(farah, duo, NOW)
+    services.accept(ada, duo, NOW)
+    assert duo.ends_on == date(2027, 3, 1)
+
+
+def test_one_declining_ends_the_duo_and_both_wait_again(app):
+    programme = exchange_programme()
+    ada = participant(programme, "Ada", {"fr": 4}, ["ar"])
+    farah = participant(programme, "Farah", {"ar": 4}, ["fr"])
+    coordinator, batch = _batch(programme)
+    [duo] = services.batch_duos(batch)
+    services.approve(coordinator, duo, NOW)
+    services.decline(farah, duo, "Not now", NOW)
+    assert duo.status == DuoStatus.declined and duo.reason == "Not now"
+    assert [m.recipient_id for m in _messages("duo-declined")] == [ada.id]
+    assert [m.recipient_id for m in _messages("duo-decided")] == [coordinator.id]
+    assert [m.status for m in _messages("duo-proposed")] == ["cancelled"] * 2
+    with pytest.raises(DomainError):
+        services.accept(ada, duo, NOW)
+    assert set(loading.waiting(programme, TODAY)) == {ada.id, farah.id}
+
+
+def test_refusing_needs_a_reason_and_changes_nothing_without_one(app):
+    programme = exchange_programme()
+    participant(programme, "Ada", {"fr": 4}, ["ar"])
+    participant(programme, "Farah", {"ar": 4}, ["fr"])
+    coordinator, batch = _batch(programme)
+    [duo] = services.batch_duos(batch)
+    with pytest.raises(DomainError) as refused:
+        services.refuse(coordinator, duo, "  ", NOW)
+    assert refused.value.field == "reason" and duo.status == DuoStatus.proposed
+    services.refuse(coordinator, duo, "They already know each other", NOW)
+    assert duo.status == DuoStatus.refused
+    with pytest.raises(DomainError):
+        services.approve(coordinator, duo, NOW)
+
+
+def test_approval_checks_again_that_both_still_take_part(app):
+    programme = exchange_programme()
+    ada = participant(programme, "Ada", {"fr": 4}, ["ar"])
+    participant(programme, "Farah", {"ar": 4}, ["fr"])
+    coordinator, batch = _batch(programme)
+    [duo] = services.batch_duos(batch)
+    from passerelle.programmes.models import Application
+
+    application = db.session.scalar(select(Application).where(Application.user_id == ada.id))
+    application.status = ApplicationStatus.withdrawn
+    db.session.commit()
+    done, failed = services.approve_batch(coordinator, batch, [duo.id], NOW)
+    assert done == 0 and len(failed) == 1 and duo.status == DuoStatus.proposed
+
+
+def test_outsiders_may_not_run_decide_or_answer(app):
+    programme = exchange_programme()
+    ada = participant(programme, "Ada", {"fr": 4}, ["ar"])
+    farah = participant(programme, "Farah", {"ar": 4}, ["fr"])
+    outsider = participant(exchange_programme(slug="elsewhere"), "Olga", {"fr": 4}, ["ar"])
+    other_coordinator = coordinator_of(make_organisation(name="Other organisation"))
+    with pytest.raises(NotFound):
+        services.run_batch(other_coordinator, programme, NOW)
+    with pytest.raises(NotFound):
+        services.run_batch(ada, programme, NOW)
+    coordinator, batch = _batch(programme)
+    [duo] = services.batch_duos(batch)
+    with pytest.raises(NotFound):  # not approved yet: the participants do not see it
+        services.accept(ada, duo, NOW)
+    for who in (other_coordinator, ada, outsider):
+        with pytest.raises(NotFound):
+            services.approve(who, duo, NOW)
+        with pytest.raises(NotFound):
+            services.approve_batch(who, batch, [duo.id], NOW)
+    services.approve(coordinator, duo, NOW)
+    for who in (other_coordinator, outsider, coordinator):
+        with pytest.raises(NotFound):
+            services.accept(who, duo, NOW)
+        with pytest.raises(NotFound):
+            services.decline(who, duo, "", NOW)
+    assert duo.status == DuoStatus.approved and duo.first_yes_at is None
+    assert db.session.get(Duo, duo.id).second_yes_at is None
+    assert farah.id in (duo.first_id, duo.second_id)
+
+
+def test_the_duos_command_exports_the_matchers_batch_and_records_nothing(app, tmp_path):
+    import json
+
+    programme = exchange_programme()
+    people = _population(programme)
+    target = tmp_path / "duos.json"
+    result = app.test_cli_runner().invoke(args=["matching", "duos", programme.slug,
+                                                "--export", str(target)])
+    assert result.exit_code == 0, result.output
+    exported = json.loads(target.read_text())
+    waiting = loading.waiting(programme, TODAY)
+    found = duos.possible(list(waiting.values()), True, services.MAX_KM)
+    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, 10)
+    assert exported == duos.export(waiting, edges, duos.propose(waiting, edges))
+    assert set(exported) == {"people", "edges", "proposed"}
+    assert exported["people"] == [str(p.id) for p in people]
+    assert all(isinstance(w, int) for _a, _b, w in exported["edges"])
+    assert len(exported["proposed"]) == 3
+    assert db.session.scalar(select(Duo.id)) is None  # records nothing
+    missing = app.test_cli_runner().invoke(args=["matching", "duos", "nowhere", "--export",
+                                                 str(target)])
+    assert missing.exit_code != 0
