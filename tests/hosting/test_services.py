@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from passerelle.core.audit import AuditEntry
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.extensions import db
-from passerelle.hosting import services
+from passerelle.hosting import loading, services
 from passerelle.hosting.models import Concern, Stay, StayStatus, TrajectoryStatus
 from passerelle.reminders.models import OutboxMessage
 from tests.hosting.factories import FIRST, YEAR_LAST, guest, host, hosting_programme, partner_staff
@@ -202,3 +202,24 @@ def test_tremplin_s_immersion_is_one_week_whatever_the_nights_asked(app):
     assert (week.first_night, week.last_night) == (FIRST, FIRST + timedelta(days=6))
     assert by_name["Months"].last_night == FIRST + timedelta(days=89)
     assert figures.nights == 7 + 90
+
+
+def test_companions_who_share_a_language_come_first_then_the_nearest(app):
+    programme = hosting_programme()
+    coordinator = coordinator_of(programme.organisation)
+    host(programme)
+    far = host(programme, name="Far French", place="Liège", accompaniment_only=True)
+    near = host(programme, name="Near French", place="1060", accompaniment_only=True)
+    dutch = host(programme, name="Near Dutch", place="1060", languages={"nl": 4},
+                 accompaniment_only=True)
+    guest(programme, last=FIRST + timedelta(days=9), place="1060")
+    [trajectory], _ = services.plan_programme(coordinator, programme, NOW)
+    found = loading.companions(programme, trajectory.person, NOW.date())
+    assert [c.id for c in found] == [near.id, far.id, dutch.id]
+    assert [c.common_language for c in found] == [True, True, False]
+    with pytest.raises(DomainError):  # a host with a room is not a companion
+        services.set_companion(coordinator, trajectory, trajectory.stays[0].host_id, NOW)
+    services.set_companion(coordinator, trajectory, near.id, NOW)
+    assert trajectory.companion_id == near.id
+    services.approve(coordinator, trajectory, NOW)
+    assert trajectory.stays[0].meeting_with_id == near.id  # the buddy at the first meeting

@@ -20,9 +20,14 @@ class ConcernForm(BaseForm):
 
 
 class CompanionForm(BaseForm):
-    companion = SelectField(_l("Accompanied by"), default="", validate_choice=False)
+    companion = SelectField(
+        _l("Accompanied by"), default="", validate_choice=False,
+        description=_l("Volunteers who accompany without hosting: those who share a "
+                       "language with the guest first, then the nearest."))
 
     def __init__(self, *args, companions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.companion.choices = [("", _l("Nobody"))] + [(str(u.id), u.name)
-                                                         for u in companions]
+        self.companion.choices = [("", _l("Nobody"))] + [
+            (str(c.id), _l("%(name)s, %(km)s km", name=c.name, km=c.km) if c.common_language
+             else _l("%(name)s, %(km)s km, no common language", name=c.name, km=c.km))
+            for c in companions]

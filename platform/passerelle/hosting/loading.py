@@ -5,12 +5,14 @@ Read-only. Who is waiting: a person helped referred to the programme (or registe
 own organisation) with the nights they need a home for, still to come, and no trajectory
 under way."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from sqlalchemy import or_, select
 
+from passerelle.accounts.models import User
 from passerelle.extensions import db
-from passerelle.hosting.compatibility import GuestFacts, HostFacts
+from passerelle.hosting import compatibility
 from passerelle.hosting.models import HOLDING, Phase, Stay, Trajectory, TrajectoryStatus
 from passerelle.matching import loading as matching_loading
 from passerelle.matching import rules
@@ -59,9 +61,9 @@ def nights_of(person: Person, programme: Programme, today: date) -> tuple[date, 
 
 
 def guest_facts(person: Person, programme: Programme, today: date,
-                first: date | None = None) -> GuestFacts:
+                first: date | None = None) -> compatibility.GuestFacts:
     start, last = nights_of(person, programme, today)
-    return GuestFacts(
+    return compatibility.GuestFacts(
         id=person.id, first_night=max(first or start, start), last_night=last,
         household_size=person.household_size, guest_kind=person.guest_kind,
         languages=tuple(person.languages or ()),
@@ -69,7 +71,7 @@ def guest_facts(person: Person, programme: Programme, today: date,
         priority=(today - person.waiting_since).days + (ISOLATED_DAYS if person.isolated else 0))
 
 
-def hosts(programme: Programme, today: date) -> list[HostFacts]:
+def hosts(programme: Programme, today: date) -> list[compatibility.HostFacts]:
     """The programme's hosts the matching rules let through, with a room to offer."""
     volunteers = matching_loading.volunteers(programme, today)
     ready = {uid: v for uid, v in volunteers.items()
@@ -82,7 +84,7 @@ def hosts(programme: Programme, today: date) -> list[HostFacts]:
         .join(HostingOffer, HostingOffer.profile_id == VolunteerProfile.id)
         .where(VolunteerProfile.user_id.in_(list(ready)), HostingOffer.rooms > 0,
                HostingOffer.accompaniment_only.is_(False)))}
-    return [HostFacts(id=uid, rooms=offers[uid].rooms, beds=offers[uid].beds or 0,
+    return [compatibility.HostFacts(id=uid, rooms=offers[uid].rooms, beds=offers[uid].beds or 0,
                       guest_kinds=frozenset(offers[uid].guest_kinds or ()),
                       languages=dict(v.languages), point=v.point, free=v.free_periods)
             for uid, v in sorted(ready.items()) if uid in offers]
@@ -102,14 +104,37 @@ def held(programme: Programme, today: date, leave_out: int | None = None) -> lis
             for s in db.session.scalars(query)]
 
 
-def companions(programme: Programme, today: date) -> list[int]:
-    """User ids of the programme's volunteers who accompany guests without hosting."""
+@dataclass(frozen=True)
+class Companion:
+    id: int
+    name: str
+    km: int
+    common_language: bool
+
+
+def companions(programme: Programme, person: Person, today: date) -> list[Companion]:
+    """The programme's volunteers who accompany guests without hosting, ready for it (the
+    matching rules), those who share a language with the guest first, then the nearest."""
     volunteers = matching_loading.volunteers(programme, today)
-    ready = [uid for uid, v in volunteers.items() if rules.application(v, _ANY_NEED) is None]
+    ready = {uid: v for uid, v in volunteers.items()
+             if rules.application(v, _ANY_NEED) is None}
     if not ready:
         return []
-    return list(db.session.scalars(
-        select(VolunteerProfile.user_id)
+    rows = db.session.execute(
+        select(VolunteerProfile.user_id, User.name)
+        .join(User, User.id == VolunteerProfile.user_id)
         .join(HostingOffer, HostingOffer.profile_id == VolunteerProfile.id)
-        .where(VolunteerProfile.user_id.in_(ready), HostingOffer.accompaniment_only.is_(True))
-        .order_by(VolunteerProfile.user_id)))
+        .where(VolunteerProfile.user_id.in_(list(ready)),
+               HostingOffer.accompaniment_only.is_(True)))
+    guest = compatibility.GuestFacts(
+        id=person.id, first_night=today, last_night=today,
+        languages=tuple(person.languages or ()),
+        point=(person.lat, person.lon) if person.lat is not None else None)
+    found = []
+    for user_id, name in rows:
+        volunteer = ready[user_id]
+        host = compatibility.HostFacts(id=user_id, rooms=0, languages=dict(volunteer.languages),
+                                       point=volunteer.point)
+        found.append(Companion(user_id, name, compatibility.km_between(host, guest),
+                               compatibility.welcomes(host, guest, common_language=True)))
+    return sorted(found, key=lambda c: (not c.common_language, c.km, c.id))

@@ -195,8 +195,8 @@ def set_companion(user: User, trajectory: Trajectory, companion_id: int | None,
     if not access.can_plan_hosting(user, trajectory.programme):
         raise NotFound(NOT_FOUND)
     today = day_in_brussels(now)
-    if companion_id is not None and companion_id not in loading.companions(
-            trajectory.programme, today):
+    if companion_id is not None and companion_id not in {
+            c.id for c in loading.companions(trajectory.programme, trajectory.person, today)}:
         raise DomainError(_l("Choose a volunteer from the list."), field="companion")
     trajectory.companion_id = companion_id
     audit.log(user, "companion", trajectory, now)

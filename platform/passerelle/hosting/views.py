@@ -84,10 +84,8 @@ def _render_trajectory(found: Trajectory, status: int = 200, **shown):
     me, now = _me(), utcnow()
     services.read_trajectory(me, found, now)
     deciding = access.can_plan_hosting(me, found.programme)
-    companions = []
-    if deciding:
-        ids = loading.companions(found.programme, today_in_brussels())
-        companions = [db.session.get(User, uid) for uid in ids]
+    companions = (loading.companions(found.programme, found.person, today_in_brussels())
+                  if deciding else [])
     return render_template(
         "hosting/trajectory.html", trajectory=found, deciding=deciding,
         for_guest=access.works_for(me, found.person.organisation),
@@ -120,8 +118,8 @@ def decide(trajectory_id: int, action: str):
     elif action == "withdraw":
         act(lambda: services.withdraw(me, found, now), _l("The trajectory is withdrawn."))
     else:
-        ids = loading.companions(found.programme, today_in_brussels())
-        form = forms.CompanionForm(companions=[db.session.get(User, uid) for uid in ids])
+        form = forms.CompanionForm(companions=loading.companions(
+            found.programme, found.person, today_in_brussels()))
         if not form.validate_on_submit():
             return _render_trajectory(found, 200, companion_form=form)
         chosen = form.companion.data
