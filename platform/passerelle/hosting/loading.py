@@ -71,11 +71,18 @@ def guest_facts(person: Person, programme: Programme, today: date,
         priority=(today - person.waiting_since).days + (ISOLATED_DAYS if person.isolated else 0))
 
 
+_ANY_NEED = rules.Need(id=0, organisation_id=0)
+
+
+def _ready(programme: Programme, today: date) -> dict[int, rules.Volunteer]:
+    """The programme's volunteers whose application the matching rules let through."""
+    return {uid: v for uid, v in matching_loading.volunteers(programme, today).items()
+            if rules.application(v, _ANY_NEED) is None}
+
+
 def hosts(programme: Programme, today: date) -> list[compatibility.HostFacts]:
     """The programme's hosts the matching rules let through, with a room to offer."""
-    volunteers = matching_loading.volunteers(programme, today)
-    ready = {uid: v for uid, v in volunteers.items()
-             if rules.application(v, _ANY_NEED) is None and v.free_periods}
+    ready = {uid: v for uid, v in _ready(programme, today).items() if v.free_periods}
     if not ready:
         return []
     offers = {row.user_id: row for row in db.session.execute(
@@ -84,24 +91,19 @@ def hosts(programme: Programme, today: date) -> list[compatibility.HostFacts]:
         .join(HostingOffer, HostingOffer.profile_id == VolunteerProfile.id)
         .where(VolunteerProfile.user_id.in_(list(ready)), HostingOffer.rooms > 0,
                HostingOffer.accompaniment_only.is_(False)))}
-    return [compatibility.HostFacts(id=uid, rooms=offers[uid].rooms, beds=offers[uid].beds or 0,
-                      guest_kinds=frozenset(offers[uid].guest_kinds or ()),
-                      languages=dict(v.languages), point=v.point, free=v.free_periods)
-            for uid, v in sorted(ready.items()) if uid in offers]
+    return [compatibility.HostFacts(
+        id=uid, rooms=offers[uid].rooms, beds=offers[uid].beds or 0,
+        guest_kinds=frozenset(offers[uid].guest_kinds or ()), languages=dict(v.languages),
+        point=v.point, free=v.free_periods)
+        for uid, v in sorted(ready.items()) if uid in offers]
 
 
-_ANY_NEED = rules.Need(id=0, organisation_id=0)
-
-
-def held(programme: Programme, today: date, leave_out: int | None = None) -> list[planner.Stay]:
-    """The stays that hold a room from today on (proposed, asked or accepted); those of
-    trajectory `leave_out` are left out (it is being re-planned)."""
-    query = select(Stay).where(Stay.programme_id == programme.id, Stay.status.in_(HOLDING),
-                               Stay.last_night >= today)
-    if leave_out is not None:
-        query = query.where(Stay.trajectory_id != leave_out)
+def held(programme: Programme, today: date) -> list[planner.Stay]:
+    """The stays that hold a room from today on (proposed, asked or accepted)."""
     return [planner.Stay(s.person_id, s.host_id, s.first_night, s.last_night)
-            for s in db.session.scalars(query)]
+            for s in db.session.scalars(select(Stay).where(
+                Stay.programme_id == programme.id, Stay.status.in_(HOLDING),
+                Stay.last_night >= today))]
 
 
 @dataclass(frozen=True)
@@ -115,9 +117,7 @@ class Companion:
 def companions(programme: Programme, person: Person, today: date) -> list[Companion]:
     """The programme's volunteers who accompany guests without hosting, ready for it (the
     matching rules), those who share a language with the guest first, then the nearest."""
-    volunteers = matching_loading.volunteers(programme, today)
-    ready = {uid: v for uid, v in volunteers.items()
-             if rules.application(v, _ANY_NEED) is None}
+    ready = _ready(programme, today)
     if not ready:
         return []
     rows = db.session.execute(

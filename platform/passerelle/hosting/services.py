@@ -6,7 +6,7 @@ Plans run with the programme's row locked (PostgreSQL), so that two coordinators
 at once never give the same room twice for a night.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 
 from flask import current_app
@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
-from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.time import day_in_brussels
 from passerelle.extensions import db
 from passerelle.hosting import compatibility, loading, messages
@@ -33,8 +33,6 @@ from passerelle.matching import trajectories as planner
 from passerelle.needs.models import Person
 from passerelle.organisations.models import Programme
 
-NOT_FOUND = _l("This page does not exist or is not yours to see.")
-
 
 def _seconds() -> float:
     """How long the exact planner may search while a coordinator waits (config)."""
@@ -46,15 +44,10 @@ class Figures:
     """What a plan achieved, beside what a first-come plan would have and the most any
     plan could (nights a free room could cover, ignoring the cap per home)."""
 
-    guests: int
-    hosts: int
     nights: int  # asked by the guests planned
     covered: int
     first_come: int
     upper_bound: int
-    moves: int
-    method: str
-    proved_optimal: bool
 
 
 def _to_planner(guests: list[compatibility.GuestFacts], hosts: list[compatibility.HostFacts]):
@@ -80,13 +73,26 @@ class Instance:
     max_nights: int
     plan: planner.Plan
 
+    def new_stays(self, guest_id: int) -> list[planner.Stay]:
+        """The plan's stays for this guest, without the fixed ones it plans around."""
+        kept = set(self.fixed)
+        return [s for s in self.plan.stays if s.guest == guest_id and s not in kept]
+
 
 def instance(programme: Programme, today: date) -> Instance:
     """The waiting guests planned together, around the stays that already hold rooms."""
     people = loading.waiting_people(programme, today)
-    facts = [loading.guest_facts(person, programme, today) for person in people]
+    return _planned(programme, people,
+                    [loading.guest_facts(person, programme, today) for person in people], today)
+
+
+def _planned(programme: Programme, people: list[Person], facts: list[compatibility.GuestFacts],
+             today: date, excluded: frozenset[tuple[int, int]] = frozenset()) -> Instance:
+    """These guests planned among the programme's hosts, around the stays that already hold
+    rooms, without the `excluded` (guest, host) pairs."""
     hosts = loading.hosts(programme, today)
-    allowed = compatibility.allowed(facts, hosts, loading.common_language(programme))
+    allowed = compatibility.allowed(facts, hosts, loading.common_language(programme),
+                                    excluded=excluded)
     guests, homes = _to_planner(facts, hosts)
     fixed = loading.held(programme, today)
     cap = loading.max_nights(programme)
@@ -119,17 +125,15 @@ def plan_programme(user: User, programme: Programme, now: datetime) -> tuple[lis
                                 status=TrajectoryStatus.proposed, created_by_id=user.id,
                                 created_at=now, gaps=_runs(best.gaps.get(guest.id, [])))
         db.session.add(trajectory)
-        _add_stays(trajectory, [s for s in best.stays if s.guest == guest.id], allowed)
+        _add_stays(trajectory, found.new_stays(guest.id), allowed)
         trajectories.append(trajectory)
     db.session.flush()
     for trajectory in trajectories:
         audit.log(user, "planned", trajectory, now)
     audit.record_reads(user, people, now, "hosting")
     db.session.commit()
-    figures = Figures(guests=len(guests), hosts=len(homes), nights=nights,
-                      covered=nights - best.uncovered, first_come=nights - baseline.uncovered,
-                      upper_bound=bound, moves=best.moves, method=best.method,
-                      proved_optimal=best.proved_optimal)
+    figures = Figures(nights=nights, covered=nights - best.uncovered,
+                      first_come=nights - baseline.uncovered, upper_bound=bound)
     return trajectories, figures
 
 
@@ -266,21 +270,13 @@ def _replan(trajectory: Trajectory, from_night: date, now: datetime) -> list[Sta
     tried = frozenset((trajectory.person_id, s.host_id) for s in trajectory.stays
                       if s.status in (StayStatus.declined, StayStatus.refused))
     start = max(from_night, today)
-    guest = loading.guest_facts(trajectory.person, programme, today, first=start)
-    guest = compatibility.GuestFacts(**{**guest.__dict__, "last_night": trajectory.last_night})
-    hosts = loading.hosts(programme, today)
-    allowed = compatibility.allowed([guest], hosts, loading.common_language(programme),
-                                    excluded=tried)
-    guests, homes = _to_planner([guest], hosts)
-    fixed = loading.held(programme, today)
-    best = planner.plan(guests, homes, allowed, loading.max_nights(programme), fixed=fixed,
-                        time_limit_s=_seconds())
-    new = [s for s in best.stays if s.guest == guest.id
-           and (s.guest, s.host, s.first_night, s.last_night) not in
-           {(f.guest, f.host, f.first_night, f.last_night) for f in fixed}]
+    guest = replace(loading.guest_facts(trajectory.person, programme, today, first=start),
+                    last_night=trajectory.last_night)
+    found = _planned(programme, [trajectory.person], [guest], today, excluded=tried)
+    new = found.new_stays(guest.id)
     before = [gap for gap in trajectory.gaps if date.fromisoformat(gap[1]) < start]
-    trajectory.gaps = before + _runs(best.gaps.get(guest.id, []))
-    _add_stays(trajectory, new, allowed)
+    trajectory.gaps = before + _runs(found.plan.gaps.get(guest.id, []))
+    _add_stays(trajectory, new, found.allowed)
     db.session.flush()
     messages.replanned(trajectory, len(new), now)
     return [s for s in trajectory.stays if s.status == StayStatus.proposed]
