@@ -20,7 +20,7 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
-from passerelle.core import access, audit
+from passerelle.core import access, audit, decisions
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.languages import language_in_sentence
 from passerelle.core.time import add_months, day_in_brussels
@@ -136,14 +136,7 @@ def approve_batch(coordinator: User, batch: MatchBatch, duo_ids: list[int],
     chosen = [duo for duo in batch_duos(batch) if duo.id in wanted]
     if not chosen:
         raise DomainError(_l("Choose at least one duo."))
-    done, failed = 0, []
-    for duo in chosen:
-        try:
-            _approve(coordinator, duo, now)
-            db.session.flush()
-            done += 1
-        except DomainError as error:
-            failed.append((duo, str(error.message)))
+    done, failed = decisions.each(chosen, lambda duo: _approve(coordinator, duo, now))
     db.session.commit()
     return done, failed
 

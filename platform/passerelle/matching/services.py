@@ -18,7 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
-from passerelle.core import audit
+from passerelle.core import audit, decisions
 from passerelle.core.errors import DomainError
 from passerelle.core.time import add_months, as_utc, day_in_brussels
 from passerelle.extensions import db
@@ -481,14 +481,7 @@ def approve_batch(coordinator: User, batch: MatchBatch, match_ids: list[int],
     chosen = [match for match in batch_matches(batch) if match.id in set(match_ids)]
     if not chosen:
         raise DomainError(_l("Choose at least one proposal."))
-    done, failed = 0, []
-    for match in chosen:
-        try:
-            _approve(coordinator, match, now)
-            db.session.flush()
-            done += 1
-        except DomainError as error:
-            failed.append((match, str(error.message)))
+    done, failed = decisions.each(chosen, lambda match: _approve(coordinator, match, now))
     db.session.commit()
     return done, failed
 
