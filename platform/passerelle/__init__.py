@@ -67,10 +67,14 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.privacy.views import bp as privacy
     from passerelle.programmes.views import bp as programmes
     from passerelle.reminders.views import bp as reminders
+    from passerelle.scheduling.calendar_views import bp as calendars
+    from passerelle.scheduling.signup_views import bp as signups
+    from passerelle.scheduling.views import bp as scheduling
     from passerelle.volunteers.views import bp as volunteers
 
     for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
-                      needs, matching, hosting, duos, privacy, reminders):
+                      needs, matching, hosting, duos, privacy, reminders, scheduling, signups,
+                      calendars):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating

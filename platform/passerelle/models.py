@@ -10,4 +10,5 @@ from passerelle.needs.models import Need  # noqa: F401
 from passerelle.organisations.models import Organisation  # noqa: F401
 from passerelle.programmes.models import Application  # noqa: F401
 from passerelle.reminders.models import OutboxMessage  # noqa: F401
+from passerelle.scheduling.models import Event  # noqa: F401
 from passerelle.volunteers.models import VolunteerProfile  # noqa: F401
