@@ -7,8 +7,8 @@ from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.data import places
 from passerelle.extensions import db as _db
 from passerelle.needs.models import MaterialPairing, PairingStatus
-from passerelle.programmes import services, setup
-from passerelle.programmes.models import TrainingRecord, TrainingSession
+from passerelle.programmes import services, sessions, setup
+from passerelle.programmes.models import TrainingRecord
 from passerelle.volunteers import services as volunteers
 from tests.factories import (
     at,
@@ -82,9 +82,7 @@ def test_volunteer_sees_what_is_left_to_do_and_the_next_training_session(client,
                                 interview=False, charter=False, trainings=["Visiting well"])
     training = services.trainings_of(programme)[0]
     start = utcnow() + timedelta(days=9)
-    db.session.add(TrainingSession(training=training, starts_at=start,
-                                   ends_at=start + timedelta(hours=2), place="Ixelles",
-                                   capacity=5))
+    sessions.add_session(training, start, start + timedelta(hours=2), "Ixelles", 5, utcnow())
     db.session.commit()
     services.apply(volunteer, programme, "", NOW)
     page = page_of(client)
@@ -299,9 +297,7 @@ def _volunteer_home_queries(client, login_as, count_queries, how_many: int) -> i
                                    trainings=[f"Training {n}"])
         training = services.trainings_of(programme)[0]
         start = utcnow() + timedelta(days=7)
-        _db.session.add(TrainingSession(training=training, starts_at=start,
-                                        ends_at=start + timedelta(hours=2), place="Ixelles",
-                                        capacity=3))
+        sessions.add_session(training, start, start + timedelta(hours=2), "Ixelles", 3, utcnow())
         _db.session.commit()
         application = services.apply(volunteer, programme, "", NOW)
         if n % 2:

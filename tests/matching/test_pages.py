@@ -11,7 +11,8 @@ from passerelle.extensions import db
 from passerelle.matching import services
 from passerelle.matching.models import Match, MatchingSettings, MatchStatus
 from passerelle.needs.models import NeedStatus
-from passerelle.programmes.models import ApplicationStatus, TrainingSession
+from passerelle.programmes import sessions
+from passerelle.programmes.models import ApplicationStatus
 from tests.factories import make_organisation, make_programme
 from tests.matching.factories import (
     coordinator_of,
@@ -144,9 +145,7 @@ def test_needs_that_fit_me_say_why_not_and_link_to_the_next_training(app, login_
                                charter=False, trainings=["Welcome"])
     training = services.trainings_by_programme([programme.id])[programme.id][0]
     start = utcnow() + timedelta(days=9)
-    db.session.add(TrainingSession(training=training, starts_at=start,
-                                   ends_at=start + timedelta(hours=2), place="Room 7",
-                                   capacity=5))
+    sessions.add_session(training, start, start + timedelta(hours=2), "Room 7", 5, utcnow())
     db.session.commit()
     need(programme, title="Visit on Mondays")
     ada = volunteer(programme, status=ApplicationStatus.screened)

@@ -9,7 +9,6 @@ from passerelle.core.errors import DomainError
 from passerelle.core.time import as_utc
 from passerelle.needs import people
 from passerelle.programmes import services, sessions, setup
-from passerelle.programmes.models import TrainingSession
 from tests.factories import at, make_organisation, make_programme, make_user
 from tests.needs.factories import make_person
 
@@ -46,9 +45,9 @@ def test_a_training_session_is_judged_by_the_time_given(db):
     volunteer = make_user()
     services.apply(volunteer, programme, "", LONG_AGO)
     signup = sessions.sign_up(volunteer, session, LONG_AGO + timedelta(days=1))
-    assert as_utc(signup.signed_up_at) == LONG_AGO + timedelta(days=1)
+    assert as_utc(signup.since) == LONG_AGO + timedelta(days=1)
     with pytest.raises(DomainError):
-        sessions.sign_up(make_user(), db.session.get(TrainingSession, session.id),
+        sessions.sign_up(make_user(), sessions.session(session.id),
                          starts + timedelta(minutes=1))
 
 

@@ -12,10 +12,10 @@ from passerelle.core.time import BRUSSELS
 from passerelle.extensions import db as _db
 from passerelle.programmes import services, sessions
 from passerelle.programmes.messages import about_session
-from passerelle.programmes.models import TrainingSession, TrainingSignup
 from passerelle.reminders import outbox
 from passerelle.reminders.models import OutboxMessage, Status
 from passerelle.reminders.services import save_choices
+from passerelle.scheduling.models import Signup
 from tests.factories import make_organisation, make_programme, make_user
 
 # Sunday 29 March 2026, just after the change to summer time (06:00 UTC).
@@ -32,12 +32,11 @@ def programme(db):
 
 
 def add_session(programme, start=SUNDAY, capacity=5):
-    session = TrainingSession(training=services.trainings_of(programme)[0], starts_at=start,
-                              ends_at=start + timedelta(hours=3), place="Rue du Vivier 80, Ixelles",
-                              capacity=capacity)
-    _db.session.add(session)
+    occurrence = sessions.add_session(services.trainings_of(programme)[0], start,
+                                      start + timedelta(hours=3), "Rue du Vivier 80, Ixelles",
+                                      capacity, SIGN_UP)
     _db.session.commit()
-    return session
+    return sessions.session(occurrence.id)
 
 
 def applicant(programme, email, locale="nl"):
@@ -178,8 +177,8 @@ def test_a_refused_sign_up_writes_nothing(app, programme):
     _db.session.rollback()
     assert {row.id for row in rows_of(jef)} == before
     assert [row for row in rows_of(an) if row.kind.startswith("training-")] == []
-    assert _db.session.scalar(select(TrainingSignup.id).where(
-        TrainingSignup.user_id == an.id)) is None
+    assert _db.session.scalar(select(Signup.id).where(
+        Signup.user_id == an.id)) is None
 
 
 def test_attendance_recorded_tells_the_volunteer_the_training_is_done(app, smtp, programme,

@@ -5,8 +5,7 @@ from datetime import date, timedelta
 
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
-from passerelle.programmes import services
-from passerelle.programmes.models import TrainingSession
+from passerelle.programmes import services, sessions
 from tests.factories import make_organisation, make_programme
 
 TODAY = date(2026, 6, 1)
@@ -19,9 +18,7 @@ def _programme_with_a_session(n: int):
                                trainings=[f"Training {n}"])
     training = services.trainings_of(programme)[0]
     start = utcnow() + timedelta(days=7)
-    db.session.add(TrainingSession(training=training, starts_at=start,
-                                   ends_at=start + timedelta(hours=2), place="Ixelles",
-                                   capacity=3))
+    sessions.add_session(training, start, start + timedelta(hours=2), "Ixelles", 3, utcnow())
     db.session.commit()
     return programme
 

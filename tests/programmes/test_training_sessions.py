@@ -11,9 +11,8 @@ from passerelle.programmes import services, sessions, setup
 from passerelle.programmes.models import (
     Application,
     TrainingRecord,
-    TrainingSession,
-    TrainingSignup,
 )
+from passerelle.scheduling.models import Occurrence, Signup
 from tests.factories import make_organisation, make_programme, make_user
 
 TODAY = date(2026, 6, 1)
@@ -32,12 +31,10 @@ def training_of(programme):
 
 def add_session(training, days_from_now=7, capacity=2):
     start = utcnow() + timedelta(days=days_from_now)
-    session = TrainingSession(training=training, starts_at=start,
-                              ends_at=start + timedelta(hours=3), place="Rue du Vivier 80",
-                              capacity=capacity)
-    _db.session.add(session)
+    occurrence = sessions.add_session(training, start, start + timedelta(hours=3),
+                                      "Rue du Vivier 80", capacity, utcnow())
     _db.session.commit()
-    return session
+    return sessions.session(occurrence.id)
 
 
 def count(db, model):
@@ -52,7 +49,7 @@ def test_coordinator_schedules_a_session_from_the_page(client, db, login_as, tra
     response = client.post(url, data={"day": day, "start": "09:30", "end": "12:30",
                                       "place": "Rue du Vivier 80, Ixelles", "capacity": "12"})
     assert response.status_code == 302
-    session = db.session.scalar(select(TrainingSession))
+    session = sessions.session(db.session.scalar(select(Occurrence.id)))
     assert session.capacity == 12 and session.ends_at - session.starts_at == timedelta(hours=3)
     assert "Rue du Vivier 80, Ixelles" in client.get(url).get_data(as_text=True)
 
@@ -71,7 +68,7 @@ def test_bad_session_input_changes_nothing(client, db, login_as, transit, fields
     page = client.post(f"/programmes/transit/trainings/{training_of(transit).id}",
                        data=data).get_data(as_text=True)
     assert message in page
-    assert count(db, TrainingSession) == 0
+    assert count(db, Occurrence) == 0
 
 
 def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, transit):
@@ -88,28 +85,25 @@ def test_volunteer_signs_up_until_the_session_is_full(client, db, login_as, tran
     services.apply(latecomer, transit, "", utcnow())
     with pytest.raises(services.DomainError):
         sessions.sign_up(latecomer, session, utcnow())
-    assert count(db, TrainingSignup) == 1
+    assert count(db, Signup) == 1
 
 
 def test_signing_up_needs_an_application(db, transit):
     session = add_session(training_of(transit))
     with pytest.raises(services.DomainError):
         sessions.sign_up(make_user(), session, utcnow())
-    assert count(db, TrainingSignup) == 0
+    assert count(db, Signup) == 0
 
 
 def test_attending_counts_as_the_training_done(app, client, db, login_as, transit):
     session = add_session(training_of(transit), days_from_now=-1)
     volunteer = make_user()
     application = services.apply(volunteer, transit, "", utcnow())
-    db.session.add(TrainingSignup(session_id=session.id, user_id=volunteer.id,
-                                  signed_up_at=utcnow()))
-    db.session.commit()
-    signup = db.session.scalar(select(TrainingSignup))
+    signup = sessions.sign_up(volunteer, session, session.starts_at - timedelta(days=1))
     login_as("coordinator", organisation=transit.organisation)
     client.post(f"/training-signups/{signup.id}/attended")
     db.session.expire_all()
-    assert db.session.scalar(select(TrainingSignup)).attended
+    assert db.session.scalar(select(Signup)).checked_in_at is not None
     assert db.session.scalar(select(TrainingRecord)).user_id == volunteer.id
     assert db.session.get(Application, application.id).status == "active"
 
@@ -121,7 +115,7 @@ def test_attendance_before_the_session_is_refused(db, transit):
     signup = sessions.sign_up(volunteer, session, utcnow())
     with pytest.raises(services.DomainError):
         sessions.mark_attended(make_user(), signup, utcnow())
-    assert count(db, TrainingRecord) == 0 and not signup.attended
+    assert count(db, TrainingRecord) == 0 and signup.checked_in_at is None
 
 
 def test_only_the_programme_coordinators_see_the_sessions(client, db, login_as, transit):
@@ -144,7 +138,7 @@ def test_a_closed_application_takes_no_training_place(db, transit, close):
     with pytest.raises(services.DomainError) as refused:
         sessions.sign_up(volunteer, session, utcnow())
     assert refused.value.message is services.NOT_OPEN
-    assert count(db, TrainingSignup) == 0
+    assert count(db, Signup) == 0
 
 
 @pytest.mark.parametrize(("locale", "sentence"), [

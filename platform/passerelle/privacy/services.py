@@ -137,9 +137,10 @@ def _applications(user: User, locale: str) -> dict[str, list[dict]]:
         "accreditations": [{
             "programme_id": r.programme_id, "place": r.place, "granted_on": r.granted_on,
             "expires_on": r.expires_on} for r in records["accreditations"]],
-        "training_signups": [{
-            "session_id": r.session_id, "signed_up_at": r.signed_up_at,
-            "attended": r.attended} for r in records["training_signups"]],
+        "signups": [{
+            "occurrence_id": r.occurrence_id, "status": r.status.value, "since": r.since,
+            "checked_in_at": r.checked_in_at, "no_show": r.no_show, "minutes": r.minutes}
+            for r in records["signups"]],
     }
 
 

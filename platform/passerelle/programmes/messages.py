@@ -29,7 +29,6 @@ from passerelle.programmes.models import (
     ApplicationStatus,
     Charter,
     Training,
-    TrainingSession,
 )
 from passerelle.reminders import batch, outbox
 from passerelle.reminders.calendars import CalendarEvent, ics, reminder_times
@@ -190,10 +189,9 @@ def application_closed(application: Application) -> None:
 
 # Training sessions ------------------------------------------------------------------------
 
-def signed_up(user: User, session: TrainingSession, now: datetime) -> None:
+def signed_up(user: User, session, training: Training, now: datetime) -> None:
     """The confirmation with an .ics, and the reminders still to come, each due at its
-    time (a person may have turned either off)."""
-    training = session.training
+    time (a person may have turned either off). `session`: a programmes.sessions.Session."""
     start, end = as_utc(session.starts_at), as_utc(session.ends_at)
     occurrence = f"{start:%Y%m%dT%H%M}Z"
     name = training.text("name", user.locale)

@@ -225,36 +225,3 @@ class Accreditation(db.Model):
     expires_on: Mapped[date | None] = mapped_column(Date)
     granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"),
                                                       index=True)
-
-
-class TrainingSession(db.Model):
-    """One session of a training, with a number of places. Attending it counts as the
-    training done. (The scheduling feature will generalise sessions into events.)"""
-
-    __tablename__ = "training_sessions"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    training_id: Mapped[int] = mapped_column(
-        ForeignKey("trainings.id", ondelete="CASCADE"), index=True)
-    starts_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    ends_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    place: Mapped[str] = mapped_column(String(300))
-    capacity: Mapped[int] = mapped_column(SmallInteger)
-
-    training: Mapped[Training] = relationship()
-    signups: Mapped[list["TrainingSignup"]] = relationship(
-        cascade="all, delete-orphan", order_by="TrainingSignup.id")
-
-
-class TrainingSignup(db.Model):
-    __tablename__ = "training_signups"
-    __table_args__ = (UniqueConstraint("session_id", "user_id"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("training_sessions.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    signed_up_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    attended: Mapped[bool] = mapped_column(default=False)
-
-    user: Mapped[User] = relationship()

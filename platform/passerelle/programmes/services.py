@@ -29,9 +29,8 @@ from passerelle.programmes.models import (
     Requirements,
     Training,
     TrainingRecord,
-    TrainingSession,
-    TrainingSignup,
 )
+from passerelle.scheduling.models import Event, Occurrence, Signup, SignupStatus
 from passerelle.volunteers.models import SpokenLanguage, VolunteerProfile
 
 S = ApplicationStatus
@@ -403,13 +402,11 @@ def _close(application: Application, now: datetime) -> None:
     """Withdrawn or not retained: nothing more is sent about it, and the volunteer's places
     in the programme's sessions to come are given up (with their reminders)."""
     messages.application_closed(application)
-    for signup in db.session.scalars(select(TrainingSignup).join(TrainingSession)
-                                     .join(Training).where(
-            TrainingSignup.user_id == application.user_id,
-            Training.programme_id == application.programme_id,
-            TrainingSession.starts_at > now)):
-        messages.left_session(application.user, signup.session_id)
-        db.session.delete(signup)
+    for signup in db.session.scalars(select(Signup).join(Occurrence).join(Event).where(
+            Signup.user_id == application.user_id, Signup.status != SignupStatus.cancelled,
+            Event.programme_id == application.programme_id, Occurrence.starts_at > now)):
+        messages.left_session(application.user, signup.occurrence_id)
+        signup.status, signup.since = SignupStatus.cancelled, now
 
 
 def _last_step_before_active(application: Application) -> ApplicationStatus:
@@ -471,7 +468,7 @@ def records_of(user: User) -> dict[str, list]:
         return list(db.session.scalars(select(model).where(model.user_id == user.id)
                                        .order_by(model.id)))
     return {"charter_signatures": of(CharterSignature), "training_records": of(TrainingRecord),
-            "accreditations": of(Accreditation), "training_signups": of(TrainingSignup)}
+            "accreditations": of(Accreditation), "signups": of(Signup)}
 
 
 def forget_applicant(user: User, now: datetime) -> None:
@@ -490,7 +487,8 @@ def forget_applicant(user: User, now: datetime) -> None:
         for step in application.steps:
             step.reason = ""
         messages.application_closed(application)
-    for signup in db.session.scalars(select(TrainingSignup).join(TrainingSession).where(
-            TrainingSignup.user_id == user.id, TrainingSession.starts_at > now)):
-        messages.left_session(user, signup.session_id)
-        db.session.delete(signup)
+    for signup in db.session.scalars(select(Signup).join(Occurrence).where(
+            Signup.user_id == user.id, Signup.status != SignupStatus.cancelled,
+            Occurrence.starts_at > now)):
+        messages.left_session(user, signup.occurrence_id)
+        signup.status, signup.since = SignupStatus.cancelled, now
