@@ -64,6 +64,7 @@ bench: $(STAMP) translations
 	$(PY) bench/assignment.py
 	$(PY) bench/trajectories.py
 	$(PY) bench/duos.py
+	$(PY) bench/visits.py
 
 clean:
 	rm -rf $(VENV) instance/*.sqlite* instance/mail

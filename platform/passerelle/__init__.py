@@ -70,11 +70,12 @@ def _register_blueprints(app: Flask) -> None:
     from passerelle.scheduling.calendar_views import bp as calendars
     from passerelle.scheduling.signup_views import bp as signups
     from passerelle.scheduling.views import bp as scheduling
+    from passerelle.scheduling.visit_views import bp as visits
     from passerelle.volunteers.views import bp as volunteers
 
     for blueprint in (core, accounts, two_factor, organisations, programmes, volunteers,
                       needs, matching, hosting, duos, privacy, reminders, scheduling, signups,
-                      calendars):
+                      calendars, visits):
         app.register_blueprint(blueprint)
 
     from passerelle.core.templating import init_templating

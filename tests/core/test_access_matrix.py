@@ -184,6 +184,15 @@ EXPECTED = {
     ("GET", "duos.duo"): allow(ORG_STAFF | OWNER),
     ("POST", "duos.decide"): allow(OWNER, ok="redirect"),  # V accepts
     ("GET", "duos.my_duos"): LOGGED_IN,
+    # Detention visit rotas
+    ("GET", "visits.rota"): allow(ORG_COORDINATOR),
+    ("POST", "visits.rota"): allow(ORG_COORDINATOR),  # nobody accredited: no pair
+    ("POST", "visits.decide"): allow(ORG_COORDINATOR, ok="redirect"),  # none proposed
+    ("GET", "visits.mine"): LOGGED_IN,
+    ("POST", "visits.answer"): allow(OWNER, ok="redirect"),  # V confirms
+    ("GET", "visits.report"): allow(ORG_COORDINATOR),  # V is asked, has not visited
+    ("POST", "visits.report"): allow(ORG_COORDINATOR),  # an empty report: refused
+    ("GET", "visits.summary"): allow(ORG_COORDINATOR),
     # Messages: the signed link is the authority, whoever follows it
     ("GET", "reminders.choices"): LOGGED_IN,
     ("POST", "reminders.choices"): allow(SIGNED_IN, ok="redirect"),

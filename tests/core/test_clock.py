@@ -23,7 +23,7 @@ def test_only_entry_points_read_the_clock():
     readers = []
     for module in PACKAGE.rglob("*.py"):
         name = module.relative_to(PACKAGE).as_posix()
-        if module.name in ("views.py", "cli.py", "jobs.py") or name in ALLOWED:
+        if module.name.endswith(("views.py", "cli.py", "jobs.py")) or name in ALLOWED:
             continue
         for number, line in enumerate(module.read_text().splitlines(), 1):
             if READS.search(line):

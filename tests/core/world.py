@@ -32,6 +32,14 @@ from passerelle.organisations.models import (
 from passerelle.programmes import services, sessions
 from passerelle.programmes.models import Training
 from passerelle.reminders.models import OutboxMessage, Status
+from passerelle.scheduling.models import (
+    Event,
+    EventKind,
+    EventRole,
+    Occurrence,
+    Signup,
+    SignupStatus,
+)
 from tests.factories import at, make_organisation, make_programme, make_user
 from tests.needs.factories import make_material_need, make_need, make_offer, make_person
 
@@ -107,6 +115,22 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
               batch_id=duo_batch.id, proposed_by_id=coordinator.id, proposed_at=now,
               decided_by_id=coordinator.id, decided_at=now)
     db.session.add(duo)
+    # A detention-visits programme with a visiting slot where V is asked to visit.
+    visiting = make_programme(organisation, slug=f"visits-{key}", kind="detention_visits",
+                              interview=False, charter=False)
+    visit = Event(programme_id=visiting.id, kind=EventKind.visit, title_fr="Visite",
+                  title_nl="Bezoek", title_en="Visit", centre="caricole",
+                  starts_local=start.replace(tzinfo=None), minutes=120, exdates=[],
+                  created_at=now, updated_at=now, roles=[EventRole(places=2)])
+    db.session.add(visit)
+    db.session.flush()
+    slot = Occurrence(event_id=visit.id, original_at=start, starts_at=start,
+                      ends_at=start + timedelta(hours=2))
+    db.session.add(slot)
+    db.session.flush()
+    asked = Signup(occurrence_id=slot.id, role_id=visit.roles[0].id, user_id=owner.id,
+                   status=SignupStatus.asked, since=now, pair=1)
+    db.session.add(asked)
     db.session.commit()
     member = db.session.scalar(select(Membership).where(
         Membership.organisation_id == organisation.id, Membership.role == MemberRole.staff))
@@ -122,6 +146,8 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
         f"hosting{suffix}": hosting.slug, f"trajectory{suffix}": trajectory.id,
         f"stay{suffix}": stay.id, f"duo_programme{suffix}": exchange.slug,
         f"duo_batch{suffix}": duo_batch.id, f"duo{suffix}": duo.id,
+        f"visits_programme{suffix}": visiting.slug, f"visit{suffix}": slot.id,
+        f"visit_signup{suffix}": asked.id,
         f"invitation{suffix}": make_token("invitation", {"i": invitation.id}),
     })
 
@@ -198,6 +224,9 @@ ARGUMENTS = {
     ("stays", "action"): "=accept",
     ("duos", "slug"): "duo_programme", ("duos", "batch_id"): "duo_batch",
     ("duos", "duo_id"): "duo", ("duos", "action"): "=accept",
+    ("visits", "slug"): "visits_programme", ("visits", "occurrence_id"): "visit",
+    ("visits", "number"): "=1", ("visits", "action"): "=approve",
+    ("my", "signup_id"): "visit_signup", ("my", "action"): "=confirm",
 }
 
 

@@ -12,11 +12,11 @@ TUESDAY = datetime(2026, 12, 8, 14, 0)
 
 
 def make_event(programme, *, kind=EventKind.session, start=TUESDAY, minutes=180, rule=None,
-               places=2, city="Liège", title="Housing café", roles=None):
+               places=2, city="Liège", title="Housing café", roles=None, centre=None):
     """An event with its roles (`roles`: [(places, skill, language)]) and, for a single
     one, its occurrence. A recurring one gets its occurrences from the services."""
     event = Event(programme_id=programme.id, kind=kind, title_fr=title, title_nl=title,
-                  title_en=title, address="Rue Saint-Gilles 1", city=city,
+                  title_en=title, address="Rue Saint-Gilles 1", city=city, centre=centre,
                   starts_local=start, minutes=minutes, rule=rule, exdates=[],
                   created_at=NOW, updated_at=NOW)
     for count, skill, language in roles or [(places, None, None)]:

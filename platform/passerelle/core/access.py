@@ -403,3 +403,23 @@ def can_decide_duo(user, duo) -> bool:
     """Runs a batch of duos, approves or refuses a proposed one: the programme's
     coordinators."""
     return can_coordinate_programme(user, duo.programme)
+
+
+# --- visits ---
+
+def can_run_visits(user, programme) -> bool:
+    """Proposes and approves visiting pairs, reads the visit reports and their summary: the
+    coordinators of a detention-visits programme (its organisation's or network's)."""
+    return programme.kind == "detention_visits" and can_coordinate_programme(user, programme)
+
+
+def answers_visit(user, signup) -> bool:
+    """The visitor of this place in a pair (confirms it or says they cannot come)."""
+    return user.is_authenticated and signup.user_id == user.id
+
+
+def can_read_visit_report(user, programme, signups_of_pair) -> bool:
+    """The report of a pair's visit: the network's coordinators and the two visitors."""
+    return can_run_visits(user, programme) or any(
+        signup.user_id == user.id and signup.status == "confirmed"
+        for signup in signups_of_pair)

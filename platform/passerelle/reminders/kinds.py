@@ -88,6 +88,9 @@ KINDS: dict[str, str | None] = {
     "duo-active": "matches",
     "duo-declined": "matches",
     "duo-decided": "match-decisions",
+    # --- visits ---
+    "visit-pair-proposed": "matches",
+    "visit-pair-confirmed": "matches",
 }
 
 
