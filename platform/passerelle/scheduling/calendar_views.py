@@ -12,6 +12,7 @@ from flask_babel import format_date, format_time, get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from passerelle.accounts.models import User
 from passerelle.core import access
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import BRUSSELS, add_months, day_in_brussels, utcnow
@@ -43,7 +44,7 @@ def feed(token: str):
         abort(404)
     now = utcnow()
     start, end = calendars.window(now)
-    owner = found.user
+    owner = db.session.get(User, found.user_id)
     if found.programme_id is None:
         items = calendars.items_of(owner, start, end, owner.locale, now)
         name = _calendar_name(owner.locale, None)
