@@ -348,3 +348,13 @@ def test_every_staff_page_asks_for_the_second_factor_first(app, client, login_as
             wrong.append(f"{method} {url} wrote {watch.statements}")
     assert not wrong, "\n".join(wrong)
     assert checked >= 30
+
+
+# --- calendars ---
+EXPECTED.update({
+    ("GET", "calendars.feed"): PUBLIC,  # the private URL is its own authority
+    ("GET", "calendars.occurrence_ics"): allow(ORG_STAFF | OWNER),  # V applied to A's
+    ("GET", "calendars.my_calendar"): LOGGED_IN,
+    ("POST", "calendars.reset_feed"): allow(set()),  # no feed named: nothing to reset
+    ("GET", "calendars.my_schedule"): LOGGED_IN,
+})

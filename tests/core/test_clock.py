@@ -29,3 +29,4 @@ def test_only_entry_points_read_the_clock():
             if READS.search(line):
                 readers.append(f"{name}:{number}: {line.strip()}")
     assert readers == []
+

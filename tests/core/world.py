@@ -299,3 +299,29 @@ def outcome(response) -> str:
 def body(response) -> str:
     """The page as text; a download (a zip) as whatever of it reads as text."""
     return response.get_data().decode("utf-8", "replace")
+
+
+# --- calendars ---
+# An event of each organisation's programme with one occurrence, and V's own calendar feed.
+
+_build_world_before_calendars = build_world
+
+
+def build_world(client, login_as, today) -> World:  # noqa: F811
+    from passerelle.organisations.models import Programme
+    from passerelle.scheduling import calendars
+    from tests.scheduling.factories import make_event, occurrence_of
+
+    world = _build_world_before_calendars(client, login_as, today)
+    for suffix in ("", "_b"):
+        programme = db.session.scalar(select(Programme).where(
+            Programme.slug == world.ids["programme" + suffix]))
+        start = datetime.combine(today + timedelta(days=3), datetime.min.time()).replace(hour=18)
+        world.ids["occurrence" + suffix] = occurrence_of(make_event(programme, start=start)).id
+    feed = calendars.feed_of(world.users["volunteer"], None, utcnow())
+    world.ids["calendar_token"] = calendars.feed_token(feed)
+    return world
+
+
+ARGUMENTS.update({("calendar", "token"): "calendar_token",
+                  ("occurrences", "occurrence_id"): "occurrence"})

@@ -50,31 +50,45 @@ class CalendarEvent:
     cancelled: bool = False
 
 
-def ics(event: CalendarEvent) -> str:
-    """An iCalendar file (METHOD:PUBLISH) holding the event in Brussels time, with its
-    Europe/Brussels VTIMEZONE. Calendar programs replace an earlier copy with the same UID
-    and a lower SEQUENCE."""
+def vevent(event: CalendarEvent) -> Event:
+    """The one way to make a VEVENT: in Brussels time, with its UID, SEQUENCE and STATUS."""
+    component = Event()
+    component.add("uid", event.uid)
+    component.add("dtstamp", event.stamp.astimezone(UTC))
+    component.add("dtstart", event.start.astimezone(BRUSSELS))
+    component.add("dtend", event.end.astimezone(BRUSSELS))
+    component.add("sequence", event.sequence)
+    component.add("summary", event.summary)
+    if event.location:
+        component.add("location", event.location)
+    if event.description:
+        component.add("description", event.description)
+    if event.url:
+        component.add("url", event.url)
+    component.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
+    return component
+
+
+def new_calendar() -> Calendar:
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
     calendar.add("method", "PUBLISH")
-    vevent = Event()
-    vevent.add("uid", event.uid)
-    vevent.add("dtstamp", event.stamp.astimezone(UTC))
-    vevent.add("dtstart", event.start.astimezone(BRUSSELS))
-    vevent.add("dtend", event.end.astimezone(BRUSSELS))
-    vevent.add("sequence", event.sequence)
-    vevent.add("summary", event.summary)
-    if event.location:
-        vevent.add("location", event.location)
-    if event.description:
-        vevent.add("description", event.description)
-    if event.url:
-        vevent.add("url", event.url)
-    vevent.add("status", "CANCELLED" if event.cancelled else "CONFIRMED")
-    calendar.add_component(vevent)
-    # The rules of the event's years only, not 1970 to 2038.
-    calendar.add_missing_timezones(
-        first_date=date(event.start.astimezone(BRUSSELS).year, 1, 1),
-        last_date=date(event.end.astimezone(BRUSSELS).year, 12, 31))
+    return calendar
+
+
+def add_timezone(calendar: Calendar, first_year: int, last_year: int) -> None:
+    """The Europe/Brussels VTIMEZONE, with the rules of these years only (not 1970-2038)."""
+    calendar.add_missing_timezones(first_date=date(first_year, 1, 1),
+                                   last_date=date(last_year, 12, 31))
+
+
+def ics(event: CalendarEvent) -> str:
+    """An iCalendar file (METHOD:PUBLISH) holding the event in Brussels time, with its
+    Europe/Brussels VTIMEZONE. Calendar programs replace an earlier copy with the same UID
+    and a lower SEQUENCE."""
+    calendar = new_calendar()
+    calendar.add_component(vevent(event))
+    add_timezone(calendar, event.start.astimezone(BRUSSELS).year,
+                 event.end.astimezone(BRUSSELS).year)
     return calendar.to_ical().decode()
