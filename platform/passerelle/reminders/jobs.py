@@ -4,10 +4,12 @@ from passerelle.matching.jobs import lapse_proposals
 from passerelle.needs.jobs import purge_expired
 from passerelle.programmes.jobs import refresh_statuses
 from passerelle.reminders.digest_job import send_digests
+from passerelle.scheduling.jobs import extend_series
 
 DAILY = [
     ("programmes-refresh-statuses", 3, refresh_statuses),
     ("people-purge-expired", 4, purge_expired),
     ("matching-lapse-proposals", 5, lapse_proposals),
     ("reminders-digest", 7, send_digests),
+    ("scheduling-extend-series", 2, extend_series),
 ]

@@ -21,6 +21,7 @@ from passerelle.data import places
 from passerelle.duos import demo as duos_demo
 from passerelle.extensions import db
 from passerelle.hosting import demo as hosting_demo
+from passerelle.scheduling import demo as scheduling_demo
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 from passerelle.programmes.models import Application, ApplicationStatus, ApplicationStep
@@ -157,6 +158,7 @@ def load_demo(volunteers: int, needs: int, seed: int, now: datetime) -> DemoRepo
     _advance_sequences()
     hosting_demo.add_guests(rng, day_in_brussels(now))
     duos_demo.add_practice(rng, now)
+    scheduling_demo.add_rhythm(now)
     db.session.commit()
     return DemoReport(volunteers, len(needs_made), applications=applications)
 
