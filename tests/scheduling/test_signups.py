@@ -81,9 +81,9 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(app):
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(places=st.integers(1, 3), actions=st.lists(st.sampled_from("sc"), max_size=8))
 def test_a_role_never_holds_more_than_its_places(app, places, actions):
-    from tests.conftest import _empty_tables
+    from tests.core.world import empty_tables
 
-    _empty_tables()
+    empty_tables()  # each example from nothing
     programme = open_programme()
     occurrence = occurrence_of(make_event(programme, places=places))
     people = [volunteer(programme, f"V{n}") for n in range(4)]

@@ -3,7 +3,17 @@ organisation's hours as CSV. Thin: the services decide, core/access.py allows.""
 
 from datetime import date
 
-from flask import Blueprint, Response, current_app, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
