@@ -339,3 +339,17 @@ def test_every_staff_page_asks_for_the_second_factor_first(app, client, login_as
             wrong.append(f"{method} {url} wrote {watch.statements}")
     assert not wrong, "\n".join(wrong)
     assert checked >= 30
+
+
+# --- signups ---
+# TODO lead: tests/core/world.py must give A (and B) an occurrence of A's programme with V's
+# sign-up, and ARGUMENTS ("occurrences", "occurrence_id") -> "occurrence",
+# ("signups", "signup_id") -> "event_signup".
+EXPECTED.update({
+    ("POST", "signups.sign_up"): allow(OWNER, ok="redirect"),  # V applied to A's programme
+    ("POST", "signups.cancel"): allow(OWNER | ORG_STAFF, ok="redirect"),
+    ("GET", "signups.attendance"): allow(ORG_STAFF),
+    ("POST", "signups.attendance"): allow(ORG_STAFF, denied="404"),  # no sign-up named: 404
+    ("GET", "signups.my_hours"): LOGGED_IN,
+    ("GET", "signups.hours_csv"): allow(ORG_STAFF),
+})
