@@ -19,6 +19,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
 
+from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.time import today_in_brussels, utcnow
@@ -104,6 +105,7 @@ def cancel(signup_id: int):
 
 @bp.route("/occurrences/<int:occurrence_id>/attendance", methods=["GET", "POST"])
 @login_required
+@second_factor_required
 def attendance(occurrence_id: int):
     occurrence = _occurrence(occurrence_id)
     if not access.can_run_occurrence(_me(), occurrence):
@@ -147,6 +149,7 @@ def my_hours():
 
 @bp.get("/organisations/<slug>/hours.csv")
 @login_required
+@second_factor_required
 def hours_csv(slug: str):
     organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
     if organisation is None or not access.is_staff(_me(), organisation):
