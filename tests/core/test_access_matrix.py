@@ -184,6 +184,19 @@ EXPECTED = {
     ("GET", "duos.duo"): allow(ORG_STAFF | OWNER),
     ("POST", "duos.decide"): allow(OWNER, ok="redirect"),  # V accepts
     ("GET", "duos.my_duos"): LOGGED_IN,
+    # Calendars: the private feed URL is its own authority
+    ("GET", "calendars.feed"): PUBLIC,
+    ("GET", "calendars.occurrence_ics"): allow(ORG_STAFF | OWNER),  # V applied to A's
+    ("GET", "calendars.my_calendar"): LOGGED_IN,
+    ("POST", "calendars.reset_feed"): allow(set()),  # no feed named: nothing to reset
+    ("GET", "calendars.my_schedule"): LOGGED_IN,
+    # Sign-ups
+    ("POST", "signups.sign_up"): allow(OWNER, ok="redirect"),  # V applied to A's programme
+    ("POST", "signups.cancel"): allow(OWNER | ORG_STAFF, ok="redirect"),
+    ("GET", "signups.attendance"): allow(ORG_STAFF),
+    ("POST", "signups.attendance"): allow(set()),  # no sign-up named: 404 for all
+    ("GET", "signups.my_hours"): LOGGED_IN,
+    ("GET", "signups.hours_csv"): allow(ORG_STAFF),
     # Detention visit rotas
     ("GET", "visits.rota"): allow(ORG_COORDINATOR),
     ("POST", "visits.rota"): allow(ORG_COORDINATOR),  # nobody accredited: no pair
@@ -349,12 +362,3 @@ def test_every_staff_page_asks_for_the_second_factor_first(app, client, login_as
     assert not wrong, "\n".join(wrong)
     assert checked >= 30
 
-
-# --- calendars ---
-EXPECTED.update({
-    ("GET", "calendars.feed"): PUBLIC,  # the private URL is its own authority
-    ("GET", "calendars.occurrence_ics"): allow(ORG_STAFF | OWNER),  # V applied to A's
-    ("GET", "calendars.my_calendar"): LOGGED_IN,
-    ("POST", "calendars.reset_feed"): allow(set()),  # no feed named: nothing to reset
-    ("GET", "calendars.my_schedule"): LOGGED_IN,
-})

@@ -302,7 +302,8 @@ def body(response) -> str:
 
 
 # --- calendars ---
-# An event of each organisation's programme with one occurrence, and V's own calendar feed.
+# An event of each organisation's programme with one occurrence where its volunteer holds a
+# place, and V's own calendar feed.
 
 _build_world_before_calendars = build_world
 
@@ -317,11 +318,19 @@ def build_world(client, login_as, today) -> World:  # noqa: F811
         programme = db.session.scalar(select(Programme).where(
             Programme.slug == world.ids["programme" + suffix]))
         start = datetime.combine(today + timedelta(days=3), datetime.min.time()).replace(hour=18)
-        world.ids["occurrence" + suffix] = occurrence_of(make_event(programme, start=start)).id
+        occurrence = occurrence_of(make_event(programme, start=start))
+        world.ids["occurrence" + suffix] = occurrence.id
+        owner = world.users["volunteer" if suffix == "" else "other_volunteer"]
+        signup = Signup(occurrence_id=occurrence.id, role_id=occurrence.event.roles[0].id,
+                        user_id=owner.id, status=SignupStatus.confirmed, since=utcnow())
+        db.session.add(signup)
+        db.session.commit()
+        world.ids["event_signup" + suffix] = signup.id
     feed = calendars.feed_of(world.users["volunteer"], None, utcnow())
     world.ids["calendar_token"] = calendars.feed_token(feed)
     return world
 
 
 ARGUMENTS.update({("calendar", "token"): "calendar_token",
-                  ("occurrences", "occurrence_id"): "occurrence"})
+                  ("occurrences", "occurrence_id"): "occurrence",
+                  ("signups", "signup_id"): "event_signup"})

@@ -452,3 +452,31 @@ def _calendars_can_see_occurrence(user, occurrence) -> bool:
 def owns_feed(user, feed) -> bool:
     """A calendar feed is reset only by the person it belongs to."""
     return user.is_authenticated and feed.user_id == user.id
+# --- signups ---
+
+def _manages_events(user, programme) -> bool:
+    # TODO lead: merge with events helper's can_manage_events.
+    return is_staff(user, programme.organisation)
+
+
+def can_sign_up(user, occurrence) -> bool:
+    """A signed-in volunteer with an application to the programme that is not closed; the
+    requirements themselves are the service's refusals, told with their reason."""
+    from passerelle.programmes.models import Application, ApplicationStatus
+
+    if not user.is_authenticated:
+        return False
+    return db.session.scalar(select(Application.id).where(
+        Application.user_id == user.id,
+        Application.programme_id == occurrence.event.programme_id,
+        Application.status.not_in((ApplicationStatus.refused, ApplicationStatus.withdrawn)))
+        .limit(1)) is not None
+
+
+def can_run_occurrence(user, occurrence) -> bool:
+    """Check-in, no-shows, hours, assigning: the programme organisation's staff."""
+    return user.is_authenticated and _manages_events(user, occurrence.event.programme)
+
+
+def owns_signup(user, signup) -> bool:
+    return user.is_authenticated and signup.user_id == user.id

@@ -97,3 +97,14 @@ KINDS: dict[str, str | None] = {
 def choice_of(kind: str) -> Choice | None:
     name = KINDS[kind]
     return None if name is None else CHOICES[name]
+
+# --- signups ---
+CHOICES["events"] = Choice("events", _l("Events: sign-up confirmed, a place from the waitlist"))
+CHOICES["event-reminder"] = Choice("event-reminder",
+                                   _l("A reminder the day before an event I signed up for"))
+KINDS.update({
+    "signup-confirmed": "events",
+    # A place given from the waitlist is expected to be taken: always told.
+    "waitlist-promoted": None,
+    "occurrence-reminder": "event-reminder",
+})

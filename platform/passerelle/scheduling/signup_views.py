@@ -1,5 +1,167 @@
-"""Pages of sign-ups: sign up, cancel, the waitlist, check-in, hours, one's schedule."""
+"""Pages of sign-ups: sign up, cancel, the coordinator's check-in list, one's hours, an
+organisation's hours as CSV. Thin: the services decide, core/access.py allows."""
 
-from flask import Blueprint
+from datetime import date
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+from sqlalchemy import select
+
+from passerelle.accounts.twofactor.gate import second_factor_required
+from passerelle.core import access
+from passerelle.core.errors import DomainError
+from passerelle.core.time import today_in_brussels, utcnow
+from passerelle.core.web import act
+from passerelle.extensions import db
+from passerelle.organisations.models import Organisation
+from passerelle.scheduling import signups
+from passerelle.scheduling.models import Occurrence, Signup, SignupStatus
+from passerelle.scheduling.signup_forms import HoursRangeForm, MinutesForm, SignupForm
 
 bp = Blueprint("signups", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _back(occurrence_id: int):
+    # TODO lead: redirect to url_for("scheduling.occurrence", occurrence_id=...) once the
+    # events helper's occurrence page is merged.
+    if "scheduling.occurrence" in current_app.view_functions:
+        return redirect(url_for("scheduling.occurrence", occurrence_id=occurrence_id))
+    return redirect(url_for("signups.my_hours"))
+
+
+def _occurrence(occurrence_id: int) -> Occurrence:
+    return db.session.get(Occurrence, occurrence_id) or abort(404)
+
+
+def role_choices(occurrence: Occurrence) -> list[tuple[int, str]]:
+    from passerelle.core.languages import language_in_sentence
+    from passerelle.core.skills import SKILLS
+
+    locale = str(get_locale() or "fr")
+    choices = []
+    for role in occurrence.event.roles:
+        parts = [str(SKILLS.get(role.skill, role.skill))] if role.skill else []
+        if role.language:
+            parts.append(language_in_sentence(role.language, locale))
+        choices.append((role.id, ", ".join(parts) or str(_l("Volunteer"))))
+    return choices
+
+
+@bp.post("/occurrences/<int:occurrence_id>/signup")
+@login_required
+def sign_up(occurrence_id: int):
+    occurrence = _occurrence(occurrence_id)
+    if not access.can_sign_up(_me(), occurrence):
+        abort(404)
+    form = SignupForm()
+    form.role.choices = role_choices(occurrence)
+    if not form.validate_on_submit():
+        for error in form.role.errors:
+            flash(error, "error")
+        return _back(occurrence.id)
+    role = next(r for r in occurrence.event.roles if r.id == form.role.data)
+    try:
+        signup = signups.sign_up(_me(), occurrence, role, utcnow(), form.whole_series.data)
+    except DomainError as error:
+        flash(error.message, "error")
+        return _back(occurrence.id)
+    if signup.status == SignupStatus.waitlisted:
+        flash(_l("Every place is taken: you are on the waitlist, number %(number)s.",
+                 number=signups.waitlist_number(signup)), "success")
+    else:
+        flash(_l("You are signed up."), "success")
+    for other in signups.overlaps(_me(), occurrence):
+        flash(_l("Careful: this overlaps with %(event)s, which you are also signed up for.",
+                 event=other.occurrence.event.text("title", str(get_locale()))), "warning")
+    return _back(occurrence.id)
+
+
+@bp.post("/signups/<int:signup_id>/cancel")
+@login_required
+def cancel(signup_id: int):
+    signup = db.session.get(Signup, signup_id) or abort(404)
+    if not (access.owns_signup(_me(), signup)
+            or access.can_run_occurrence(_me(), signup.occurrence)):
+        abort(404)
+    act(lambda: signups.cancel(_me(), signup, utcnow()), _l("The sign-up is cancelled."))
+    return _back(signup.occurrence_id)
+
+
+@bp.route("/occurrences/<int:occurrence_id>/attendance", methods=["GET", "POST"])
+@login_required
+@second_factor_required
+def attendance(occurrence_id: int):
+    occurrence = _occurrence(occurrence_id)
+    if not access.can_run_occurrence(_me(), occurrence):
+        abort(404)
+    forms = {}
+    if request.method == "POST":
+        signup = db.session.get(Signup, request.form.get("signup", type=int) or 0)
+        if signup is None or signup.occurrence_id != occurrence.id:
+            abort(404)
+        action = request.form.get("action")
+        if action == "minutes":
+            form = MinutesForm()
+            forms[signup.id] = form
+            if form.validate_on_submit():
+                try:
+                    signups.record_hours(_me(), signup, form.minutes.data)
+                    flash(_l("Minutes recorded."), "success")
+                    return redirect(url_for("signups.attendance", occurrence_id=occurrence.id))
+                except DomainError as error:
+                    form.minutes.errors = [*form.minutes.errors, error.message]
+        elif action in ("check_in", "no_show"):
+            operation = signups.check_in if action == "check_in" else signups.no_show
+            act(lambda: operation(_me(), signup, utcnow()), _l("Recorded."))
+            return redirect(url_for("signups.attendance", occurrence_id=occurrence.id))
+    rows = list(db.session.scalars(select(Signup).where(
+        Signup.occurrence_id == occurrence.id,
+        Signup.status != SignupStatus.cancelled).order_by(Signup.status, Signup.since)))
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return render_template("scheduling/signups/attendance.html", occurrence=occurrence,
+                           event=occurrence.event, rows=rows, forms=forms,
+                           blank=MinutesForm(formdata=None)), status
+
+
+@bp.get("/my/hours")
+@login_required
+def my_hours():
+    rows = signups.hours_of(_me())
+    return render_template("scheduling/signups/my_hours.html", rows=rows,
+                           total=sum(row.minutes for row in rows))
+
+
+@bp.get("/organisations/<slug>/hours.csv")
+@login_required
+@second_factor_required
+def hours_csv(slug: str):
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None or not access.is_staff(_me(), organisation):
+        abort(404)
+    form = HoursRangeForm(request.args)
+    if not form.validate():
+        return render_template("scheduling/signups/hours_range.html", form=form,
+                               organisation=organisation), 400
+    today = today_in_brussels()
+    first = form.first.data or date(today.year, 1, 1)
+    last = form.last.data or today
+    text = signups.hours_csv(organisation, first, last, str(get_locale() or "fr"))
+    name = f"hours-{organisation.slug}-{first}-{last}.csv"
+    return Response(text, mimetype="text/csv",
+                    headers={"Content-Disposition": f"attachment; filename={name}"})

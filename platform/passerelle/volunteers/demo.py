@@ -21,10 +21,10 @@ from passerelle.data import places
 from passerelle.duos import demo as duos_demo
 from passerelle.extensions import db
 from passerelle.hosting import demo as hosting_demo
-from passerelle.scheduling import demo as scheduling_demo
 from passerelle.needs.models import Need
 from passerelle.organisations.models import Organisation, Programme, ProgrammeKind
 from passerelle.programmes.models import Application, ApplicationStatus, ApplicationStep
+from passerelle.scheduling import demo as scheduling_demo
 from passerelle.volunteers import demo_matching
 from passerelle.volunteers.choices import INTERESTS, SECTORS
 from passerelle.volunteers.models import AvailabilitySlot, SpokenLanguage, VolunteerProfile
