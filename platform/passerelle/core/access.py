@@ -403,3 +403,39 @@ def can_decide_duo(user, duo) -> bool:
     """Runs a batch of duos, approves or refuses a proposed one: the programme's
     coordinators."""
     return can_coordinate_programme(user, duo.programme)
+
+
+# --- events ---
+
+def can_manage_events(user, programme) -> bool:
+    """Creates, edits and cancels a programme's events: its organisation's staff."""
+    return is_staff(user, programme.organisation)
+
+
+def can_see_occurrence(user, occurrence) -> bool:
+    """The programme's staff, a volunteer with an open application to it (not refused
+    nor withdrawn), or anyone signed up on the occurrence (waitlisted too)."""
+    from passerelle.programmes.models import Application, ApplicationStatus
+    from passerelle.scheduling.models import Signup, SignupStatus
+
+    if not user.is_authenticated:
+        return False
+    programme = occurrence.event.programme
+    if can_manage_events(user, programme):
+        return True
+    if db.session.scalar(select(Application.id).where(
+            Application.user_id == user.id, Application.programme_id == programme.id,
+            Application.status.not_in((ApplicationStatus.refused, ApplicationStatus.withdrawn)))
+            .limit(1)) is not None:
+        return True
+    return db.session.scalar(select(Signup.id).where(
+        Signup.occurrence_id == occurrence.id, Signup.user_id == user.id,
+        Signup.status != SignupStatus.cancelled).limit(1)) is not None
+
+
+def manageable_events_clause(user):
+    """The list form of can_manage_events: a filter on Event."""
+    from passerelle.scheduling.models import Event
+
+    return Event.programme_id.in_(select(Programme.id).where(
+        staff_organisations_clause(user, Programme.organisation_id)))

@@ -94,3 +94,9 @@ KINDS: dict[str, str | None] = {
 def choice_of(kind: str) -> Choice | None:
     name = KINDS[kind]
     return None if name is None else CHOICES[name]
+
+
+# --- events ---
+# A time changed or a date cancelled: nobody can do without knowing it.
+KINDS["occurrence-moved"] = None
+KINDS["occurrence-cancelled"] = None
