@@ -339,3 +339,16 @@ def test_every_staff_page_asks_for_the_second_factor_first(app, client, login_as
             wrong.append(f"{method} {url} wrote {watch.statements}")
     assert not wrong, "\n".join(wrong)
     assert checked >= 30
+
+
+# --- events ---
+# The world holds no event yet: the lead adds one to tests/core/world.py, then points these
+# at its ids ("event", "occurrence") and sets the outcomes (staff of A: 200).
+w.ARGUMENTS[("events", "event_id")] = "=999999"
+w.ARGUMENTS[("occurrences", "occurrence_id")] = "=999999"
+EXPECTED[("GET", "scheduling.programme_events")] = allow(ORG_STAFF)
+EXPECTED[("POST", "scheduling.programme_events")] = allow(ORG_STAFF)  # empty form: errors
+EXPECTED[("GET", "scheduling.event")] = allow(set())
+EXPECTED[("GET", "scheduling.occurrence")] = allow(set())
+EXPECTED[("POST", "scheduling.occurrence")] = allow(set())
+EXPECTED[("POST", "scheduling.cancel")] = allow(set())
