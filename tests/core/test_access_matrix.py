@@ -184,6 +184,13 @@ EXPECTED = {
     ("GET", "duos.duo"): allow(ORG_STAFF | OWNER),
     ("POST", "duos.decide"): allow(OWNER, ok="redirect"),  # V accepts
     ("GET", "duos.my_duos"): LOGGED_IN,
+    # Events: A's event has one occurrence where V holds a place
+    ("GET", "scheduling.programme_events"): allow(ORG_STAFF),
+    ("POST", "scheduling.programme_events"): allow(ORG_STAFF),  # an empty form: errors
+    ("GET", "scheduling.event"): allow(ORG_STAFF),
+    ("GET", "scheduling.occurrence"): allow(ORG_STAFF | OWNER),
+    ("POST", "scheduling.occurrence"): allow(ORG_STAFF, ok="redirect"),  # saved as it was
+    ("POST", "scheduling.cancel"): allow(ORG_STAFF, ok="redirect"),  # no scope: refused
     # Calendars: the private feed URL is its own authority
     ("GET", "calendars.feed"): PUBLIC,
     ("GET", "calendars.occurrence_ics"): allow(ORG_STAFF | OWNER),  # V applied to A's
@@ -361,4 +368,3 @@ def test_every_staff_page_asks_for_the_second_factor_first(app, client, login_as
             wrong.append(f"{method} {url} wrote {watch.statements}")
     assert not wrong, "\n".join(wrong)
     assert checked >= 30
-

@@ -318,8 +318,9 @@ def build_world(client, login_as, today) -> World:  # noqa: F811
         programme = db.session.scalar(select(Programme).where(
             Programme.slug == world.ids["programme" + suffix]))
         start = datetime.combine(today + timedelta(days=3), datetime.min.time()).replace(hour=18)
-        occurrence = occurrence_of(make_event(programme, start=start))
-        world.ids["occurrence" + suffix] = occurrence.id
+        event = make_event(programme, start=start)
+        occurrence = occurrence_of(event)
+        world.ids["event" + suffix], world.ids["occurrence" + suffix] = event.id, occurrence.id
         owner = world.users["volunteer" if suffix == "" else "other_volunteer"]
         signup = Signup(occurrence_id=occurrence.id, role_id=occurrence.event.roles[0].id,
                         user_id=owner.id, status=SignupStatus.confirmed, since=utcnow())
@@ -333,4 +334,4 @@ def build_world(client, login_as, today) -> World:  # noqa: F811
 
 ARGUMENTS.update({("calendar", "token"): "calendar_token",
                   ("occurrences", "occurrence_id"): "occurrence",
-                  ("signups", "signup_id"): "event_signup"})
+                  ("signups", "signup_id"): "event_signup", ("events", "event_id"): "event"})

@@ -405,7 +405,66 @@ def can_decide_duo(user, duo) -> bool:
     return can_coordinate_programme(user, duo.programme)
 
 
-# --- visits ---
+# Events, sign-ups, calendars, visits
+
+def can_manage_events(user, programme) -> bool:
+    """Creates, edits and cancels a programme's events: its organisation's staff."""
+    return is_staff(user, programme.organisation)
+
+
+def manageable_events_clause(user):
+    """The list form of can_manage_events: a filter on Event."""
+    from passerelle.scheduling.models import Event
+
+    return Event.programme_id.in_(select(Programme.id).where(
+        staff_organisations_clause(user, Programme.organisation_id)))
+
+
+def _applied_to(user, programme_id: int) -> bool:
+    """An application to the programme that is neither refused nor withdrawn."""
+    from passerelle.programmes.models import Application, ApplicationStatus
+
+    return db.session.scalar(select(Application.id).where(
+        Application.user_id == user.id, Application.programme_id == programme_id,
+        Application.status.not_in((ApplicationStatus.refused, ApplicationStatus.withdrawn)))
+        .limit(1)) is not None
+
+
+def can_see_occurrence(user, occurrence) -> bool:
+    """The programme's staff, a volunteer who applied to it, or anyone signed up on the
+    occurrence (waitlisted too)."""
+    from passerelle.scheduling.models import Signup, SignupStatus
+
+    if not user.is_authenticated:
+        return False
+    programme = occurrence.event.programme
+    if can_manage_events(user, programme) or _applied_to(user, programme.id):
+        return True
+    return db.session.scalar(select(Signup.id).where(
+        Signup.occurrence_id == occurrence.id, Signup.user_id == user.id,
+        Signup.status != SignupStatus.cancelled).limit(1)) is not None
+
+
+def can_sign_up(user, occurrence) -> bool:
+    """A signed-in volunteer who applied to the programme; the requirements themselves are
+    the service's refusals, told with their reason."""
+    return user.is_authenticated and _applied_to(user, occurrence.event.programme_id)
+
+
+def can_run_occurrence(user, occurrence) -> bool:
+    """Check-in, no-shows, hours, assigning: the programme organisation's staff."""
+    return user.is_authenticated and can_manage_events(user, occurrence.event.programme)
+
+
+def owns_signup(user, signup) -> bool:
+    """The person of a sign-up (cancels it; a visitor confirms a visit or says no)."""
+    return user.is_authenticated and signup.user_id == user.id
+
+
+def owns_feed(user, feed) -> bool:
+    """A calendar feed is reset only by the person it belongs to."""
+    return user.is_authenticated and feed.user_id == user.id
+
 
 def can_run_visits(user, programme) -> bool:
     """Proposes and approves visiting pairs, reads the visit reports and their summary: the
@@ -413,70 +472,8 @@ def can_run_visits(user, programme) -> bool:
     return programme.kind == "detention_visits" and can_coordinate_programme(user, programme)
 
 
-def answers_visit(user, signup) -> bool:
-    """The visitor of this place in a pair (confirms it or says they cannot come)."""
-    return user.is_authenticated and signup.user_id == user.id
-
-
 def can_read_visit_report(user, programme, signups_of_pair) -> bool:
     """The report of a pair's visit: the network's coordinators and the two visitors."""
     return can_run_visits(user, programme) or any(
         signup.user_id == user.id and signup.status == "confirmed"
         for signup in signups_of_pair)
-
-# --- calendars ---
-
-def _calendars_can_see_occurrence(user, occurrence) -> bool:
-    """A stand-in for access.can_see_occurrence (the events helper's), same rule: the
-    programme's staff, a volunteer with an application to it not closed, anyone holding a
-    sign-up on it."""
-    # TODO lead: delete once can_see_occurrence is merged (calendar_views falls back here).
-    from passerelle.programmes.models import Application, ApplicationStatus
-    from passerelle.scheduling.models import HOLDING, Signup
-
-    if not user.is_authenticated:
-        return False
-    programme = occurrence.event.programme
-    if is_staff(user, programme.organisation):
-        return True
-    applied = db.session.scalar(select(Application.id).where(
-        Application.user_id == user.id, Application.programme_id == programme.id,
-        Application.status.not_in((ApplicationStatus.refused, ApplicationStatus.withdrawn)))
-        .limit(1))
-    holds = db.session.scalar(select(Signup.id).where(
-        Signup.user_id == user.id, Signup.occurrence_id == occurrence.id,
-        Signup.status.in_(HOLDING)).limit(1))
-    return applied is not None or holds is not None
-
-
-def owns_feed(user, feed) -> bool:
-    """A calendar feed is reset only by the person it belongs to."""
-    return user.is_authenticated and feed.user_id == user.id
-# --- signups ---
-
-def _manages_events(user, programme) -> bool:
-    # TODO lead: merge with events helper's can_manage_events.
-    return is_staff(user, programme.organisation)
-
-
-def can_sign_up(user, occurrence) -> bool:
-    """A signed-in volunteer with an application to the programme that is not closed; the
-    requirements themselves are the service's refusals, told with their reason."""
-    from passerelle.programmes.models import Application, ApplicationStatus
-
-    if not user.is_authenticated:
-        return False
-    return db.session.scalar(select(Application.id).where(
-        Application.user_id == user.id,
-        Application.programme_id == occurrence.event.programme_id,
-        Application.status.not_in((ApplicationStatus.refused, ApplicationStatus.withdrawn)))
-        .limit(1)) is not None
-
-
-def can_run_occurrence(user, occurrence) -> bool:
-    """Check-in, no-shows, hours, assigning: the programme organisation's staff."""
-    return user.is_authenticated and _manages_events(user, occurrence.event.programme)
-
-
-def owns_signup(user, signup) -> bool:
-    return user.is_authenticated and signup.user_id == user.id

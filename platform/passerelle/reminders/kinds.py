@@ -27,6 +27,9 @@ CHOICES = {choice.name: choice for choice in (
     Choice("reminder-two-hours", _l("A reminder two hours before a training session")),
     Choice("expiry", _l("A charter, training or accreditation that expires soon")),
     Choice("material", _l("Material offers: pairings proposed, confirmed, given")),
+    Choice("events", _l("Events: sign-up confirmed, a place from the waitlist, a visit to "
+                        "confirm")),
+    Choice("event-reminder", _l("A reminder the day before an event I signed up for")),
     Choice("programme-news", _l("Messages from the coordinators of my programmes")),
     Choice("matches", _l("Matches: a need proposed to me, the end of a match")),
     Choice("match-decisions", _l("Matches in the programmes I coordinate: proposed, "
@@ -88,23 +91,18 @@ KINDS: dict[str, str | None] = {
     "duo-active": "matches",
     "duo-declined": "matches",
     "duo-decided": "match-decisions",
-    # --- visits ---
-    "visit-pair-proposed": "matches",
-    "visit-pair-confirmed": "matches",
+    "signup-confirmed": "events",
+    # A place given from the waitlist is expected to be taken: always told.
+    "waitlist-promoted": None,
+    "occurrence-reminder": "event-reminder",
+    # A time changed or a date cancelled: nobody can do without knowing it.
+    "occurrence-moved": None,
+    "occurrence-cancelled": None,
+    "visit-pair-proposed": "events",
+    "visit-pair-confirmed": "events",
 }
 
 
 def choice_of(kind: str) -> Choice | None:
     name = KINDS[kind]
     return None if name is None else CHOICES[name]
-
-# --- signups ---
-CHOICES["events"] = Choice("events", _l("Events: sign-up confirmed, a place from the waitlist"))
-CHOICES["event-reminder"] = Choice("event-reminder",
-                                   _l("A reminder the day before an event I signed up for"))
-KINDS.update({
-    "signup-confirmed": "events",
-    # A place given from the waitlist is expected to be taken: always told.
-    "waitlist-promoted": None,
-    "occurrence-reminder": "event-reminder",
-})

@@ -24,9 +24,6 @@ from passerelle.scheduling.models import CalendarFeed, Occurrence
 bp = Blueprint("calendars", __name__)
 
 ICS = "text/calendar; charset=utf-8"
-# TODO lead: access.can_see_occurrence is the events helper's; the stand-in until merged.
-_can_see_occurrence = getattr(access, "can_see_occurrence",
-                              access._calendars_can_see_occurrence)
 
 
 def _ics(text: str, filename: str) -> Response:
@@ -70,7 +67,7 @@ def _calendar_name(locale: str, programme_name: str | None) -> str:
 @login_required
 def occurrence_ics(occurrence_id: int):
     occurrence = db.session.get(Occurrence, occurrence_id)
-    if occurrence is None or not _can_see_occurrence(current_user, occurrence):
+    if occurrence is None or not access.can_see_occurrence(current_user, occurrence):
         abort(404)
     item = calendars.occurrence_item(occurrence, str(get_locale()), utcnow())
     return _ics(feeds.calendar([item], item.summary), f"occurrence-{occurrence.id}.ics")

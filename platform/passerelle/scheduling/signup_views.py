@@ -7,7 +7,6 @@ from flask import (
     Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     redirect,
     render_template,
@@ -38,11 +37,7 @@ def _me():
 
 
 def _back(occurrence_id: int):
-    # TODO lead: redirect to url_for("scheduling.occurrence", occurrence_id=...) once the
-    # events helper's occurrence page is merged.
-    if "scheduling.occurrence" in current_app.view_functions:
-        return redirect(url_for("scheduling.occurrence", occurrence_id=occurrence_id))
-    return redirect(url_for("signups.my_hours"))
+    return redirect(url_for("scheduling.occurrence", occurrence_id=occurrence_id))
 
 
 def _occurrence(occurrence_id: int) -> Occurrence:

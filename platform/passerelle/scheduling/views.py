@@ -1,5 +1,189 @@
 """Pages of events: a programme's events and coverage, a series, an occurrence."""
 
-from flask import Blueprint
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import lazy_gettext as _l
+from flask_login import current_user, login_required
+
+from passerelle.accounts.twofactor.gate import second_factor_required
+from passerelle.core import access
+from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.time import utcnow
+from passerelle.core.web import form_error
+from passerelle.extensions import db
+from passerelle.organisations import queries
+from passerelle.scheduling import forms, recurrence, services
+from passerelle.scheduling.models import Event, EventKind, Occurrence
 
 bp = Blueprint("scheduling", __name__)
+
+
+def _me():
+    return current_user._get_current_object()
+
+
+def _programme(slug: str):
+    programme = queries.programme_by_slug(slug) or abort(404)
+    if not access.can_manage_events(_me(), programme):
+        abort(404)
+    return programme
+
+
+def _rule(form) -> str | None:
+    if not form.freq.data:
+        return None
+    try:
+        return recurrence.build_rule(
+            form.freq.data, interval=form.interval.data or 1,
+            weekdays=[int(d) for d in form.weekdays.data or []],
+            nth=int(form.nth.data) if form.nth.data else None,
+            until=form.until.data, count=form.count.data if not form.until.data else None)
+    except ValueError:
+        raise DomainError(_l("This repetition cannot be used."), field="freq") from None
+
+
+def _data(form, rule=None) -> services.EventData:
+    return services.EventData(
+        kind=EventKind(form.kind.data), day=form.day.data, start=form.start.data,
+        minutes=form.minutes.data, end=form.end.data, title_fr=form.title_fr.data or "",
+        title_nl=form.title_nl.data or "", title_en=form.title_en.data or "",
+        description=form.description.data or "", address=form.address.data or "",
+        city=form.city.data or "", centre=form.centre.data or None,
+        roles=[(form.roles.data, form.skill.data or None, form.language.data or None)],
+        rule=rule)
+
+
+def _flash_moved(form) -> None:
+    found = recurrence.resolve(services.EventData(
+        kind=EventKind.session, day=form.day.data, start=form.start.data).local_start)
+    if found.moved:
+        flash(_l("That time does not exist on that day (the clocks go forward): it became "
+                 "%(time)s.", time=found.wall.strftime("%H:%M")), "notice")
+
+
+@bp.route("/programmes/<slug>/events", methods=["GET", "POST"])
+@login_required
+@second_factor_required
+def programme_events(slug: str):
+    programme, now = _programme(slug), utcnow()
+    form = forms.NewEventForm()
+    if form.validate_on_submit():
+        try:
+            event = services.create_event(_me(), programme, _data(form, _rule(form)), now)
+        except NotFound:
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            _flash_moved(form)
+            flash(_l("The event is created."), "success")
+            return redirect(url_for("scheduling.event", event_id=event.id))
+    upcoming, taken = services.upcoming(programme, now)
+    return render_template("scheduling/programme.html", programme=programme, form=form,
+                           upcoming=upcoming, taken=taken,
+                           week=services.coverage(programme, now, 7),
+                           month=services.coverage(programme, now, 31))
+
+
+def _event(event_id: int) -> Event:
+    event = db.session.get(Event, event_id) or abort(404)
+    if not access.can_manage_events(_me(), event.programme):
+        abort(404)
+    return event
+
+
+def _rule_words(event: Event) -> str:
+    if event.rule is None:
+        return str(_l("Once"))
+    try:
+        parts = recurrence.parts(event.rule)
+    except recurrence.RecurrenceError:
+        return event.rule
+    days = ", ".join(str(forms.WEEKDAYS[str(d)]) for d in parts.weekdays)
+    if parts.freq == "monthly" and parts.nth is not None:
+        words = _l("Every month, the %(nth)s %(day)s", nth=forms.NTHS[str(parts.nth)], day=days)
+    elif parts.freq == "weekly":
+        words = _l("Every %(n)s week(s), on %(days)s", n=parts.interval, days=days or "—")
+    else:
+        words = _l("Every %(n)s %(freq)s", n=parts.interval, freq=parts.freq)
+    if parts.until:
+        return f"{words}, " + str(_l("until %(day)s", day=parts.until.isoformat()))
+    if parts.count:
+        return f"{words}, " + str(_l("%(count)s times", count=parts.count))
+    return str(words)
+
+
+@bp.get("/events/<int:event_id>")
+@login_required
+@second_factor_required
+def event(event_id: int):
+    found = _event(event_id)
+    return render_template("scheduling/event.html", event=found, rule=_rule_words(found),
+                           occurrences=services.occurrences_of(found))
+
+
+def _occurrence(occurrence_id: int) -> Occurrence:
+    found = db.session.get(Occurrence, occurrence_id) or abort(404)
+    if not access.can_see_occurrence(_me(), found):
+        abort(404)
+    return found
+
+
+def _prefilled(occurrence: Occurrence) -> forms.EditForm:
+    event, start = occurrence.event, recurrence.local_wall(occurrence.starts_at)
+    role = event.roles[0]
+    return forms.EditForm(
+        kind=event.kind.value, title_fr=event.title_fr, title_nl=event.title_nl,
+        title_en=event.title_en, description=event.description_fr, address=event.address,
+        city=event.city, centre=event.centre or "", day=start.date(), start=start.time(),
+        minutes=int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60),
+        roles=role.places, skill=role.skill or "", language=role.language or "")
+
+
+@bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
+@login_required
+@second_factor_required  # staff edit here; a volunteer without a membership is not asked
+def occurrence(occurrence_id: int):
+    found = _occurrence(occurrence_id)
+    staff = access.can_manage_events(_me(), found.event.programme)
+    if request.method == "POST" and not staff:
+        abort(404)
+    form = _prefilled(found) if staff else None
+    if staff and form.validate_on_submit():
+        try:
+            found = services.edit(_me(), found, form.scope.data, _data(form), utcnow())
+        except NotFound:
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            _flash_moved(form)
+            flash(_l("The changes are saved."), "success")
+            return redirect(url_for("scheduling.occurrence", occurrence_id=found.id))
+    taken = services.taken([found.id])
+    roles = [(role, taken.get((found.id, role.id), 0)) for role in found.event.roles]
+    return render_template("scheduling/occurrence.html", occurrence=found, event=found.event,
+                           roles=roles, staff=staff, form=form,
+                           cancel_form=forms.CancelForm() if staff else None)
+
+
+@bp.post("/occurrences/<int:occurrence_id>/cancel")
+@login_required
+@second_factor_required
+def cancel(occurrence_id: int):
+    found = _occurrence(occurrence_id)
+    if not access.can_manage_events(_me(), found.event.programme):
+        abort(404)
+    form = forms.CancelForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel(_me(), found, form.scope.data, utcnow())
+        except NotFound:
+            raise
+        except DomainError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            flash(_l("Cancelled. The people who had a place are told."), "success")
+    return redirect(url_for("scheduling.occurrence", occurrence_id=occurrence_id))

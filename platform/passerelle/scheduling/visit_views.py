@@ -107,7 +107,7 @@ def mine():
 @login_required
 def answer(signup_id: int, action: str):
     signup = db.session.get(Signup, signup_id)
-    if signup is None or not access.answers_visit(_me(), signup):
+    if signup is None or not access.owns_signup(_me(), signup):
         abort(404)
     operation = visits.confirm if action == "confirm" else visits.decline
     act(lambda: operation(_me(), signup, utcnow()),
