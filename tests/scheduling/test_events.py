@@ -228,3 +228,20 @@ def test_coverage_names_what_is_missing(world, db):
     assert [(r.occurrence.id, r.missing) for r in week] == [(found[0].id, 1)]
     month = services.coverage(programme, NOW, 31)
     assert len(month) == 4 and month[1].missing == 2
+
+
+def test_a_moved_occurrence_is_reminded_at_its_new_time_not_the_old(world, db):
+    from passerelle.scheduling import signups
+    from passerelle.scheduling.models import EventRole
+    from tests.matching.factories import apply
+
+    event, found, staff = weekly(world)
+    volunteer = make_user(email="v@example.org")
+    apply(volunteer, event.programme)
+    target = found[2]
+    signups.sign_up(volunteer, target, db.session.get(EventRole, event.roles[0].id), NOW)
+    services.edit(staff, target, "this", data(day=date(2026, 10, 21), start=time(19, 0)), NOW)
+    reminders = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "occurrence-reminder").order_by(OutboxMessage.id)).all()
+    assert [m.status for m in reminders] == ["cancelled", "pending"]
+    assert local(reminders[1].due_at) == datetime(2026, 10, 20, 19, 0)

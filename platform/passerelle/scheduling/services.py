@@ -20,7 +20,7 @@ from passerelle.core import access
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.extensions import db
 from passerelle.organisations.models import Programme
-from passerelle.scheduling import messages, recurrence
+from passerelle.scheduling import messages, recurrence, signup_messages
 from passerelle.scheduling.models import (
     HOLDING,
     Event,
@@ -194,6 +194,7 @@ def _tell(moved: list[Occurrence], cancelled: list[Occurrence], now: datetime) -
     for occurrence in moved:
         for signup in holders.get(occurrence.id, []):
             messages.moved(occurrence, signup.user, now)
+            signup_messages.remind(signup, now)  # due at the new time
     for occurrence in cancelled:
         for signup in holders.get(occurrence.id, []):
             messages.cancelled(occurrence, signup.user, now)

@@ -58,6 +58,24 @@ def role_choices(occurrence: Occurrence) -> list[tuple[int, str]]:
     return choices
 
 
+def box(user, occurrence: Occurrence) -> dict:
+    """What templates/scheduling/_signup.html reads, for the occurrence page."""
+    mine = db.session.scalar(select(Signup).where(Signup.occurrence_id == occurrence.id,
+                                                  Signup.user_id == user.id))
+    form = None
+    if access.can_sign_up(user, occurrence):
+        form = SignupForm()
+        form.role.choices = role_choices(occurrence)
+        if len(form.role.choices) == 1:  # one role: already chosen
+            form.role.data = form.role.choices[0][0]
+    holding = mine is not None and mine.status != SignupStatus.cancelled
+    return {"my_signup": mine,
+            "waitlist_number": signups.waitlist_number(mine) if holding else None,
+            "signup_form": form,
+            "overlapping": [] if holding else signups.overlaps(user, occurrence),
+            "can_run": access.can_run_occurrence(user, occurrence)}
+
+
 @bp.post("/occurrences/<int:occurrence_id>/signup")
 @login_required
 def sign_up(occurrence_id: int):

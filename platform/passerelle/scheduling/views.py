@@ -11,7 +11,7 @@ from passerelle.core.time import utcnow
 from passerelle.core.web import form_error
 from passerelle.extensions import db
 from passerelle.organisations import queries
-from passerelle.scheduling import forms, recurrence, services
+from passerelle.scheduling import forms, recurrence, services, signup_views
 from passerelle.scheduling.models import Event, EventKind, Occurrence
 
 bp = Blueprint("scheduling", __name__)
@@ -165,7 +165,8 @@ def occurrence(occurrence_id: int):
     roles = [(role, taken.get((found.id, role.id), 0)) for role in found.event.roles]
     return render_template("scheduling/occurrence.html", occurrence=found, event=found.event,
                            roles=roles, staff=staff, form=form,
-                           cancel_form=forms.CancelForm() if staff else None)
+                           cancel_form=forms.CancelForm() if staff else None,
+                           **signup_views.box(_me(), found))
 
 
 @bp.post("/occurrences/<int:occurrence_id>/cancel")
