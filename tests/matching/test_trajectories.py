@@ -98,15 +98,26 @@ def test_every_plan_is_valid_and_ordered(inst):
     assert exact.uncovered >= total - upper_bound(guests, hosts, allowed)
 
 
+def _stretches(periods):
+    merged = []
+    for a, b in sorted(periods):
+        if merged and a <= merged[-1][1] + timedelta(days=1):
+            merged[-1] = (merged[-1][0], max(merged[-1][1], b))
+        else:
+            merged.append((a, b))
+    return merged
+
+
 def candidate_stays(guest, hosts, allowed, cap):
     """Every stay the guest could make: allowed host, inside one free period and the
-    guest's nights, at most `cap` nights."""
+    guest's nights, at most `cap` nights. Periods that touch (2 to 2 January, then 3 to 3)
+    are one stretch of free nights, as the planner reads them."""
     out = {}
     for h in hosts:
         if (guest.id, h.id) not in allowed:
             continue
         options = set()
-        for fa, fb in h.free:
+        for fa, fb in _stretches(h.free):
             a0, b0 = max(fa, guest.first_night), min(fb, guest.last_night)
             a = a0
             while a <= b0:

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 
 from passerelle.accounts.models import User
 from passerelle.core import access
+from passerelle.core.routing import ID_MAX
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import BRUSSELS, add_months, day_in_brussels, utcnow
 from passerelle.extensions import db
@@ -104,7 +105,8 @@ def my_calendar():
 @login_required
 def reset_feed():
     feed_id = request.form.get("feed", "")
-    found = db.session.get(CalendarFeed, int(feed_id)) if feed_id.isdigit() else None
+    found = (db.session.get(CalendarFeed, int(feed_id))
+             if feed_id.isdigit() and 0 < int(feed_id) <= ID_MAX else None)
     if found is None or not access.owns_feed(current_user, found):
         abort(404)
     if request.form.get("confirm") != "yes":

@@ -21,6 +21,7 @@ from sqlalchemy import select
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
+from passerelle.core.routing import ID_MAX
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act
 from passerelle.extensions import db
@@ -125,7 +126,8 @@ def attendance(occurrence_id: int):
         abort(404)
     forms = {}
     if request.method == "POST":
-        signup = db.session.get(Signup, request.form.get("signup", type=int) or 0)
+        signup_id = request.form.get("signup", type=int) or 0
+        signup = db.session.get(Signup, signup_id) if 0 < signup_id <= ID_MAX else None
         if signup is None or signup.occurrence_id != occurrence.id:
             abort(404)
         action = request.form.get("action")
