@@ -9,6 +9,7 @@ from sqlalchemy import select
 from passerelle.core.errors import DomainError
 from passerelle.core.time import BRUSSELS
 from passerelle.extensions import db as _db
+from passerelle.programmes import setup
 from passerelle.programmes.models import Accreditation
 from passerelle.reminders.models import OutboxMessage
 from passerelle.scheduling import visits
@@ -34,7 +35,7 @@ def _visit(programme, start, centre="caricole"):
 def rota(db):
     programme = open_programme(make_organisation(name="APD"), kind="detention_visits",
                                slug="apd-caricole-visits")
-    programme.platform_settings = {"experienced_visits": 1}
+    programme.facts = {"experienced_visits": 1}
     old, new, other, outsider = (volunteer(programme, name=name, availability=0)
                                  for name in ("Olga Old", "Nina New", "Noor New", "Omar Out"))
     for user in (old, new, other):
@@ -63,7 +64,7 @@ def test_a_pair_is_proposed_with_an_experienced_accredited_visitor(app, rota):
 
 def test_without_an_experienced_visitor_the_slot_says_why(app, rota):
     programme, slot, people = rota
-    programme.platform_settings = {"experienced_visits": 3}
+    programme.facts = {"experienced_visits": 3}
     _db.session.commit()
     plan = visits.propose(people["old"], programme, NOW)
     assert plan.pairs == () and plan.unfilled == {slot.id: "no-experienced"}
@@ -139,3 +140,24 @@ def _post_as(client, user, url, data):
         session["_user_id"] = session_id_for(user)
         session["_fresh"] = True
     return client.post(url, data=data).get_data(as_text=True)
+
+
+def test_the_coordinator_sets_how_many_visits_make_a_visitor_experienced(client, login_as,
+                                                                          rota):
+    programme, slot, _people = rota
+    login_as("coordinator", organisation=programme.organisation)
+    data = {name: getattr(programme, name) or "x" for name in setup.TEXT_FIELDS} | {
+        "kind": "detention_visits", "accreditation_places": ["caricole"],
+        "experienced_visits": "3"}
+    assert client.post(f"/programmes/{programme.slug}/settings", data=data).status_code == 302
+    _db.session.expire_all()
+    assert programme.facts["experienced_visits"] == 3
+    page = client.post(f"/visits/programmes/{programme.slug}",
+                       follow_redirects=True).get_data(as_text=True)
+    assert "(3 visits or more)" in page and "No experienced visitor is free" in page
+    assert _proposed(slot) == []
+    bad = client.post(f"/programmes/{programme.slug}/settings",
+                      data=data | {"experienced_visits": "0"}).get_data(as_text=True)
+    assert 'value="0"' in bad and "Between 1 and 100." in bad
+    _db.session.expire_all()
+    assert programme.facts["experienced_visits"] == 3

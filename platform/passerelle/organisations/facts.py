@@ -15,7 +15,8 @@ FACTS_BY_KIND: dict[str, dict[str, type]] = {
                         "accompaniment_without_hosting": bool,
                         "exchange_meetings_per_year": int},
     "housing_search_support": {"sessions_per_week_min": int, "sessions_per_week_max": int},
-    "detention_visits": {"centres": list, "centres_count": int, "visitors_per_visit": int},
+    "detention_visits": {"centres": list, "centres_count": int, "visitors_per_visit": int,
+                         "experienced_visits": int},
     "sponsorship": {"charter_signed": bool, "several_families_per_sponsor": bool,
                     "flag_isolated_families": bool, "group_meetings": bool,
                     "families_count": int, "family_languages": list},
@@ -78,6 +79,11 @@ def describe(facts: dict, locale: str) -> list[str]:
     if facts.get("visitors_per_visit"):
         lines.append(ngettext("Visitors go %(num)d at a time.", "Visitors go in groups of %(num)d.",
                               facts["visitors_per_visit"]))
+    if facts.get("experienced_visits"):
+        lines.append(ngettext(
+            "Each pair has an experienced visitor, with %(num)d past visit or more.",
+            "Each pair has an experienced visitor, with %(num)d past visits or more.",
+            facts["experienced_visits"]))
     if facts.get("follow_up_months"):
         lines.append(ngettext("The organisation follows each duo for %(num)d month.",
                               "The organisation follows each duo for %(num)d months.",

@@ -154,6 +154,8 @@ class ProgrammeForm(Names, Descriptions):
     trajectory_weeks = _number(_l("Length of the whole hosting trajectory (weeks)"), 1, 260)
     follow_up_months = _number(_l("Follow-up of each duo (months)"), 1, 36)
     visitors_per_visit = _number(_l("Visitors per visit"), 1, 6)
+    experienced_visits = _number(
+        _l("Past visits that make a visitor experienced (one per pair)"), 1, 100)
     sessions_per_week_min = _number(_l("Sessions per week, at least"), 1, 14)
     sessions_per_week_max = _number(_l("Sessions per week, at most"), 1, 14)
     audiences = CheckboxesField(_l("Who it is for"), AUDIENCES,
@@ -166,7 +168,7 @@ class ProgrammeForm(Names, Descriptions):
 
     PLATFORM_SETTINGS = ("charter_before_contact", "isolated_families_first")
     SETTINGS = ("max_stay_weeks", "trajectory_weeks", "follow_up_months", "visitors_per_visit",
-                "sessions_per_week_min", "sessions_per_week_max")
+                "experienced_visits", "sessions_per_week_min", "sessions_per_week_max")
 
     def __init__(self, *args, foreign_places=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -31,7 +31,7 @@ from passerelle.scheduling.models import (
 from passerelle.volunteers.models import VolunteerProfile
 
 WEEKS_AHEAD = 4
-EXPERIENCED_FROM = 5  # past visits, unless the programme sets `experienced_visits`
+EXPERIENCED_FROM = 5  # past visits, unless the programme sets `experienced_visits` (a fact)
 MAX_VISITS = 2  # per visitor over the weeks planned
 THEMES = {
     "health": _l("Health"),
@@ -52,7 +52,7 @@ UNFILLED = {
 
 
 def experienced_from(programme: Programme) -> int:
-    return int(programme.platform_settings.get("experienced_visits", EXPERIENCED_FROM))
+    return int((programme.facts or {}).get("experienced_visits") or EXPERIENCED_FROM)
 
 
 def slots_ahead(programme: Programme, now: datetime, weeks: int = WEEKS_AHEAD
