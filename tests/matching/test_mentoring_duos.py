@@ -9,7 +9,7 @@ from flask_babel import force_locale
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from passerelle.core.time import BRUSSELS, add_months, today_in_brussels
+from passerelle.core.time import BRUSSELS, add_months, today_in_brussels, utcnow
 from passerelle.extensions import db
 from passerelle.matching import scoring, services
 from passerelle.matching.models import Match, MatchStatus
@@ -93,7 +93,8 @@ def test_the_end_date_on_the_match_page_and_the_duos_ending_soon(app, client, lo
     assert "Mentee soon" in section and "Mentee late" in section and "overdue" in section
     assert "Mentee far" not in section
     assert "Follow-up until" in client.get(f"/matches/{far.id}").get_data(as_text=True)
-    services.end(coordinator, late, "Found a job", today, NOW + timedelta(days=1))
+    # The page reads the real clock, so the end is today, now (not the factories' NOW).
+    services.end(coordinator, late, "Found a job", today, utcnow())
     assert services.duos_ending(programme, today).overdue == []
 
 

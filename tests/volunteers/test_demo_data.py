@@ -117,7 +117,8 @@ def test_demo_data_fills_the_coordinators_queues_at_every_step(app, db, director
     result = app.test_cli_runner().invoke(args=["demo-data", "--volunteers", "2000",
                                                 "--needs", "0", "--seed", "5"])
     assert result.exit_code == 0, result.output
-    assert "Added 100 applications, at every step." in result.output
+    # 100 at random (5 %), and the teams of the scheduling demo's programmes (30 + 8).
+    assert "Added 138 applications, at every step." in result.output
     rows, last_steps, statuses = _applications(db)
     assert {status for _, _, status, _ in rows} == set(ApplicationStatus)
     assert last_steps == statuses  # each history ends where the application stands
@@ -140,8 +141,9 @@ def test_demo_applications_are_the_same_for_the_same_seed(app, db, directory):
     db.session.execute(User.__table__.delete())
     db.session.commit()
     load_demo(volunteers=400, needs=0, seed=9, now=NOW)
-    # 20 at random, and 16 participants of the language exchange around Brussels.
-    assert who_where_and_step() == first and len(first) == 36
+    # 20 at random, 16 participants of the language exchange around Brussels, and the
+    # teams of the scheduling demo's programmes (30 + 8).
+    assert who_where_and_step() == first and len(first) == 74
 
 
 def test_demo_needs_have_real_candidates_and_real_exclusions(app, db, directory):
@@ -212,3 +214,33 @@ def test_the_demo_has_guests_to_plan_and_language_duos_to_propose(app, db, direc
              for kind in (ProgrammeKind.housing_hosting, ProgrammeKind.language_exchange)}
     assert any(hosting.waiting_people(p, today) for p in kinds[ProgrammeKind.housing_hosting])
     assert any(duos.instance(p, today).edges for p in kinds[ProgrammeKind.language_exchange])
+
+
+def test_the_demo_has_its_programmes_rhythm_with_a_past_and_a_future(app, db, directory):
+    from datetime import timedelta
+
+    from passerelle.organisations.models import Organisation, Programme
+    from passerelle.scheduling import signups, visits
+    from passerelle.scheduling.models import Event, Occurrence, Signup, SignupStatus
+
+    load_demo(volunteers=400, needs=20, seed=5, now=NOW)
+    events = db.session.scalars(select(Event).order_by(Event.id)).all()
+    assert {e.city for e in events} == {"Liège", "Bruxelles", "Antwerpen", "Steenokkerzeel"}
+    rows = db.session.execute(select(Occurrence.starts_at, Signup.status, Signup.minutes,
+                                     Event.kind).join(Signup.occurrence).join(Event)).all()
+    past = [row for row in rows if row.starts_at < NOW]
+    coming = [row for row in rows if row.starts_at > NOW]
+    assert past and all(row.status == SignupStatus.confirmed for row in past)
+    assert sum(1 for row in past if row.minutes) >= 0.8 * len(past)
+    assert any(row.status == SignupStatus.waitlisted for row in coming)
+    assert all(row.kind != "visit" for row in coming)  # the coordinator proposes those
+    assert max(row.starts_at for row in rows) < NOW + timedelta(weeks=5)
+    # The first demo volunteer has hours; Caritas exports them; the Caricole has reports.
+    first = db.session.scalar(select(User).where(User.email.like("volunteer-5-0@%")))
+    assert signups.hours_of(first)
+    caritas = db.session.scalar(select(Organisation).where(
+        Organisation.slug == "caritas-international"))
+    today = NOW.date()
+    assert len(signups.hours_csv(caritas, today - timedelta(weeks=7), today).splitlines()) > 20
+    apd = db.session.scalar(select(Programme).where(Programme.slug == "apd-caricole-visits"))
+    assert sum(row["visits"] for row in visits.summary(apd).values()) >= 5

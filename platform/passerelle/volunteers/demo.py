@@ -153,12 +153,14 @@ def load_demo(volunteers: int, needs: int, seed: int, now: datetime) -> DemoRepo
         _random_applications(book, range(people[0].user_id, people[-1].user_id + 1))
     standing = demo_matching.Recruitment(rng, book, people, municipalities, day_in_brussels(now))
     standing.recruit(needs_made)
+    rhythm = random.Random(f"{seed}-rhythm")  # its own, so the draws above stay as they were
+    teams = scheduling_demo.recruit(book, people, rhythm)
     applications = book.insert()
     standing.insert()
     _advance_sequences()
     hosting_demo.add_guests(rng, day_in_brussels(now))
     duos_demo.add_practice(rng, now)
-    scheduling_demo.add_rhythm(now)
+    scheduling_demo.add_rhythm(now, rhythm, teams)
     db.session.commit()
     return DemoReport(volunteers, len(needs_made), applications=applications)
 
