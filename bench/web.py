@@ -90,7 +90,8 @@ def analyze(env: dict) -> None:
     subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, check=True)
 
 
-STAFF_ACCOUNTS = ("staff@demo.passerelle.example", "coordinator@demo.passerelle.example")
+STAFF_ACCOUNTS = ("staff@demo.passerelle.example", "coordinator@demo.passerelle.example",
+                  "admin@demo.passerelle.example")
 
 
 class Server:
@@ -204,10 +205,18 @@ def drive(port: int, path: str, cookies: dict, seconds: float, limit: int = 5000
 def pages(port: int, secrets: dict) -> list[tuple[str, str, dict]]:
     """(who, path, cookies) for each page driven."""
     volunteer = Browser(port).log_in("volunteer-1-0@demo.passerelle.example", "demo-1").cookies
-    staff_email, coordinator_email = STAFF_ACCOUNTS
+    staff_email, coordinator_email, admin_email = STAFF_ACCOUNTS
     staff = Browser(port).log_in(staff_email, DEMO_PASSWORD, secrets[staff_email]).cookies
     coordinator = Browser(port).log_in(coordinator_email, DEMO_PASSWORD,
                                        secrets[coordinator_email]).cookies
+    # Caritas's events, as its staff sees them (the admin stands in: no Caritas demo account).
+    admin = Browser(port).log_in(admin_email, DEMO_PASSWORD, secrets[admin_email])
+    events = admin.request("GET", "/programmes/caritas-housing-cafes/events")[2]
+    occurrence = re.search(rb'href="(/occurrences/\d+)"', events).group(1).decode()
+    mine = Browser(port)
+    mine.cookies = dict(volunteer)
+    calendar = mine.request("GET", "/my/calendar")[2]
+    feed = re.search(rb'(/calendar/[^"<\s]+\.ics)', calendar).group(1).decode()
     return [
         ("volunteer", "/bench/baseline", volunteer),
         ("anonymous", "/", {}),
@@ -222,6 +231,16 @@ def pages(port: int, secrets: dict) -> list[tuple[str, str, dict]]:
         ("staff", "/organisations/cpas-thuin/supported", staff),
         ("coordinator", "/coordination/", coordinator),
         ("coordinator", "/programmes/cire-sponsorship/applications", coordinator),
+        ("volunteer", "/my/schedule", volunteer),
+        ("volunteer", "/my/schedule?view=month", volunteer),
+        ("volunteer", "/my/hours", volunteer),
+        ("volunteer", occurrence, volunteer),
+        ("anonymous", feed, {}),
+        ("admin", "/programmes/caritas-housing-cafes/events", admin.cookies),
+        ("admin", occurrence, admin.cookies),
+        ("admin", f"{occurrence}/attendance", admin.cookies),
+        ("admin", "/organisations/caritas-international/hours.csv", admin.cookies),
+        ("admin", "/visits/programmes/apd-caricole-visits/summary", admin.cookies),
     ]
 
 
