@@ -2,10 +2,10 @@
 participants have them on their schedule and in their feed, a cancellation tells them, the
 two cannot change them and are told to write to their coordinator."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from icalendar import Calendar
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from passerelle.core.time import today_in_brussels
 from passerelle.duos.models import Duo, DuoStatus
@@ -165,3 +165,26 @@ def test_the_duo_page_asks_the_same_queries_for_one_meeting_or_many(client, logi
         _monday_ahead() + timedelta(days=1), **{"meeting-freq": "weekly",
                                                 "meeting-count": "5"}))
     assert queries() == one
+
+
+def test_occurrences_made_later_give_both_participants_their_place(app):
+    from passerelle.core.time import utcnow
+    from passerelle.duos import meetings
+    from passerelle.scheduling import jobs
+    from tests.matching.factories import coordinator_of
+
+    programme = exchange_programme()
+    duo, ada, farah = _active_duo(programme)
+    duo.ends_on = today_in_brussels() + timedelta(days=700)
+    db.session.commit()
+    now, monday = utcnow(), _monday_ahead()
+    rule = meetings.rule_of("weekly", monday, 1, "", None, None, duo.ends_on)
+    meetings.plan(coordinator_of(programme.organisation), duo, monday,
+                  datetime.min.time().replace(hour=18), 60, "", "", rule, now)
+    before = db.session.scalar(select(func.count()).select_from(Occurrence))
+    assert jobs.extend_series(now + timedelta(days=60)) > 0
+    after = db.session.scalar(select(func.count()).select_from(Occurrence))
+    held = db.session.scalar(select(func.count()).select_from(Signup).where(
+        Signup.status == SignupStatus.confirmed))
+    assert after > before and held == 2 * after
+    assert {s.user_id for s in db.session.scalars(select(Signup))} == {ada.id, farah.id}
