@@ -9,7 +9,7 @@ import pytest
 from icalendar import Calendar
 from playwright.sync_api import expect
 
-from tests.browser.test_matching_journey import PHONE, fits, log_in
+from tests.browser.test_matching_journey import ARTEFACTS, PHONE, fits, log_in
 
 pytestmark = pytest.mark.browser
 
@@ -77,3 +77,72 @@ def test_a_waitlisted_volunteer_is_promoted_and_sees_the_session_in_their_feed(b
     assert len(events) == 1 and str(events[0]["summary"]).startswith("Housing café")
     assert events[0]["dtstart"].dt.hour == 14  # Brussels time, with its TZID
     assert str(events[0]["dtstart"].params["TZID"]) == "Europe/Brussels"
+
+
+@pytest.fixture
+def busy_month(live_server):
+    """Ada's month: two sessions, one with a long title, on the same day, and a stay she
+    hosts over three nights."""
+    from datetime import date
+
+    from sqlalchemy import select
+
+    from passerelle.core.time import today_in_brussels
+    from passerelle.extensions import db
+    from passerelle.hosting.models import Stay, StayStatus, Trajectory, TrajectoryStatus
+    from passerelle.scheduling.models import EventRole, Signup, SignupStatus
+    from tests.factories import make_organisation
+    from tests.hosting.factories import guest, hosting_programme
+    from tests.matching.factories import NOW, open_programme, volunteer
+    from tests.scheduling.factories import make_event, occurrence_of
+
+    with live_server.app.app_context():
+        programme = open_programme(make_organisation(name="Caritas International"),
+                                   kind="housing_search_support", slug="housing-cafes")
+        ada = volunteer(programme, name="Ada Peeters", place="4000")
+        month = today_in_brussels().replace(day=1)
+        for day, hour, title in ((12, 9, "Housing café"), (12, 18, "Welcome evening for the "
+                                 "hosts and the guests of the Liège housing programme"),
+                                 (27, 14, "Housing café")):
+            event = make_event(programme, start=datetime(month.year, month.month, day, hour),
+                               title=title)
+            role = db.session.scalar(select(EventRole).where(EventRole.event_id == event.id))
+            db.session.add(Signup(occurrence_id=occurrence_of(event).id, role_id=role.id,
+                                  user_id=ada.id, status=SignupStatus.confirmed, since=NOW))
+        hosting = hosting_programme(slug="up-together")
+        first, last = date(month.year, month.month, 18), date(month.year, month.month, 20)
+        person = guest(hosting, first_name="Zainab", first=first, last=last)
+        trajectory = Trajectory(programme=hosting, person=person, first_night=first,
+                                last_night=last, status=TrajectoryStatus.approved,
+                                created_at=NOW)
+        db.session.add_all([trajectory, Stay(
+            trajectory=trajectory, programme=hosting, person=person, host_id=ada.id,
+            first_night=first, last_night=last, status=StayStatus.accepted)])
+        db.session.commit()
+        live_server.ada = ada.email
+    return live_server
+
+
+def test_the_month_on_a_phone_is_a_list_of_busy_days_without_sideways_scrolling(
+        browser, busy_month):
+    page = browser.new_context(viewport=PHONE, locale="en-GB").new_page()
+    log_in(page, busy_month, busy_month.ada)
+    page.goto(busy_month.url + "/my/schedule?view=month")
+    ARTEFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "scheduling-month-360.png"), full_page=True)
+    assert page.evaluate("document.scrollingElement.scrollWidth") <= 360
+    shown = page.locator(".month-day:visible")
+    # The 12th, the three nights of the stay, the 27th; today's too, when it has nothing.
+    assert shown.count() in (5, 6)
+    expect(page.locator(".month-head")).to_be_hidden()
+    wide = browser.new_context(viewport={"width": 1200, "height": 900},
+                               locale="en-GB").new_page()
+    log_in(wide, busy_month, busy_month.ada)
+    wide.goto(busy_month.url + "/my/schedule?view=month")
+    columns = wide.evaluate("getComputedStyle(document.querySelector('.month-grid'))"
+                            ".gridTemplateColumns.split(' ').length")
+    assert columns == 7
+    first = wide.locator(".month-day time").first.get_attribute("datetime")
+    assert datetime.fromisoformat(first).weekday() == 0  # Monday
+    assert wide.evaluate("document.scrollingElement.scrollWidth") <= 1200
+    wide.screenshot(path=str(ARTEFACTS / "scheduling-month-1200.png"), full_page=True)

@@ -183,6 +183,8 @@ EXPECTED = {
     ("POST", "duos.approve_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # none ticked
     ("GET", "duos.duo"): allow(ORG_STAFF | OWNER),
     ("POST", "duos.decide"): allow(OWNER, ok="redirect"),  # V accepts
+    ("POST", "duos.plan_meeting"): allow(ORG_COORDINATOR),  # empty: shown again
+    ("POST", "duos.cancel_meeting"): allow(set()),  # A's occurrence is no meeting of the duo
     ("GET", "duos.my_duos"): LOGGED_IN,
     # Events: A's event has one occurrence where V holds a place
     ("GET", "scheduling.programme_events"): allow(ORG_STAFF),

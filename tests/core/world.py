@@ -224,6 +224,7 @@ ARGUMENTS = {
     ("stays", "action"): "=accept",
     ("duos", "slug"): "duo_programme", ("duos", "batch_id"): "duo_batch",
     ("duos", "duo_id"): "duo", ("duos", "action"): "=accept",
+    ("duos", "occurrence_id"): "occurrence",  # not a meeting of the duo: 404 for all
     ("visits", "slug"): "visits_programme", ("visits", "occurrence_id"): "visit",
     ("visits", "number"): "=1", ("visits", "action"): "=approve",
     ("my", "signup_id"): "visit_signup", ("my", "action"): "=confirm",

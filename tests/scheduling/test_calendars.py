@@ -1,6 +1,7 @@
 """Calendar feeds and the schedule pages, read back as a calendar program reads them."""
 
 import itertools
+import re
 from datetime import date, datetime, timedelta
 
 from icalendar import Calendar
@@ -8,12 +9,13 @@ from sqlalchemy import select
 
 from passerelle.core.time import BRUSSELS, today_in_brussels
 from passerelle.extensions import db
-from passerelle.hosting.models import Stay, StayStatus, Trajectory, TrajectoryStatus
+from passerelle.hosting.models import Concern, Stay, StayStatus, Trajectory, TrajectoryStatus
+from passerelle.reminders.models import OutboxMessage
 from passerelle.scheduling import calendars
 from passerelle.scheduling.models import EventRole, Signup, SignupStatus
 from tests.factories import make_organisation, make_programme, make_user
 from tests.hosting.factories import guest, hosting_programme
-from tests.matching.factories import NOW
+from tests.matching.factories import NOW, coordinator_of
 from tests.scheduling.factories import make_event, occurrence_of
 
 _slugs = itertools.count()
@@ -223,3 +225,77 @@ def test_a_feed_only_covers_a_month_back_to_a_year_ahead(db):
     start, end = calendars.window(now)
     items = calendars.items_of(user, start, end, "en", now)
     assert [i.uid for i in items] == [f"occurrence-{inside.id}@passerelle"]
+
+
+def test_the_month_is_a_grid_of_whole_weeks_from_monday(client, db, login_as):
+    user = login_as()
+    _signed_up(user, _programme(), date(2027, 3, 31), title="Last of March")
+    _signed_up(user, _programme(), date(2027, 4, 14), title="Mid April")
+    page = client.get("/my/schedule?view=month&day=2027-04-20").get_data(as_text=True)
+    shown = re.findall(r'<li class="month-day([^"]*)"[^>]*>\s*<h3><time datetime="([\d-]+)"',
+                       page)
+    days = [date.fromisoformat(day) for _classes, day in shown]
+    assert days[0] == date(2027, 3, 29) and days[0].weekday() == 0  # April 1st is a Thursday
+    assert days[-1] == date(2027, 5, 2) and len(days) == 35
+    outside = [day for classes, day in shown if "outside" in classes]
+    assert outside == ["2027-03-29", "2027-03-30", "2027-03-31", "2027-05-01", "2027-05-02"]
+    assert "Last of March" in page and "Mid April" in page  # the first week's days too
+    assert "day=2027-03-01" in page and "day=2027-05-01" in page
+    assert "Nothing this month." not in page
+    assert "Nothing this month." in client.get(
+        "/my/schedule?view=month&day=2027-06-01").get_data(as_text=True)
+
+
+def test_a_host_asks_the_coordinators_for_a_change_from_the_schedule(client, db, login_as):
+    host = login_as()
+    first = today_in_brussels() + timedelta(days=3)
+    stay = _stay(host, first, first + timedelta(days=1))
+    coordinator = coordinator_of(stay.programme.organisation)
+    week = client.get(f"/my/schedule?day={first.isoformat()}").get_data(as_text=True)
+    assert "A change goes through the programme&#39;s coordinators." in week
+    assert f'/stays/{stay.id}#concern">Ask the coordinators for a change' in week
+    assert "Zainab-Guest" not in week
+    assert 'id="concern"' in client.get(f"/stays/{stay.id}").get_data(as_text=True)
+    response = client.post(f"/stays/{stay.id}/concern",
+                           data={"concern-body": "Could the stay end a night earlier?"})
+    assert response.status_code == 302
+    [told] = db.session.scalars(select(OutboxMessage).where(
+        OutboxMessage.kind == "stay-concern")).all()
+    assert told.recipient_id == coordinator.id  # the mail points to the page, no text
+    [concern] = db.session.scalars(select(Concern)).all()
+    assert concern.body == "Could the stay end a night earlier?" and concern.author_id == host.id
+    # The feed has the stay's dates and how to change it, never the guest.
+    feed = client.get(_feed_url(host)).get_data(as_text=True)
+    assert "Zainab-Guest" not in feed and "coordinators" in feed
+
+
+def test_only_the_host_asks_for_a_change_of_a_stay(app, client, db, login_as):
+    host = make_user()
+    first = today_in_brussels() + timedelta(days=3)
+    stay = _stay(host, first, first + timedelta(days=1))
+    login_as()
+    assert client.get(f"/stays/{stay.id}").status_code == 404
+    assert client.post(f"/stays/{stay.id}/concern",
+                       data={"concern-body": "Change it"}).status_code == 404
+    assert db.session.scalar(select(OutboxMessage)) is None
+
+
+def test_the_schedule_pages_ask_the_same_queries_for_one_item_or_many(client, db, login_as,
+                                                                       count_queries):
+    user = login_as()
+    _signed_up(user, _programme(), date(2027, 3, 3))
+    _stay(user, date(2027, 3, 5), date(2027, 3, 6))
+
+    def queries() -> list[int]:
+        counts = []
+        for view in ("week", "month"):
+            with count_queries() as counted:
+                assert client.get(f"/my/schedule?view={view}&day=2027-03-03").status_code == 200
+            counts.append(counted.count)
+        return counts
+
+    few = queries()
+    for hour in range(8, 14):
+        _signed_up(user, _programme(), date(2027, 3, 4), hour=hour)
+    _stay(user, date(2027, 3, 1), date(2027, 3, 2))
+    assert queries() == few

@@ -405,6 +405,12 @@ def can_decide_duo(user, duo) -> bool:
     return can_coordinate_programme(user, duo.programme)
 
 
+def can_plan_duo_meetings(user, duo) -> bool:
+    """Plans and cancels a duo's follow-up meetings: the programme's coordinators, never one
+    of the two (they write to their coordinator)."""
+    return can_decide_duo(user, duo) and not is_in_duo(user, duo)
+
+
 # Events, sign-ups, calendars, visits
 
 def can_manage_events(user, programme) -> bool:

@@ -12,7 +12,7 @@ from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
-from passerelle.duos import forms, loading, services
+from passerelle.duos import forms, loading, meetings, services
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
 from passerelle.matching.models import MatchBatch
@@ -128,15 +128,62 @@ def duo(duo_id: int):
 def _render_duo(found: Duo, **shown):
     me, locale = _me(), _locale()
     participant = access.is_in_duo(me, found)
+    planning = access.can_plan_duo_meetings(me, found)
     return render_template(
         "duos/duo.html", duo=found, S=DuoStatus, participant=participant,
         deciding=access.can_decide_duo(me, found) and not participant,
+        meetings=meetings.upcoming(found, utcnow()), planning=planning,
+        meeting_form=shown.get("meeting_form") or (
+            forms.MeetingForm(prefix="meeting") if planning and found.status == DuoStatus.active
+            else None),
+        action_form=forms.ActionForm(),
         mine=services.for_participant(found, me.id, locale) if participant else None,
         why=services.why(found, locale),
-        contact=services.contact_of(found.programme) if found.status == DuoStatus.active
-        else "",
+        contact=services.contact_of(found.programme) if found.status in (
+            DuoStatus.active, DuoStatus.ended) else "",
         refuse_form=shown.get("refuse_form") or forms.RefuseForm(prefix="refuse"),
         decline_form=shown.get("decline_form") or forms.DeclineForm(prefix="decline"))
+
+
+@bp.post("/duos/<int:duo_id>/meetings")
+@login_required
+@second_factor_required
+def plan_meeting(duo_id: int):
+    found, me = _duo(duo_id), _me()
+    if not access.can_plan_duo_meetings(me, found):
+        abort(404)
+    form = forms.MeetingForm(prefix="meeting")
+    if not form.validate_on_submit():
+        return _render_duo(found, meeting_form=form)
+    try:
+        rule = meetings.rule_of(form.freq.data, form.day.data, form.interval.data,
+                                form.nth.data, form.until.data, form.count.data,
+                                found.ends_on)
+        meetings.plan(me, found, form.day.data, form.start.data, form.minutes.data,
+                      form.address.data or "", form.city.data or "", rule, utcnow())
+    except NotFound:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return _render_duo(found, meeting_form=form)
+    flash(_l("The meeting is planned: both participants have it on their schedule."),
+          "success")
+    return redirect(url_for("duos.duo", duo_id=found.id) + "#meetings")
+
+
+@bp.post("/duos/<int:duo_id>/meetings/<int:occurrence_id>/cancel")
+@login_required
+@second_factor_required
+def cancel_meeting(duo_id: int, occurrence_id: int):
+    found, me = _duo(duo_id), _me()
+    occurrence = meetings.meeting_of(found, occurrence_id)
+    if occurrence is None or not access.can_plan_duo_meetings(me, found):
+        abort(404)
+    if forms.ActionForm().validate_on_submit():
+        act(lambda: meetings.cancel(me, found, occurrence, utcnow()),
+            _l("The meeting is cancelled: both participants are told."))
+    return redirect(url_for("duos.duo", duo_id=found.id) + "#meetings")
 
 
 @bp.post("/duos/<int:duo_id>/<action>")

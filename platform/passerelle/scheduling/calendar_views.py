@@ -122,10 +122,14 @@ def reset_feed():
 @dataclass(frozen=True)
 class Line:
     when: str  # "18:00 – 21:00", or "All day"
+    start: str  # "18:00", or "" all day: the month's short form
     summary: str
     location: str | None
     cancelled: bool
     ics_url: str | None
+    url: str | None = None  # the item's page
+    kind: str = ""  # "occurrence", "duo" or "stay"
+    note: str | None = None  # how a stay or a duo's meeting is changed
 
 
 @dataclass(frozen=True)
@@ -134,6 +138,7 @@ class Day:
     label: str
     today: bool
     lines: list[Line]
+    in_month: bool = True  # false for the days of the month's first and last weeks outside it
 
 
 def _midnight(day: date) -> datetime:
@@ -142,18 +147,20 @@ def _midnight(day: date) -> datetime:
 
 def _line(item: feeds.Item) -> Line:
     if item.all_day:
-        when = _("All day")
+        when, start = _("All day"), ""
     else:
-        when = (f"{format_time(item.start.astimezone(BRUSSELS), 'HH:mm')} – "
-                f"{format_time(item.end.astimezone(BRUSSELS), 'HH:mm')}")
+        start = format_time(item.start.astimezone(BRUSSELS), "HH:mm")
+        when = f"{start} – {format_time(item.end.astimezone(BRUSSELS), 'HH:mm')}"
     occurrence = item.uid.startswith("occurrence-")
     ics_url = (url_for("calendars.occurrence_ics",
                        occurrence_id=int(item.uid.split("-")[1].split("@")[0]))
                if occurrence else None)
-    return Line(when, item.summary, item.location, item.cancelled, ics_url)
+    return Line(when, start, item.summary, item.location, item.cancelled, ics_url, item.url,
+                item.kind, item.description if item.kind in ("stay", "duo") else None)
 
 
-def _days(first: date, last: date, items: list[feeds.Item], today: date) -> list[Day]:
+def _days(first: date, last: date, items: list[feeds.Item], today: date,
+          month: int | None = None) -> list[Day]:
     """Each day from first to last with its lines; a stay shows on each of its nights."""
     by_day: dict[date, list[Line]] = {}
     for item in items:
@@ -167,19 +174,23 @@ def _days(first: date, last: date, items: list[feeds.Item], today: date) -> list
     days, day = [], first
     while day <= last:
         days.append(Day(day, format_date(day, "EEEE d MMMM"), day == today,
-                        by_day.get(day, [])))
+                        by_day.get(day, []), month is None or day.month == month))
         day += timedelta(days=1)
     return days
 
 
-def _period(view: str, day: date) -> tuple[date, date, date, date]:
-    """First and last day shown, and the day the previous and next links go to."""
+def _period(view: str, day: date) -> tuple[date, date, date, date, date]:
+    """The period's first day, the first and last day shown (a month: whole weeks, Monday
+    first), and the day the previous and next links go to."""
     if view == "month":
-        first = day.replace(day=1)
-        last = add_months(first, 1) - timedelta(days=1)
-        return first, last, add_months(first, -1), add_months(first, 1)
+        start = day.replace(day=1)
+        end = add_months(start, 1) - timedelta(days=1)
+        return (start, start - timedelta(days=start.weekday()),
+                end + timedelta(days=6 - end.weekday()), add_months(start, -1),
+                add_months(start, 1))
     first = day - timedelta(days=day.weekday())
-    return first, first + timedelta(days=6), first - timedelta(days=7), first + timedelta(days=7)
+    return (first, first, first + timedelta(days=6), first - timedelta(days=7),
+            first + timedelta(days=7))
 
 
 @bp.get("/my/schedule")
@@ -193,13 +204,16 @@ def my_schedule():
         day = date.fromisoformat(request.args.get("day", ""))
     except ValueError:
         day = today
-    first, last, previous, following = _period(view, day)
+    if not 1900 < day.year < 3000:  # a month or a week away stays a date
+        day = today
+    start, first, last, previous, following = _period(view, day)
     items = calendars.items_of(current_user, _midnight(first),
                                _midnight(last + timedelta(days=1)), str(get_locale()), now)
-    days = _days(first, last, items, today)
+    days = _days(first, last, items, today, start.month if view == "month" else None)
     weeks = [days[i:i + 7] for i in range(0, len(days), 7)]
     return render_template(f"scheduling/schedule_{view}.html", view=view, days=days,
-                           weeks=weeks, first=first, last=last, previous=previous,
+                           weeks=weeks, first=start, last=last, previous=previous,
                            following=following, today=today,
-                           title=format_date(first, "MMMM y") if view == "month" else
-                           _("Week of %(day)s", day=format_date(first, "d MMMM y")))
+                           busy=any(d.lines for d in days if d.in_month),
+                           title=format_date(start, "MMMM y") if view == "month" else
+                           _("Week of %(day)s", day=format_date(start, "d MMMM y")))

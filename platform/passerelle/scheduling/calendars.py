@@ -9,6 +9,7 @@ counts of places taken, never names.
 import hashlib
 import hmac
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from flask import current_app
@@ -20,6 +21,7 @@ from sqlalchemy.orm import contains_eager
 from passerelle.core.time import as_utc
 from passerelle.extensions import db
 from passerelle.hosting.models import Stay, StayStatus
+from passerelle.reminders.outbox import external_url
 from passerelle.scheduling.feeds import Item
 from passerelle.scheduling.models import (
     HOLDING,
@@ -110,8 +112,9 @@ def items_of(user, start: datetime, end: datetime, locale: str, now: datetime) -
     all-day, without a word about the guest. In two queries whatever the number."""
     held = select(Signup.occurrence_id).where(Signup.user_id == user.id,
                                               Signup.status.in_(HOLDING))
-    items = [_occurrence_item(o, locale, now)
-             for o in db.session.scalars(_occurrences(Occurrence.id.in_(held), start, end))]
+    found = db.session.scalars(_occurrences(Occurrence.id.in_(held), start, end))
+    with force_locale(locale):
+        items = [_own_item(o, locale, now) for o in found]
     stays = db.session.scalars(
         select(Stay).join(Stay.programme).options(contains_eager(Stay.programme))
         .where(Stay.host_id == user.id, Stay.status.in_(SHOWN_STAYS),
@@ -122,8 +125,22 @@ def items_of(user, start: datetime, end: datetime, locale: str, now: datetime) -
             items.append(Item(
                 uid=_uid("stay", stay.id), stamp=now, first_day=stay.first_night,
                 day_after=stay.last_night + timedelta(days=1),
-                summary=_("Stay, %(programme)s", programme=stay.programme.text("name", locale))))
+                summary=_("Stay, %(programme)s", programme=stay.programme.text("name", locale)),
+                description=_("A change goes through the programme's coordinators."),
+                url=external_url("hosting.stay", stay_id=stay.id), kind="stay"))
     return sorted(items, key=_order)
+
+
+def _own_item(occurrence: Occurrence, locale: str, now: datetime) -> Item:
+    """An occurrence of one's own schedule, with its page; a duo's meeting links to the
+    duo, where the two read how to have it changed."""
+    item = _occurrence_item(occurrence, locale, now)
+    duo_id = occurrence.event.duo_id
+    if duo_id is None:
+        return replace(item, kind="occurrence", url=external_url(
+            "scheduling.occurrence", occurrence_id=occurrence.id))
+    return replace(item, kind="duo", url=external_url("duos.duo", duo_id=duo_id),
+                   description=_("To change a meeting, write to your coordinator."))
 
 
 def programme_items(programme, start: datetime, end: datetime, locale: str,

@@ -37,6 +37,7 @@ class Item:
     url: str | None = None
     sequence: int = 0
     cancelled: bool = False
+    kind: str = ""  # "occurrence", "duo" (a duo's meeting) or "stay", for the pages
 
     @property
     def all_day(self) -> bool:

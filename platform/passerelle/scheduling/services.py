@@ -53,6 +53,7 @@ class EventData:
     roles: list[tuple[int, str | None, str | None]] = field(default_factory=lambda: [(1, None,
                                                                                      None)])
     rule: str | None = None
+    duo_id: int | None = None  # a duo's follow-up meeting
 
     @property
     def local_start(self) -> datetime:
@@ -119,6 +120,14 @@ def _manage(actor: User, programme: Programme) -> None:
 
 def create_event(actor: User, programme: Programme, data: EventData, now: datetime) -> Event:
     """A new event and its occurrence rows. Raises DomainError with the field at fault."""
+    event = new_event(actor, programme, data, now)
+    db.session.commit()
+    return event
+
+
+def new_event(actor: User, programme: Programme, data: EventData, now: datetime) -> Event:
+    """create_event without the commit, for a service adding more before its own (a duo's
+    meetings sign both participants up)."""
     _manage(actor, programme)
     minutes = duration_of(data)
     _check_roles(data.roles)
@@ -126,8 +135,8 @@ def create_event(actor: User, programme: Programme, data: EventData, now: dateti
     _check(series, now)
     event = Event(programme_id=programme.id, kind=data.kind,
                   starts_local=recurrence.resolve(data.local_start).wall, minutes=minutes,
-                  rule=data.rule, exdates=[], created_by_id=actor.id, created_at=now,
-                  updated_at=now)
+                  rule=data.rule, exdates=[], duo_id=data.duo_id, created_by_id=actor.id,
+                  created_at=now, updated_at=now)
     _texts(event, data)
     for places, skill, language in data.roles:
         event.roles.append(EventRole(places=places, skill=skill or None,
@@ -135,7 +144,6 @@ def create_event(actor: User, programme: Programme, data: EventData, now: dateti
     db.session.add(event)
     db.session.flush()
     _materialise(event, now)
-    db.session.commit()
     return event
 
 
