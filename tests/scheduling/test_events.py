@@ -28,7 +28,8 @@ def world(db):
     return programme, staff
 
 
-def data(day=date(2026, 10, 6), start=time(18, 0), minutes=120, rule=None, **fields):
+def data(day=date(2026, 10, 6), start=time(18, 0), minutes=120, rule=services.SAME,
+         **fields):
     return EventData(kind=EventKind.session, day=day, start=start, minutes=minutes,
                      title_fr="Café logement", rule=rule, **fields)
 
@@ -175,9 +176,11 @@ def test_edit_all_retimes_in_place_and_lower_capacity_is_refused(world, db):
     sign_up(found[4], first)
     sign_up(found[4], second)
     with pytest.raises(DomainError) as raised:
-        services.edit(staff, found[0], "all", data(roles=[(1, None, None)]), NOW)
-    assert "2" in str(raised.value.message) and raised.value.field == "roles"
+        services.edit(staff, found[0], "all", data(start=time(19, 0),
+                                                   roles=[(1, None, None)]), NOW)
+    assert "2" in str(raised.value.message) and raised.value.field == "roles.0.places"
     db.session.rollback()
+    assert {local(o.starts_at).time() for o in rows(event)} == {time(18, 0)}
     assert event.roles[0].places == 1 or db.session.get(Event, event.id).roles[0].places == 1
     ids = [o.id for o in found]
     services.edit(staff, found[0], "all", data(start=time(19, 0), roles=[(3, None, None)]),
