@@ -122,6 +122,8 @@ def test_create_with_two_roles_and_three_descriptions(client, login_as):
         (2, None, None), (1, "interpreter", "ar")]  # the blank third row left out
     assert (event.description_fr, event.description_nl, event.description_en) == (
         "Un café", "Een café", "A café")
+    listing = client.get(f"/programmes/{programme.slug}/events").get_data(as_text=True)
+    assert "Interpreter (Arabic): 1 place left" in listing
     first = _rows(event)[0]
     page = client.get(f"/occurrences/{first.id}").get_data(as_text=True)
     assert "Volunteer: 0 taken, 2 left" in page

@@ -100,10 +100,13 @@ def programme_events(slug: str):
             flash(_l("The event is created."), "success")
             return redirect(url_for("scheduling.event", event_id=event.id))
     upcoming, taken = services.upcoming(programme, now)
+    week, month = services.coverage(programme, now, 7), services.coverage(programme, now, 31)
+    locale = _locale()
+    role_labels = {row.role.id: role_names.label(row.role.skill, row.role.language, locale)
+                   for row in week + month}
     return render_template("scheduling/programme.html", programme=programme, form=form,
-                           upcoming=upcoming, taken=taken,
-                           week=services.coverage(programme, now, 7),
-                           month=services.coverage(programme, now, 31))
+                           upcoming=upcoming, taken=taken, week=week, month=month,
+                           role_labels=role_labels)
 
 
 def _event(event_id: int) -> Event:
@@ -150,6 +153,13 @@ def _occurrence(occurrence_id: int) -> Occurrence:
     return found
 
 
+def _role_rows(event: Event) -> list[dict]:
+    """The event's roles, and a blank row to add one (at least 3 rows are shown anyway)."""
+    rows = [{"places": role.places, "skill": role.skill or "", "language": role.language or ""}
+            for role in event.roles]
+    return rows + [{}] if 3 <= len(rows) < forms.MAX_ROLES else rows
+
+
 def _prefilled(occurrence: Occurrence) -> forms.EditForm:
     event, start = occurrence.event, recurrence.local_wall(occurrence.starts_at)
     rule = {"freq": ""}
@@ -173,8 +183,7 @@ def _prefilled(occurrence: Occurrence) -> forms.EditForm:
         description_en=event.description_en, address=event.address, city=event.city,
         centre=event.centre or "", day=start.date(), start=start.time(),
         minutes=int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60),
-        roles=[{"places": role.places, "skill": role.skill or "",
-                "language": role.language or ""} for role in event.roles], **rule)
+        roles=_role_rows(event), **rule)
     if rule["freq"] == forms.KEEP:
         form.keep_rule(_rule_words(event))
     return form
