@@ -353,14 +353,20 @@ def _changed_series(old: recurrence.Series, at: datetime, new_local: datetime,
         if error.code == "no-occurrence" and rule != old.rule:
             raise DomainError(NO_DATE, field="freq") from None
         raise DomainError(_l("This repetition cannot be used."), field="freq") from None
-    if rule != old.rule and rule is not None:
-        why = recurrence.fits(target, new_local)
-        if why == "end":
-            raise DomainError(ENDS_BEFORE, field=_end_field(rule))
-        if why == "days":
-            nth = "BYDAY=" in rule and any(c.isdigit() for c in rule.split("BYDAY=")[1][:2])
-            raise DomainError(NOT_ON_ITS_DAYS, field="nth" if nth else "weekdays")
+    # The occurrence edited must stay one of the series (its own rule is shifted with it).
+    why = recurrence.fits(target, new_local) if target.rule is not None else None
+    if why == "end":
+        raise DomainError(ENDS_BEFORE, field=_end_field(target.rule))
+    if why == "days" and rule != old.rule:
+        raise DomainError(NOT_ON_ITS_DAYS, field=_days_field(rule))
     return before, target
+
+
+def _days_field(rule: str) -> str:
+    try:
+        return "nth" if recurrence.parts(rule).nth is not None else "weekdays"
+    except recurrence.RecurrenceError:
+        return "freq"
 
 
 def edit(actor: User, occurrence: Occurrence, scope: str, data: EventData,
