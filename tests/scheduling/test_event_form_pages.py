@@ -331,3 +331,20 @@ def test_a_role_not_the_events_is_refused_beside_the_role_field(client, login_as
         "This role is not one of the event's." in box
     assert "Interpreter (Arabic)" in box
     assert db.session.scalar(select(Signup.id)) is None
+
+
+def test_a_skill_no_longer_in_the_list_is_kept_and_another_refused(client, login_as):
+    programme = _staff(login_as)
+    event = _create(client, programme, **{"roles-1-places": "1"})
+    event.roles[1].skill = "midwife"  # written before the list was fixed
+    db.session.commit()
+    first = _rows(event)[0]
+    kept = client.post(f"/occurrences/{first.id}", data=edit_form(
+        client, first, scope="all", title_fr="Café du mardi"))
+    assert kept.status_code == 302
+    refused = client.post(f"/occurrences/{first.id}", data=edit_form(
+        client, first, scope="all", **{"roles-0-skill": "astronaut"}))
+    assert "Choose a skill from the list." in refused.get_data(as_text=True)
+    db.session.expire_all()
+    assert [r.skill for r in db.session.get(Event, event.id).roles] == [None, "midwife"]
+    assert db.session.get(Event, event.id).title_fr == "Café du mardi"

@@ -55,12 +55,13 @@ class RoleRow(RowForm):
     language = SelectField(_l("Language asked"), validate_choice=False, default="",
                            filters=[strip])
 
+    # Against the choices: those of the lists, and a code an event already had.
     def validate_skill(self, field):
-        if field.data and field.data not in SKILLS:
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose a skill from the list."))
 
     def validate_language(self, field):
-        if field.data and not is_language(field.data):
+        if field.data and field.data not in {choice.value for choice in field.choices}:
             raise ValidationError(_l("Choose a language from the list."))
 
 
@@ -94,10 +95,18 @@ class EventForm(BaseForm):
     count = IntegerField(_l("Or this many times"), validators=[
         Optional(), NumberRange(min=1, max=500, message=_l("Between 1 and 500."))])
 
-    def __init__(self, *args, locale: str = "fr", **kwargs):
+    def __init__(self, *args, locale: str = "fr", kept=(), **kwargs):
+        """`kept`: the (skill, language) of the event's roles, offered even if the lists
+        no longer hold them."""
         super().__init__(*args, **kwargs)
-        skills = choices(NONE + [(code, label) for code, label in SKILLS.items()])
-        languages = choices(NONE + language_choices(locale))
+        skills = NONE + list(SKILLS.items())
+        languages = NONE + language_choices(locale)
+        for skill, language in kept:
+            if skill and skill not in SKILLS:
+                skills.append((skill, skill))
+            if language and not is_language(language):
+                languages.append((language, language))
+        skills, languages = choices(skills), choices(languages)
         for row in self.roles:
             row.form.skill.choices, row.form.language.choices = skills, languages
 

@@ -177,7 +177,8 @@ def _prefilled(occurrence: Occurrence) -> forms.EditForm:
         else:
             rule = {"freq": forms.KEEP}
     form = forms.EditForm(
-        locale=_locale(), kind=event.kind.value, title_fr=event.title_fr,
+        locale=_locale(), kept=[(role.skill, role.language) for role in event.roles],
+        kind=event.kind.value, title_fr=event.title_fr,
         title_nl=event.title_nl, title_en=event.title_en,
         description_fr=event.description_fr, description_nl=event.description_nl,
         description_en=event.description_en, address=event.address, city=event.city,
