@@ -267,6 +267,7 @@ def test_places_below_those_holding_them_are_refused_beside_the_field(client, lo
     assert 'value="1"' in tag and 'aria-invalid="true"' in tag
     beside = page.split('id="roles-0-places-help"')[1].split("</div>")[0]
     assert "2 people already hold a place in this role" in beside
+    assert 'href="#roles-0-places"' in page.split('class="error-summary"')[1]
     assert 'value="19:00"' in page
     db.session.expire_all()
     assert db.session.get(Event, event.id).roles[0].places == 2
