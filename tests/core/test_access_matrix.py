@@ -200,7 +200,8 @@ EXPECTED = {
     ("POST", "calendars.reset_feed"): allow(set()),  # no feed named: nothing to reset
     ("GET", "calendars.my_schedule"): LOGGED_IN,
     # Sign-ups
-    ("POST", "signups.sign_up"): allow(OWNER, ok="redirect"),  # V applied to A's programme
+    # V applied to A's programme; no role chosen: the page again, the refusal beside it
+    ("POST", "signups.sign_up"): allow(OWNER, ok="400"),
     ("POST", "signups.cancel"): allow(OWNER | ORG_STAFF, ok="redirect"),
     ("GET", "signups.attendance"): allow(ORG_STAFF),
     ("POST", "signups.attendance"): allow(set()),  # no sign-up named: 404 for all

@@ -28,7 +28,8 @@ def world(db):
     return programme, staff
 
 
-def data(day=date(2026, 10, 6), start=time(18, 0), minutes=120, rule=None, **fields):
+def data(day=date(2026, 10, 6), start=time(18, 0), minutes=120, rule=services.SAME,
+         **fields):
     return EventData(kind=EventKind.session, day=day, start=start, minutes=minutes,
                      title_fr="Café logement", rule=rule, **fields)
 
@@ -175,9 +176,11 @@ def test_edit_all_retimes_in_place_and_lower_capacity_is_refused(world, db):
     sign_up(found[4], first)
     sign_up(found[4], second)
     with pytest.raises(DomainError) as raised:
-        services.edit(staff, found[0], "all", data(roles=[(1, None, None)]), NOW)
-    assert "2" in str(raised.value.message) and raised.value.field == "roles"
+        services.edit(staff, found[0], "all", data(start=time(19, 0),
+                                                   roles=[(1, None, None)]), NOW)
+    assert "2" in str(raised.value.message) and raised.value.field == "roles.0.places"
     db.session.rollback()
+    assert {local(o.starts_at).time() for o in rows(event)} == {time(18, 0)}
     assert event.roles[0].places == 1 or db.session.get(Event, event.id).roles[0].places == 1
     ids = [o.id for o in found]
     services.edit(staff, found[0], "all", data(start=time(19, 0), roles=[(3, None, None)]),
@@ -245,3 +248,29 @@ def test_a_moved_occurrence_is_reminded_at_its_new_time_not_the_old(world, db):
         OutboxMessage.kind == "occurrence-reminder").order_by(OutboxMessage.id)).all()
     assert [m.status for m in reminders] == ["cancelled", "pending"]
     assert local(reminders[1].due_at) == datetime(2026, 10, 20, 19, 0)
+
+
+def test_a_move_past_the_series_end_is_refused_beside_the_end(world, db):
+    event, found, staff = weekly(world)
+    last = found[-1]  # Tuesday 27 April, the UNTIL's day
+    with pytest.raises(DomainError) as raised:
+        services.edit(staff, last, "all", data(day=date(2027, 4, 28)), NOW)
+    assert raised.value.field == "until"
+    db.session.rollback()
+    assert not any(o.cancelled for o in rows(event))
+
+
+def test_a_new_rule_must_keep_the_occurrence_edited(world, db):
+    event, found, staff = weekly(world)
+    thursdays = recurrence.build_rule("WEEKLY", weekdays=[3], until=date(2027, 4, 27))
+    with pytest.raises(DomainError) as raised:
+        services.edit(staff, found[3], "following", data(day=date(2026, 10, 27),
+                                                         rule=thursdays), NOW)
+    assert raised.value.field == "weekdays"
+    db.session.rollback()
+    assert db.session.scalar(select(Event).where(Event.split_from_id == event.id)) is None
+    services.edit(staff, found[3], "following", data(day=date(2026, 10, 29), rule=thursdays),
+                  NOW)
+    fresh = db.session.scalar(select(Event).where(Event.split_from_id == event.id))
+    assert {local(o.starts_at).weekday() for o in rows(fresh) if not o.cancelled} == {3}
+    assert len(rows(event)) == 3

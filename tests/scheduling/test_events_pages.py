@@ -13,8 +13,8 @@ from tests.factories import make_organisation, make_programme
 
 def _form(day, **fields):
     return {"kind": "session", "title_fr": "Café logement", "day": day.isoformat(),
-            "start": "18:00", "minutes": "120", "roles": "2", "freq": "", "interval": "1",
-            "nth": "", **fields}
+            "start": "18:00", "minutes": "120", "roles-0-places": "2", "freq": "",
+            "interval": "1", "nth": "", **fields}
 
 
 def _next_week():

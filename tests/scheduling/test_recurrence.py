@@ -12,10 +12,13 @@ from passerelle.scheduling.recurrence import (
     RuleParts,
     Series,
     build_rule,
+    change,
     expand,
+    fits,
     is_open_ended,
     local_wall,
     move,
+    normal,
     originals,
     parts,
     resolve,
@@ -312,3 +315,93 @@ def test_split_halves_make_up_the_original(series, pick, cancel):
     assert not {o.original for o in head} & {o.original for o in tail}
     counts = [int(p.rule.split("COUNT=")[1]) for p in (before, after) if p]
     assert sum(counts) == parts(series.rule).count
+
+
+def test_normal_compares_rules_as_the_form_shows_them():
+    weekly = Series(datetime(2026, 3, 3, 14), timedelta(hours=3),
+                    build_rule("weekly", weekdays=(1,), until=date(2026, 6, 30)))
+    before, _ = split(weekly, datetime(2026, 3, 24, 14))
+    # The first half ends at its last start (UTC); the form says the same day.
+    assert before.rule != build_rule("weekly", weekdays=(1,), until=date(2026, 3, 17))
+    assert normal(before.rule) == build_rule("weekly", weekdays=(1,), until=date(2026, 3, 17))
+    assert normal(None) is None
+    with pytest.raises(RecurrenceError):
+        normal("FREQ=YEARLY;BYMONTH=3")
+
+
+def test_fits_says_why_a_date_is_not_the_series():
+    series = Series(datetime(2026, 3, 3, 14), timedelta(hours=1),
+                    "FREQ=WEEKLY;BYDAY=TU;COUNT=3")
+    assert fits(series, datetime(2026, 3, 10, 14)) is None
+    assert fits(series, datetime(2026, 3, 11, 14)) == "days"
+    assert fits(series, datetime(2026, 3, 24, 14)) == "end"
+    assert fits(Series(datetime(2026, 3, 3, 14), timedelta(hours=1)),
+                datetime(2026, 3, 3, 14)) is None
+
+
+TUESDAYS = Series(datetime(2026, 3, 3, 18), timedelta(hours=2),
+                  "FREQ=WEEKLY;BYDAY=TU;COUNT=10", frozenset({datetime(2026, 4, 7, 18)}))
+
+
+def test_change_all_with_a_new_rule_keeps_the_first_start_and_the_count():
+    at = datetime(2026, 3, 17, 18)
+    before, after = change(TUESDAYS, at, at, timedelta(hours=2),
+                           "FREQ=WEEKLY;BYDAY=TU,TH;COUNT=10", following=False)
+    assert before is None and after.start == TUESDAYS.start
+    found = originals(after, FAR.replace(tzinfo=None))
+    assert len(found) == 10 and found[-1] == datetime(2026, 4, 2, 18)
+    assert fits(after, at) is None
+
+
+def test_change_all_with_a_new_rule_starts_on_its_first_date():
+    at = datetime(2026, 3, 3, 18)
+    _, after = change(TUESDAYS, at, at, timedelta(hours=2), "FREQ=WEEKLY;BYDAY=TH",
+                      following=False)
+    assert after.start == datetime(2026, 3, 5, 18)
+
+
+def test_change_following_with_a_new_rule_gives_the_second_half_what_remains():
+    at = datetime(2026, 3, 24, 18)  # the fourth Tuesday
+    thursday = at + timedelta(days=2, hours=1)
+    before, after = change(TUESDAYS, at, thursday, timedelta(hours=1),
+                           "FREQ=WEEKLY;BYDAY=TH;COUNT=10", following=True)
+    assert "COUNT=3" in before.rule and "COUNT=7" in after.rule
+    assert after.start == thursday
+    assert after.exdates == {datetime(2026, 4, 9, 19)}  # moved with the start
+    found = originals(after, FAR.replace(tzinfo=None))
+    assert len(found) == 6 and {d.weekday() for d in found} == {3}
+    assert fits(after, thursday) is None
+
+
+def test_change_following_refuses_a_count_already_used_up():
+    with pytest.raises(RecurrenceError) as caught:
+        change(TUESDAYS, datetime(2026, 3, 24, 18), datetime(2026, 3, 24, 18),
+               timedelta(hours=2), "FREQ=WEEKLY;BYDAY=TU;COUNT=3", following=True)
+    assert caught.value.code == "end"
+
+
+def test_change_with_the_same_rule_moves_it_and_once_is_one_occurrence():
+    at = datetime(2026, 3, 24, 18)
+    before, after = change(TUESDAYS, at, at + timedelta(days=1), timedelta(hours=2),
+                           TUESDAYS.rule, following=True)
+    assert after.rule == "FREQ=WEEKLY;BYDAY=WE;COUNT=7"
+    before, once = change(TUESDAYS, at, at, timedelta(hours=2), None, following=True)
+    assert "COUNT=3" in before.rule and once == Series(at, timedelta(hours=2))
+
+
+@settings(max_examples=40, deadline=None)
+@given(series=weekly_series, pick=st.integers(0, 59), days=st.sets(st.integers(0, 6),
+                                                                   min_size=1, max_size=3),
+       count=st.integers(1, 80))
+def test_a_following_change_never_gives_more_than_the_count(series, pick, days, count):
+    raw = originals(series, datetime(2030, 1, 1))
+    at = raw[pick % len(raw)]
+    rule = build_rule("weekly", weekdays=days | {at.weekday()}, count=count)
+    try:
+        before, after = change(series, at, at, series.duration, rule, following=True)
+    except RecurrenceError as error:
+        assert error.code == "end" and count <= pick % len(raw)
+        return
+    head = len(originals(before, datetime(2030, 1, 1))) if before else 0
+    assert head + len(originals(after, datetime(2030, 1, 1))) == count
+    assert fits(after, at) is None

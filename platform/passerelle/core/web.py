@@ -4,17 +4,41 @@ from urllib.parse import urlsplit
 
 from flask import flash
 from flask_wtf import FlaskForm
+from wtforms import FieldList, FormField
 
 from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.templating import own_errors
 
 
 def form_error(form: FlaskForm, error: DomainError) -> None:
-    """Show a domain error beside its field, or above the form when it has none."""
-    field = getattr(form, error.field, None) if error.field else None
+    """Show a domain error beside its field, or above the form when it has none. A field
+    in rows is named by its path: "roles.1.places" (the second row's places)."""
+    field, lists = _field(form, error.field) if error.field else (None, [])
     if field is not None:
         field.errors = [*field.errors, error.message]
+        for rows in lists:  # so that the form counts it among its errors
+            rows.errors = [*own_errors(rows), *(entry.errors for entry in rows.entries)]
     else:
         form.form_errors.append(error.message)
+
+
+def _field(form, path: str):
+    """The field at `path`, and the FieldLists on the way (None if there is no such)."""
+    field, lists = form, []
+    for part in path.split("."):
+        if isinstance(field, FieldList):
+            index = int(part) if part.isdigit() else len(field.entries)
+            if index >= len(field.entries):
+                return None, []
+            lists.append(field)
+            field = field.entries[index]
+        elif isinstance(field, FormField):
+            field = field.form._fields.get(part)
+        else:
+            field = getattr(field, part, None)
+        if field is None:
+            return None, []
+    return field, lists
 
 
 def safe_next(target: str | None) -> str | None:

@@ -326,3 +326,61 @@ def parts(rule: str) -> RuleParts:
     return RuleParts(freq=freq.lower(), interval=int(fields.get("INTERVAL", "1")),
                      weekdays=tuple(sorted(d for _, d in entries)), nth=nth,
                      until=until, count=count)
+
+
+def normal(rule: str | None) -> str | None:
+    """The rule as the event form writes it (build_rule of its parts), so that two rules the
+    form shows alike compare equal; RecurrenceError("bad-rule") if the form can't say it."""
+    if rule is None:
+        return None
+    found = parts(rule)
+    try:
+        return build_rule(found.freq, interval=found.interval, weekdays=found.weekdays,
+                          nth=found.nth, until=found.until, count=found.count)
+    except ValueError:
+        raise RecurrenceError("bad-rule") from None
+
+
+def fits(series: Series, local: datetime) -> str | None:
+    """Why the original start `local` is not one of the series' (exdates aside): "end" when
+    the rule ends before it, "days" when it is not one of its days; None when it is."""
+    if series.rule is None:
+        return None if local == series.start else "days"
+    after = local + timedelta(microseconds=1)
+    if local in _raw(series, after):
+        return None
+    endless = {k: v for k, v in _fields(series.rule).items() if k not in ("COUNT", "UNTIL")}
+    return "end" if local in _raw(replace(series, rule=_join(endless)), after) else "days"
+
+
+def change(series: Series, at: datetime, new_start: datetime, duration: timedelta,
+           rule: str | None, *, following: bool) -> tuple[Series | None, Series]:
+    """The occurrence whose original start is `at` given `new_start`, and the series `rule`
+    (its own one, shifted with the start as `move` does, or a new one): for the whole
+    series, or ("following") from that occurrence on. Returns (the series left before, the
+    changed series). A new rule's COUNT counts from the series' first start, as its form
+    shows it: after a split the second half gets what remains, never the whole COUNT again;
+    RecurrenceError("end") when nothing remains. The caller checks with `fits` that the
+    occurrence is still one of a new rule's."""
+    shift = new_start - at
+    before, after = split(series, at) if following else (None, series)
+    if before is None:
+        after = series
+    if rule == series.rule:
+        return before, move(after, after.start + shift, duration)
+    if rule is None:
+        return before, Series(new_start, duration)
+    fields = _fields(rule)
+    exdates = frozenset(d + shift for d in after.exdates)
+    if before is None:
+        start = series.start + shift if series.rule is not None else new_start
+        validate(Series(start, duration, _join(fields)))
+        # From the first date the new rule gives (DTSTART is then one of its occurrences).
+        first = _rrule(start, fields).after(start, inc=True)
+        return None, Series(first or start, duration, _join(fields), exdates)
+    if "COUNT" in fields:
+        left = int(fields["COUNT"]) - len(list(_raw(series, at)))
+        if left < 1:
+            raise RecurrenceError("end")
+        fields["COUNT"] = str(left)
+    return before, Series(new_start, duration, _join(fields), exdates)

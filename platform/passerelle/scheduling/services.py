@@ -33,10 +33,31 @@ from passerelle.scheduling.models import (
 HORIZON_MONTHS = 12
 SCOPES = ("this", "following", "all")
 
+ENDS_BEFORE = _l("The repetition ends before this occurrence: change its end.")
+NOT_ON_ITS_DAYS = _l("This occurrence's date is not one of the repetition's days: choose "
+                     "its day too, or change the date.")
+NO_DATE = _l("This repetition gives no date at all: change the days or the end.")
+
+
+ROLE_REMOVED_WITH_PEOPLE = _l("People have signed up for this role: it cannot be removed. "
+                              "Cancel their sign-ups, or keep the role.")
+
+
+class _Same:
+    def __repr__(self) -> str:
+        return "SAME"
+
+
+# An edit's rule when the form's repetition was left as it was (a creation reads it as none).
+SAME = _Same()
+
 
 @dataclass
 class EventData:
-    """What the event form gives, already parsed (local Brussels date and time)."""
+    """What the event form gives, already parsed (local Brussels date and time).
+
+    `roles` are the form's rows, (places, skill, language), row i being the event's i-th
+    role on an edit; a row without places is blank (on an edit: that role removed)."""
 
     kind: EventKind
     day: date
@@ -46,13 +67,15 @@ class EventData:
     title_fr: str = ""
     title_nl: str = ""
     title_en: str = ""
-    description: str = ""
+    description_fr: str = ""
+    description_nl: str = ""
+    description_en: str = ""
     address: str = ""
     city: str = ""
     centre: str | None = None
-    roles: list[tuple[int, str | None, str | None]] = field(default_factory=lambda: [(1, None,
-                                                                                     None)])
-    rule: str | None = None
+    roles: list[tuple[int | None, str | None, str | None]] = field(
+        default_factory=lambda: [(1, None, None)])
+    rule: "str | None | _Same" = SAME
     duo_id: int | None = None  # a duo's follow-up meeting
 
     @property
@@ -88,29 +111,70 @@ def _check(series: recurrence.Series, now: datetime) -> None:
         if error.code == "end-before-start":
             raise DomainError(_l("The event must end after it starts."), field="end") from None
         if error.code == "no-occurrence":
-            raise DomainError(_l("This repetition gives no date at all: change the days "
-                                 "or the end."), field="freq") from None
+            raise DomainError(NO_DATE, field="freq") from None
         raise DomainError(_l("This repetition cannot be used."), field="freq") from None
     if recurrence.resolve(series.start).at <= now:
         raise DomainError(_l("Choose a moment in the future."), field="day")
 
 
-def _check_roles(roles) -> None:
-    if not roles or any(places < 1 for places, _, _ in roles):
+@dataclass(frozen=True)
+class RolePlan:
+    """The form's role rows against the event's roles: those kept or added, as (row,
+    existing role or None, (places, skill, language)), and those removed, as (row, role)."""
+
+    kept: list[tuple[int, EventRole | None, tuple[int, str | None, str | None]]]
+    removed: list[tuple[int, EventRole]]
+
+    def unchanged(self, event: Event) -> bool:
+        return not self.removed and [role for _, role, _ in self.kept] == list(event.roles) \
+            and all((role.places, role.skill, role.language) == values
+                    for _, role, values in self.kept)
+
+
+def _plan_roles(existing: list[EventRole], roles) -> RolePlan:
+    kept, removed = [], []
+    for row, (places, skill, language) in enumerate(roles):
+        role = existing[row] if row < len(existing) else None
+        if places:
+            kept.append((row, role, (places, skill or None, language or None)))
+        elif role is not None:
+            removed.append((row, role))
+    for row, role in enumerate(existing[len(roles):], start=len(roles)):
+        removed.append((row, role))
+    if not kept or any(values[0] < 1 for _, _, values in kept):
         raise DomainError(_l("Give at least one place."), field="roles")
+    return RolePlan(kept, removed)
 
 
-def _texts(event: Event, data: EventData) -> None:
+def _check_removed(plan: RolePlan, occurrence_ids: list[int] | None) -> None:
+    """No role removed while someone signed up for it (at these rows; None: at any)."""
+    for row, role in plan.removed:
+        query = select(Signup.id).where(Signup.role_id == role.id)
+        if occurrence_ids is not None:
+            query = query.where(Signup.occurrence_id.in_(occurrence_ids or [0]))
+        if db.session.scalar(query.limit(1)) is not None:
+            raise DomainError(ROLE_REMOVED_WITH_PEOPLE, field=f"roles.{row}.places")
+
+
+def _texts_of(kind: EventKind, data: EventData) -> dict:
     title = data.title_fr or data.title_nl or data.title_en
     if not title.strip():
         raise DomainError(_l("This field is required."), field="title_fr")
-    # One title is enough: it is copied into the languages left empty.
-    event.title_fr = (data.title_fr or title).strip()
-    event.title_nl = (data.title_nl or title).strip()
-    event.title_en = (data.title_en or title).strip()
-    event.description_fr = event.description_nl = event.description_en = data.description
-    event.address, event.city = data.address, data.city
-    event.centre = data.centre if data.kind == EventKind.visit else None
+    # One title is enough: it is copied into the languages left empty. A description left
+    # empty is read in another language (Event.text).
+    return {"title_fr": (data.title_fr or title).strip(),
+            "title_nl": (data.title_nl or title).strip(),
+            "title_en": (data.title_en or title).strip(),
+            "description_fr": data.description_fr.strip(),
+            "description_nl": data.description_nl.strip(),
+            "description_en": data.description_en.strip(),
+            "address": data.address, "city": data.city,
+            "centre": data.centre if kind == EventKind.visit else None}
+
+
+def _texts(event: Event, texts: dict) -> None:
+    for name, value in texts.items():
+        setattr(event, name, value)
 
 
 def _manage(actor: User, programme: Programme) -> None:
@@ -130,17 +194,17 @@ def new_event(actor: User, programme: Programme, data: EventData, now: datetime)
     meetings sign both participants up)."""
     _manage(actor, programme)
     minutes = duration_of(data)
-    _check_roles(data.roles)
-    series = recurrence.Series(data.local_start, timedelta(minutes=minutes), data.rule)
+    plan = _plan_roles([], data.roles)
+    rule = None if data.rule is SAME else data.rule
+    series = recurrence.Series(data.local_start, timedelta(minutes=minutes), rule)
     _check(series, now)
     event = Event(programme_id=programme.id, kind=data.kind,
                   starts_local=recurrence.resolve(data.local_start).wall, minutes=minutes,
-                  rule=data.rule, exdates=[], duo_id=data.duo_id, created_by_id=actor.id,
+                  rule=rule, exdates=[], duo_id=data.duo_id, created_by_id=actor.id,
                   created_at=now, updated_at=now)
-    _texts(event, data)
-    for places, skill, language in data.roles:
-        event.roles.append(EventRole(places=places, skill=skill or None,
-                                     language=language or None))
+    _texts(event, _texts_of(data.kind, data))
+    for _, _, (places, skill, language) in plan.kept:
+        event.roles.append(EventRole(places=places, skill=skill, language=language))
     db.session.add(event)
     db.session.flush()
     _materialise(event, now)
@@ -208,7 +272,7 @@ def _tell(moved: list[Occurrence], cancelled: list[Occurrence], now: datetime) -
             messages.cancelled(occurrence, signup.user, now)
 
 
-def _check_capacity(event: Event, roles, rows: list[Occurrence]) -> None:
+def _check_capacity(plan: RolePlan, rows: list[Occurrence]) -> None:
     """No role's places lowered below the number already holding one at these rows."""
     ids = [row.id for row in rows]
     if not ids:
@@ -219,11 +283,11 @@ def _check_capacity(event: Event, roles, rows: list[Occurrence]) -> None:
                 Signup.occurrence_id.in_(ids), Signup.status.in_(HOLDING))
             .group_by(Signup.role_id, Signup.occurrence_id)).all():
         most[role_id] = max(most.get(role_id, 0), count)
-    for role, (places, _, _) in zip(event.roles, roles, strict=False):
-        if places < most.get(role.id, 0):
+    for row, role, (places, _, _) in plan.kept:
+        if role is not None and places < most.get(role.id, 0):
             raise DomainError(_l("%(count)s people already hold a place in this role: give "
                                  "at least %(count)s places, or cancel sign-ups first.",
-                                 count=most[role.id]), field="roles")
+                                 count=most[role.id]), field=f"roles.{row}.places")
 
 
 def _future_rows(event: Event, now: datetime, from_original: datetime | None = None):
@@ -234,24 +298,26 @@ def _future_rows(event: Event, now: datetime, from_original: datetime | None = N
     return list(db.session.scalars(query.order_by(Occurrence.original_at)))
 
 
-def _set_roles(event: Event, roles) -> None:
-    for role, (places, skill, language) in zip(event.roles, roles, strict=False):
-        role.places, role.skill, role.language = places, skill or None, language or None
-    for places, skill, language in roles[len(event.roles):]:
-        event.roles.append(EventRole(places=places, skill=skill or None,
-                                     language=language or None))
+def _set_roles(event: Event, plan: RolePlan) -> None:
+    for _, role, (places, skill, language) in plan.kept:
+        if role is None:
+            event.roles.append(EventRole(places=places, skill=skill, language=language))
+        else:
+            role.places, role.skill, role.language = places, skill, language
+    for _, role in plan.removed:
+        event.roles.remove(role)  # nobody signed up for it (_check_removed)
 
 
-def _retime(event: Event, rows: list[Occurrence], old: recurrence.Series,
-            new: recurrence.Series, now: datetime) -> tuple[list, list]:
-    """The rows re-keyed to the new series (each original shifted by the move): kept when
-    the new rule still has it (non-overridden ones re-timed), cancelled when not."""
-    delta = new.start - old.start
+def _retime(rows: list[Occurrence], shift: timedelta, new: recurrence.Series,
+            now: datetime) -> tuple[list, list]:
+    """The rows re-keyed to the new series (each original shifted by the edit's shift):
+    kept when the new rule still has it (non-overridden ones re-timed), cancelled when
+    not."""
     wanted = {o.original: o for o in recurrence.expand(new, now - timedelta(days=1),
                                                        _horizon(now))}
     moved, cancelled, targets = [], [], {}
     for row in rows:
-        local = recurrence.local_wall(row.original_at) + delta
+        local = recurrence.local_wall(row.original_at) + shift
         if local in wanted and not row.cancelled:
             targets[row.id] = wanted[local]
         elif not row.cancelled:
@@ -259,7 +325,7 @@ def _retime(event: Event, rows: list[Occurrence], old: recurrence.Series,
             cancelled.append(row)
     # Two steps, so that no new key meets an old one still in place (unique constraint).
     for row in rows:
-        if row.id in targets:
+        if row.id in targets and row.original_at != targets[row.id].start:
             row.original_at = row.original_at + timedelta(microseconds=1)
     db.session.flush()
     for row in rows:
@@ -277,26 +343,67 @@ def _retime(event: Event, rows: list[Occurrence], old: recurrence.Series,
     return moved, cancelled
 
 
+def _end_field(rule: str | None) -> str:
+    return "count" if rule and "COUNT=" in rule else "until"
+
+
+def _changed_series(old: recurrence.Series, at: datetime, new_local: datetime,
+                    minutes: int, rule: str | None, following: bool):
+    """recurrence.change, its refusals said beside the field at fault."""
+    try:
+        before, target = recurrence.change(old, at, new_local, timedelta(minutes=minutes),
+                                           rule, following=following)
+    except recurrence.RecurrenceError as error:
+        if error.code == "end":
+            raise DomainError(ENDS_BEFORE, field=_end_field(rule)) from None
+        if error.code == "end-before-start":
+            raise DomainError(_l("The event must end after it starts."), field="end") from None
+        if error.code == "no-occurrence" and rule != old.rule:
+            raise DomainError(NO_DATE, field="freq") from None
+        raise DomainError(_l("This repetition cannot be used."), field="freq") from None
+    # The occurrence edited must stay one of the series (its own rule is shifted with it).
+    why = recurrence.fits(target, new_local) if target.rule is not None else None
+    if why == "end":
+        raise DomainError(ENDS_BEFORE, field=_end_field(target.rule))
+    if why == "days" and rule != old.rule:
+        raise DomainError(NOT_ON_ITS_DAYS, field=_days_field(rule))
+    return before, target
+
+
+def _days_field(rule: str) -> str:
+    try:
+        return "nth" if recurrence.parts(rule).nth is not None else "weekdays"
+    except recurrence.RecurrenceError:
+        return "freq"
+
+
 def edit(actor: User, occurrence: Occurrence, scope: str, data: EventData,
-         now: datetime) -> Occurrence:
-    """Changes one occurrence ("this"), this and the following ones (a new series split
-    from this one), or the whole series ("all"): time, length, texts, places. Sign-ups stay
-    on their rows. Returns the occurrence, possibly now of a new event."""
+         now: datetime) -> Occurrence | None:
+    """Changes one occurrence ("this": its time and length only), this and the following
+    ones (a new series split from this one), or the whole series ("all"): time, length,
+    texts, places per role, the repetition (`data.rule`, SAME to keep it). Sign-ups stay
+    on their rows; rows the new rule no longer has are cancelled and their people told.
+    Returns the occurrence, possibly now of a new event; None when the form changed
+    nothing (then nothing is written and nobody told)."""
     event = occurrence.event
     _manage(actor, event.programme)
     if scope not in SCOPES:
         raise DomainError(_l("Choose which occurrences to change."), field="scope")
     _lock(event)
     db.session.refresh(occurrence)
-    minutes = duration_of(data)
-    new_local = recurrence.resolve(data.local_start).wall
-    if recurrence.resolve(new_local).at <= now:
-        raise DomainError(_l("Choose a moment in the future."), field="day")
     if occurrence.cancelled:
         raise DomainError(_l("This occurrence is cancelled."))
+    minutes = duration_of(data)
+    new_local = recurrence.resolve(data.local_start).wall
+    length = int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60)
+    same_time = (new_local, minutes) == (recurrence.local_wall(occurrence.starts_at), length)
+    if not same_time and recurrence.resolve(new_local).at <= now:
+        raise DomainError(_l("Choose a moment in the future."), field="day")
     if scope == "this" or event.rule is None and scope != "all":
         scope = "this" if event.rule is not None else "all"
     if scope == "this":
+        if same_time:
+            return None
         start = recurrence.resolve(new_local).at
         moved = start != occurrence.starts_at
         occurrence.starts_at = start
@@ -305,67 +412,61 @@ def edit(actor: User, occurrence: Occurrence, scope: str, data: EventData,
         _tell([occurrence] if moved else [], [], now)
         db.session.commit()
         return occurrence
-    old = series_of(event)
+    rule = event.rule if data.rule is SAME else data.rule
+    texts = _texts_of(event.kind, data)
+    plan = _plan_roles(list(event.roles), data.roles)
+    if (same_time and rule == event.rule and plan.unchanged(event)
+            and all(getattr(event, name) == value for name, value in texts.items())):
+        return None
     at = recurrence.local_wall(occurrence.original_at)
-    before = None
-    if scope == "following" and event.rule is not None:
-        before, after = recurrence.split(old, at)
+    if same_time:  # the series keeps its own time and length
+        new_local, minutes = at, event.minutes
+    following = scope == "following" and event.rule is not None
+    before, target = _changed_series(series_of(event), at, new_local, minutes, rule,
+                                     following)
+    shift = new_local - at
+    rows = _future_rows(event, now, occurrence.original_at if before else None)
+    _check_capacity(plan, rows)
+    _check_removed(plan, [row.id for row in rows] if before else None)
     if before is None:  # the whole series (or this is its first occurrence)
-        return _edit_all(event, occurrence, data, minutes, new_local, now)
-    target = recurrence.move(after, new_local, timedelta(minutes=minutes))
-    rows = _future_rows(event, now, occurrence.original_at)
-    _check_capacity(event, data.roles, rows)
+        _texts(event, texts)
+        _set_roles(event, plan)
+        event.starts_local, event.minutes, event.rule = target.start, minutes, target.rule
+        event.exdates, event.updated_at = _exdates(target), now
+        moved, cancelled = _retime(rows, shift, target, now)
+        _materialise(event, now)
+        _tell(moved, cancelled, now)
+        db.session.commit()
+        return occurrence
     _check(target, now)
     fresh = Event(programme_id=event.programme_id, kind=event.kind, starts_local=target.start,
                   minutes=minutes, rule=target.rule, exdates=_exdates(target),
                   training_id=event.training_id, match_id=event.match_id, duo_id=event.duo_id,
                   split_from_id=event.id, created_by_id=actor.id, created_at=now,
                   updated_at=now)
-    _texts(fresh, data)
-    for places, skill, language in data.roles:
-        fresh.roles.append(EventRole(places=places, skill=skill or None,
-                                     language=language or None))
-    for role in event.roles[len(data.roles):]:
-        fresh.roles.append(EventRole(places=role.places, skill=role.skill,
-                                     language=role.language))
+    _texts(fresh, texts)
+    successors = {}
+    for _, role, (places, skill, language) in plan.kept:
+        fresh.roles.append(EventRole(places=places, skill=skill, language=language))
+        if role is not None:
+            successors[role.id] = fresh.roles[-1]
     db.session.add(fresh)
     event.rule, event.exdates, event.updated_at = before.rule, _exdates(before), now
     db.session.flush()
     # The rows (and therefore their sign-ups) move onto the new series, role by role.
-    for old_role, new_role in zip(event.roles, fresh.roles, strict=False):
+    ids = [row.id for row in rows]
+    for old_id, new_role in successors.items():
         db.session.execute(update(Signup).where(
-            Signup.occurrence_id.in_([r.id for r in rows]), Signup.role_id == old_role.id)
+            Signup.occurrence_id.in_(ids), Signup.role_id == old_id)
             .values(role_id=new_role.id))
     for row in rows:
         row.event_id = fresh.id
     db.session.flush()
-    moved, cancelled = _retime(fresh, rows, after, target, now)
+    moved, cancelled = _retime(rows, shift, target, now)
     _materialise(fresh, now)
     _tell(moved, cancelled, now)
     db.session.commit()
     db.session.refresh(occurrence)
-    return occurrence
-
-
-def _edit_all(event: Event, occurrence: Occurrence, data: EventData, minutes: int,
-              new_local: datetime, now: datetime) -> Occurrence:
-    old = series_of(event)
-    # The occurrence chosen moves to the new time; the whole series shifts with it.
-    shift = new_local - recurrence.local_wall(occurrence.original_at)
-    target = recurrence.move(old, old.start + shift, timedelta(minutes=minutes))
-    rows = _future_rows(event, now)
-    _check_capacity(event, data.roles, rows)
-    if recurrence.expand(target, now, _horizon(now), limit=5000) == [] and target.rule:
-        raise DomainError(_l("This repetition gives no date at all: change the days "
-                             "or the end."), field="freq")
-    _texts(event, data)
-    _set_roles(event, data.roles)
-    event.starts_local, event.minutes, event.rule = target.start, minutes, target.rule
-    event.exdates, event.updated_at = _exdates(target), now
-    moved, cancelled = _retime(event, rows, old, target, now)
-    _materialise(event, now)
-    _tell(moved, cancelled, now)
-    db.session.commit()
     return occurrence
 
 

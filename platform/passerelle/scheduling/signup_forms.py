@@ -3,14 +3,30 @@ dates."""
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DateField, IntegerField, RadioField
-from wtforms.validators import NumberRange, Optional
+from wtforms.validators import NumberRange, Optional, ValidationError
 
 from passerelle.core.forms import BaseForm, required
+from passerelle.scheduling.signups import OTHER_EVENT
+
+
+def _role_id(value):
+    """The chosen role's id; 0 for anything else, then refused beside the field."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return 0
+
+
+class RoleField(RadioField):
+    """A role of the event (its choices are set by the view)."""
+
+    def pre_validate(self, form):
+        if self.data is not None and self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(OTHER_EVENT)
 
 
 class SignupForm(BaseForm):
-    role = RadioField(_l("Role"), coerce=int, validators=[required()],
-                      validate_choice=True)
+    role = RoleField(_l("Role"), coerce=_role_id, validators=[required()])
     whole_series = BooleanField(_l("Sign me up for the whole series"))
 
 

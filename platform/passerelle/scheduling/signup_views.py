@@ -23,10 +23,10 @@ from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.routing import ID_MAX
 from passerelle.core.time import today_in_brussels, utcnow
-from passerelle.core.web import act
+from passerelle.core.web import act, form_error
 from passerelle.extensions import db
 from passerelle.organisations.models import Organisation
-from passerelle.scheduling import signups
+from passerelle.scheduling import roles, signups
 from passerelle.scheduling.models import Occurrence, Signup, SignupStatus
 from passerelle.scheduling.signup_forms import HoursRangeForm, MinutesForm, SignupForm
 
@@ -46,27 +46,24 @@ def _occurrence(occurrence_id: int) -> Occurrence:
 
 
 def role_choices(occurrence: Occurrence) -> list[tuple[int, str]]:
-    from passerelle.core.languages import language_in_sentence
-    from passerelle.core.skills import SKILLS
-
     locale = str(get_locale() or "fr")
-    choices = []
-    for role in occurrence.event.roles:
-        parts = [str(SKILLS.get(role.skill, role.skill))] if role.skill else []
-        if role.language:
-            parts.append(language_in_sentence(role.language, locale))
-        choices.append((role.id, ", ".join(parts) or str(_l("Volunteer"))))
-    return choices
+    return [(role.id, roles.label(role.skill, role.language, locale))
+            for role in occurrence.event.roles]
 
 
-def box(user, occurrence: Occurrence) -> dict:
-    """What templates/scheduling/_signup.html reads, for the occurrence page."""
+def signup_form(occurrence: Occurrence) -> SignupForm:
+    form = SignupForm()
+    form.role.choices = role_choices(occurrence)
+    return form
+
+
+def box(user, occurrence: Occurrence, form: SignupForm | None = None) -> dict:
+    """What templates/scheduling/_signup.html reads, for the occurrence page (`form`: the
+    one just refused, to show again)."""
     mine = db.session.scalar(select(Signup).where(Signup.occurrence_id == occurrence.id,
                                                   Signup.user_id == user.id))
-    form = None
-    if access.can_sign_up(user, occurrence):
-        form = SignupForm()
-        form.role.choices = role_choices(occurrence)
+    if form is None and access.can_sign_up(user, occurrence):
+        form = signup_form(occurrence)
         if len(form.role.choices) == 1:  # one role: already chosen
             form.role.data = form.role.choices[0][0]
     holding = mine is not None and mine.status != SignupStatus.cancelled
@@ -77,22 +74,30 @@ def box(user, occurrence: Occurrence) -> dict:
             "can_run": access.can_run_occurrence(user, occurrence)}
 
 
+def _refused(occurrence: Occurrence, form: SignupForm):
+    # The occurrence page's view imports this module: imported here, when both are loaded.
+    from passerelle.scheduling.views import occurrence_page
+
+    db.session.rollback()
+    return occurrence_page(occurrence, signup_form=form, staff=False, status=400)
+
+
 @bp.post("/occurrences/<int:occurrence_id>/signup")
 @login_required
 def sign_up(occurrence_id: int):
     occurrence = _occurrence(occurrence_id)
     if not access.can_sign_up(_me(), occurrence):
         abort(404)
-    form = SignupForm()
-    form.role.choices = role_choices(occurrence)
+    form = signup_form(occurrence)
     if not form.validate_on_submit():
-        for error in form.role.errors:
-            flash(error, "error")
-        return _back(occurrence.id)
+        return _refused(occurrence, form)
     role = next(r for r in occurrence.event.roles if r.id == form.role.data)
     try:
         signup = signups.sign_up(_me(), occurrence, role, utcnow(), form.whole_series.data)
     except DomainError as error:
+        if error.field == "role":
+            form_error(form, error)
+            return _refused(occurrence, form)
         flash(error.message, "error")
         return _back(occurrence.id)
     if signup.status == SignupStatus.waitlisted:

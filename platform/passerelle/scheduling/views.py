@@ -1,6 +1,7 @@
 """Pages of events: a programme's events and coverage, a series, an occurrence."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -12,6 +13,7 @@ from passerelle.core.web import form_error
 from passerelle.extensions import db
 from passerelle.organisations import queries
 from passerelle.scheduling import forms, recurrence, services, signup_views
+from passerelle.scheduling import roles as role_names
 from passerelle.scheduling.models import Event, EventKind, Occurrence
 
 bp = Blueprint("scheduling", __name__)
@@ -28,6 +30,10 @@ def _programme(slug: str):
     return programme
 
 
+def _locale() -> str:
+    return str(get_locale() or "fr")
+
+
 def _rule(form) -> str | None:
     if not form.freq.data:
         return None
@@ -41,14 +47,29 @@ def _rule(form) -> str | None:
         raise DomainError(_l("This repetition cannot be used."), field="freq") from None
 
 
-def _data(form, rule=None) -> services.EventData:
+def _edit_rule(form, event: Event):
+    """The edit form's repetition: services.SAME when it says the event's own rule."""
+    if form.freq.data == forms.KEEP:
+        return services.SAME
+    rule = _rule(form)
+    try:
+        same = recurrence.normal(rule) == recurrence.normal(event.rule)
+    except recurrence.RecurrenceError:
+        same = False
+    return services.SAME if same else rule
+
+
+def _data(form, rule=services.SAME) -> services.EventData:
     return services.EventData(
         kind=EventKind(form.kind.data), day=form.day.data, start=form.start.data,
         minutes=form.minutes.data, end=form.end.data, title_fr=form.title_fr.data or "",
         title_nl=form.title_nl.data or "", title_en=form.title_en.data or "",
-        description=form.description.data or "", address=form.address.data or "",
+        description_fr=form.description_fr.data or "",
+        description_nl=form.description_nl.data or "",
+        description_en=form.description_en.data or "", address=form.address.data or "",
         city=form.city.data or "", centre=form.centre.data or None,
-        roles=[(form.roles.data, form.skill.data or None, form.language.data or None)],
+        roles=[(row.form.places.data, row.form.skill.data or None,
+                row.form.language.data or None) for row in form.roles],
         rule=rule)
 
 
@@ -65,7 +86,7 @@ def _flash_moved(form) -> None:
 @second_factor_required
 def programme_events(slug: str):
     programme, now = _programme(slug), utcnow()
-    form = forms.NewEventForm()
+    form = forms.NewEventForm(locale=_locale())
     if form.validate_on_submit():
         try:
             event = services.create_event(_me(), programme, _data(form, _rule(form)), now)
@@ -79,10 +100,13 @@ def programme_events(slug: str):
             flash(_l("The event is created."), "success")
             return redirect(url_for("scheduling.event", event_id=event.id))
     upcoming, taken = services.upcoming(programme, now)
+    week, month = services.coverage(programme, now, 7), services.coverage(programme, now, 31)
+    locale = _locale()
+    role_labels = {row.role.id: role_names.label(row.role.skill, row.role.language, locale)
+                   for row in week + month}
     return render_template("scheduling/programme.html", programme=programme, form=form,
-                           upcoming=upcoming, taken=taken,
-                           week=services.coverage(programme, now, 7),
-                           month=services.coverage(programme, now, 31))
+                           upcoming=upcoming, taken=taken, week=week, month=month,
+                           role_labels=role_labels)
 
 
 def _event(event_id: int) -> Event:
@@ -129,15 +153,55 @@ def _occurrence(occurrence_id: int) -> Occurrence:
     return found
 
 
+def _role_rows(event: Event) -> list[dict]:
+    """The event's roles, and a blank row to add one (at least 3 rows are shown anyway)."""
+    rows = [{"places": role.places, "skill": role.skill or "", "language": role.language or ""}
+            for role in event.roles]
+    return rows + [{}] if 3 <= len(rows) < forms.MAX_ROLES else rows
+
+
 def _prefilled(occurrence: Occurrence) -> forms.EditForm:
     event, start = occurrence.event, recurrence.local_wall(occurrence.starts_at)
-    role = event.roles[0]
-    return forms.EditForm(
-        kind=event.kind.value, title_fr=event.title_fr, title_nl=event.title_nl,
-        title_en=event.title_en, description=event.description_fr, address=event.address,
-        city=event.city, centre=event.centre or "", day=start.date(), start=start.time(),
+    rule = {"freq": ""}
+    if event.rule is not None:
+        try:
+            recurrence.normal(event.rule)
+            found = recurrence.parts(event.rule)
+        except recurrence.RecurrenceError:
+            found = None
+        if found is not None and found.freq in forms.FREQS:
+            rule = {"freq": found.freq, "interval": found.interval,
+                    "weekdays": [str(d) for d in found.weekdays],
+                    "nth": "" if found.nth is None else str(found.nth),
+                    "until": found.until, "count": found.count}
+        else:
+            rule = {"freq": forms.KEEP}
+    form = forms.EditForm(
+        locale=_locale(), kept=[(role.skill, role.language) for role in event.roles],
+        kind=event.kind.value, title_fr=event.title_fr,
+        title_nl=event.title_nl, title_en=event.title_en,
+        description_fr=event.description_fr, description_nl=event.description_nl,
+        description_en=event.description_en, address=event.address, city=event.city,
+        centre=event.centre or "", day=start.date(), start=start.time(),
         minutes=int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60),
-        roles=role.places, skill=role.skill or "", language=role.language or "")
+        roles=_role_rows(event), **rule)
+    if rule["freq"] == forms.KEEP:
+        form.keep_rule(_rule_words(event))
+    return form
+
+
+def occurrence_page(found: Occurrence, *, staff: bool, form=None, signup_form=None,
+                    status: int = 200):
+    """The occurrence page: its facts, places per role, the sign-up box, the staff's
+    forms (`form`: the edit form, prefilled or as just refused)."""
+    event, locale = found.event, _locale()
+    taken = services.taken([found.id])
+    roles = [(role, taken.get((found.id, role.id), 0),
+              role_names.label(role.skill, role.language, locale)) for role in event.roles]
+    return render_template("scheduling/occurrence.html", occurrence=found, event=event,
+                           roles=roles, staff=staff, form=form,
+                           cancel_form=forms.CancelForm() if staff else None,
+                           **signup_views.box(_me(), found, signup_form)), status
 
 
 @bp.route("/occurrences/<int:occurrence_id>", methods=["GET", "POST"])
@@ -151,22 +215,21 @@ def occurrence(occurrence_id: int):
     form = _prefilled(found) if staff else None
     if staff and form.validate_on_submit():
         try:
-            found = services.edit(_me(), found, form.scope.data, _data(form), utcnow())
+            edited = services.edit(_me(), found, form.scope.data,
+                                   _data(form, _edit_rule(form, found.event)), utcnow())
         except NotFound:
             raise
         except DomainError as error:
             db.session.rollback()
             form_error(form, error)
         else:
+            if edited is None:
+                flash(_l("Nothing was changed."), "notice")
+                return redirect(url_for("scheduling.occurrence", occurrence_id=found.id))
             _flash_moved(form)
             flash(_l("The changes are saved."), "success")
-            return redirect(url_for("scheduling.occurrence", occurrence_id=found.id))
-    taken = services.taken([found.id])
-    roles = [(role, taken.get((found.id, role.id), 0)) for role in found.event.roles]
-    return render_template("scheduling/occurrence.html", occurrence=found, event=found.event,
-                           roles=roles, staff=staff, form=form,
-                           cancel_form=forms.CancelForm() if staff else None,
-                           **signup_views.box(_me(), found))
+            return redirect(url_for("scheduling.occurrence", occurrence_id=edited.id))
+    return occurrence_page(found, staff=staff, form=form)
 
 
 @bp.post("/occurrences/<int:occurrence_id>/cancel")
