@@ -223,3 +223,17 @@ def test_companions_who_share_a_language_come_first_then_the_nearest(app):
     assert trajectory.companion_id == near.id
     services.approve(coordinator, trajectory, NOW)
     assert trajectory.stays[0].meeting_with_id == near.id  # the buddy at the first meeting
+
+
+def test_a_decline_re_plans_from_the_trajectory_when_the_guest_s_dates_were_cleared(app):
+    programme = hosting_programme()
+    coordinator = coordinator_of(programme.organisation)
+    hosts = {h.id: h for h in (host(programme, name=f"Host {n}") for n in range(2))}
+    person = guest(programme, last=FIRST + timedelta(days=20))
+    [trajectory], _ = services.plan_programme(coordinator, programme, NOW)
+    services.approve(coordinator, trajectory, NOW)
+    [stay] = _live(trajectory)
+    person.housing_from = person.housing_until = None  # the partner cleared them since
+    db.session.commit()
+    [new] = services.answer(hosts[stay.host_id], stay, False, "\r\n", NOW)
+    assert (new.first_night, new.last_night) == (stay.first_night, stay.last_night)

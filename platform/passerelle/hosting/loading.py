@@ -52,8 +52,10 @@ def waiting_people(programme: Programme, today: date) -> list[Person]:
 def nights_of(person: Person, programme: Programme, today: date) -> tuple[date, date]:
     """The nights to plan: from the first one still to come; an immersion lasts the
     programme's immersion weeks (one by default)."""
-    first = max(person.housing_from, today)
-    last = person.housing_until
+    # Dates cleared on the person since their trajectory was planned: the trajectory's
+    # own nights stand (a re-plan passes them), from today.
+    first = max(person.housing_from or today, today)
+    last = person.housing_until or first
     if person.phase == Phase.immersion:
         weeks = (programme.facts or {}).get("immersion_weeks") or 1
         last = min(last, first + timedelta(days=7 * weeks - 1))
