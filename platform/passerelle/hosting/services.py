@@ -171,6 +171,7 @@ def approve(user: User, trajectory: Trajectory, now: datetime) -> int:
         stay.first_meeting = True
         stay.meeting_with_id = trajectory.companion_id or user.id
         messages.asked(stay, now)
+    messages.approved_for_guest(trajectory, proposed, now)
     audit.log(user, "approved", trajectory, now)
     db.session.commit()
     return len(proposed)
@@ -222,6 +223,7 @@ def answer(user: User, stay: Stay, accept: bool, reason: str, now: datetime) -> 
         stay.status = StayStatus.accepted
         audit.log(user, "accepted", stay, now)
         messages.answered(stay, now)
+        messages.accepted_for_guest(stay, now)
         db.session.commit()
         return []
     stay.status = StayStatus.declined
