@@ -284,6 +284,20 @@ def _replan(trajectory: Trajectory, from_night: date, now: datetime) -> list[Sta
     return [s for s in trajectory.stays if s.status == StayStatus.proposed]
 
 
+def end_past(now: datetime) -> int:
+    """Approved trajectories whose last night has passed end (their rooms are free again in
+    any case: a stay holds only its own nights). Returns how many ended."""
+    today = day_in_brussels(now)
+    due = list(db.session.scalars(select(Trajectory).where(
+        Trajectory.status == TrajectoryStatus.approved, Trajectory.last_night < today)
+        .order_by(Trajectory.id)))
+    for trajectory in due:
+        trajectory.status = TrajectoryStatus.ended
+        audit.log(None, "ended", trajectory, now)
+    db.session.commit()
+    return len(due)
+
+
 def report_concern(user: User, stay: Stay, body: str, now: datetime) -> Concern:
     """A private note to the programme's coordinators, announced to them at once."""
     if not (access.hosts_stay(user, stay) or access.can_see_trajectory(user, stay.trajectory)):

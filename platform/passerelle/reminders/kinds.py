@@ -93,6 +93,7 @@ KINDS: dict[str, str | None] = {
     "duo-proposed": "matches",
     "duo-active": "matches",
     "duo-declined": "matches",
+    "duo-ended": "matches",
     "duo-decided": "match-decisions",
     "signup-confirmed": "events",
     # A place given from the waitlist is expected to be taken: always told.
