@@ -237,3 +237,33 @@ def test_a_decline_re_plans_from_the_trajectory_when_the_guest_s_dates_were_clea
     db.session.commit()
     [new] = services.answer(hosts[stay.host_id], stay, False, "\r\n", NOW)
     assert (new.first_night, new.last_night) == (stay.first_night, stay.last_night)
+
+
+def test_the_guest_s_organisation_hears_of_the_homes_asked_and_accepted(app):
+    programme = hosting_programme()
+    coordinator = coordinator_of(programme.organisation)
+    hosts = {h.id: h for h in (host(programme, name=f"Host {n}") for n in range(2))}
+    person = guest(programme, last=FIRST + timedelta(days=111))
+    paula = partner_staff(person)
+    [trajectory], _ = services.plan_programme(coordinator, programme, NOW)
+    assert _messages("stay-guest-asked") == []  # a plan is not yet a decision
+    services.approve(coordinator, trajectory, NOW)
+    [asked] = _messages("stay-guest-asked")
+    assert asked.recipient_id == paula.id and "Zainab" in asked.subject
+    first, second = _live(trajectory)
+    services.answer(hosts[first.host_id], first, True, "", NOW)
+    services.answer(hosts[second.host_id], second, False, "Away", NOW)
+    [accepted] = _messages("stay-guest-accepted")  # the decline is re-planned, not told
+    assert accepted.recipient_id == paula.id
+    assert "Zainab" in accepted.body_text and first.first_night.strftime("%Y") in accepted.body_text
+    assert "Host 0" not in accepted.body_text and "Host 1" not in accepted.body_text
+
+
+def test_a_guest_of_the_programme_s_own_organisation_tells_nobody_twice(app):
+    programme = hosting_programme()
+    coordinator = coordinator_of(programme.organisation)
+    host(programme)
+    guest(programme, last=FIRST + timedelta(days=20), partner=programme.organisation)
+    [trajectory], _ = services.plan_programme(coordinator, programme, NOW)
+    services.approve(coordinator, trajectory, NOW)
+    assert _messages("stay-guest-asked") == []

@@ -39,6 +39,11 @@ def active(duo: Duo, now: datetime) -> None:
     _to_coordinators(duo, now, accepted=True)
 
 
+def ended(duo: Duo, now: datetime) -> None:
+    _to_both("duo-ended", duo, lambda name: _l("Your language duo's follow-up has ended: "
+                                               "%(programme)s", programme=name), "ended", now)
+
+
 def declined(duo: Duo, by_user_id: int, now: datetime) -> None:
     """The other participant and the coordinators; nobody is told who declined but them."""
     outbox.cancel(_about(duo), ("duo-proposed",))

@@ -242,6 +242,24 @@ def decline(participant: User, duo: Duo, reason: str, now: datetime) -> None:
     db.session.commit()
 
 
+def end_followed(now: datetime) -> int:
+    """Active duos whose follow-up ended before today end; both participants are thanked.
+    Returns how many ended."""
+    today = day_in_brussels(now)
+    due = list(db.session.scalars(select(Duo.id).where(
+        Duo.status == DuoStatus.active, Duo.ends_on < today).order_by(Duo.id)))
+    for duo_id in due:
+        duo = db.session.get(Duo, duo_id)
+        _lock(duo)
+        if duo.status != DuoStatus.active:  # ended by someone else meanwhile
+            continue
+        duo.status = DuoStatus.ended
+        audit.log(None, "ended", duo, now)
+        messages.ended(duo, now)
+    db.session.commit()
+    return len(due)
+
+
 def _yes_of(duo: Duo, user_id: int) -> datetime | None:
     return duo.first_yes_at if user_id == duo.first_id else duo.second_yes_at
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask_babel import lazy_gettext as _l
 
 from passerelle.hosting.models import Concern, Stay, StayStatus, Trajectory
+from passerelle.organisations import queries
 from passerelle.programmes.messages import coordinators_to_tell
 from passerelle.reminders import outbox
 from passerelle.reminders.outbox import external_url
@@ -68,3 +69,38 @@ def concern(concern: Concern, now: datetime) -> None:
                      "hosting/mail/concern.txt", f"concern-{concern.id}", "reported", now,
                      stay=stay, author=concern.author.name if concern.author else "",
                      stay_link=external_url("hosting.stay", stay_id=stay.id))
+
+
+def _to_guest_organisation(kind: str, trajectory: Trajectory, subject, template: str,
+                           occurrence: str, now: datetime, **context) -> None:
+    """The organisation that referred the guest: it speaks for them (it may refuse a home
+    on their behalf before the stay begins) and prepares them. Nobody when it is the
+    programme's own organisation: its coordinators decided it themselves."""
+    organisation = trajectory.person.organisation
+    if organisation.id == trajectory.programme.organisation_id:
+        return
+    link = external_url("hosting.trajectory", trajectory_id=trajectory.id)
+    for member in queries.members_of(organisation):
+        user = member.user
+        name = trajectory.programme.text("name", user.locale)
+        outbox.write(kind, user, subject(name), template,
+                     about=f"trajectory-{trajectory.id}", occurrence=occurrence, now=now,
+                     trajectory=trajectory, guest=trajectory.person.first_name,
+                     programme_name=name, link=link, **context)
+
+
+def approved_for_guest(trajectory: Trajectory, stays: list[Stay], now: datetime) -> None:
+    _to_guest_organisation(
+        "stay-guest-asked", trajectory,
+        lambda name: _l("Homes asked for %(guest)s: %(programme)s",
+                        guest=trajectory.person.first_name, programme=name),
+        "hosting/mail/guest_asked.txt", outbox.each_time(), now,
+        stays=sorted(stays, key=lambda stay: stay.first_night))
+
+
+def accepted_for_guest(stay: Stay, now: datetime) -> None:
+    _to_guest_organisation(
+        "stay-guest-accepted", stay.trajectory,
+        lambda name: _l("A home for %(guest)s: %(programme)s",
+                        guest=stay.person.first_name, programme=name),
+        "hosting/mail/guest_accepted.txt", f"accepted-{stay.id}", now, stay=stay)

@@ -171,6 +171,7 @@ def approve(user: User, trajectory: Trajectory, now: datetime) -> int:
         stay.first_meeting = True
         stay.meeting_with_id = trajectory.companion_id or user.id
         messages.asked(stay, now)
+    messages.approved_for_guest(trajectory, proposed, now)
     audit.log(user, "approved", trajectory, now)
     db.session.commit()
     return len(proposed)
@@ -222,6 +223,7 @@ def answer(user: User, stay: Stay, accept: bool, reason: str, now: datetime) -> 
         stay.status = StayStatus.accepted
         audit.log(user, "accepted", stay, now)
         messages.answered(stay, now)
+        messages.accepted_for_guest(stay, now)
         db.session.commit()
         return []
     stay.status = StayStatus.declined
@@ -280,6 +282,20 @@ def _replan(trajectory: Trajectory, from_night: date, now: datetime) -> list[Sta
     db.session.flush()
     messages.replanned(trajectory, len(new), now)
     return [s for s in trajectory.stays if s.status == StayStatus.proposed]
+
+
+def end_past(now: datetime) -> int:
+    """Approved trajectories whose last night has passed end (their rooms are free again in
+    any case: a stay holds only its own nights). Returns how many ended."""
+    today = day_in_brussels(now)
+    due = list(db.session.scalars(select(Trajectory).where(
+        Trajectory.status == TrajectoryStatus.approved, Trajectory.last_night < today)
+        .order_by(Trajectory.id)))
+    for trajectory in due:
+        trajectory.status = TrajectoryStatus.ended
+        audit.log(None, "ended", trajectory, now)
+    db.session.commit()
+    return len(due)
 
 
 def report_concern(user: User, stay: Stay, body: str, now: datetime) -> Concern:

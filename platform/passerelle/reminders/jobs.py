@@ -1,5 +1,7 @@
 """The daily jobs the dispatcher runs, at their Brussels hour: (name, hour, job of now)."""
 
+from passerelle.duos.services import end_followed
+from passerelle.hosting.services import end_past
 from passerelle.matching.jobs import lapse_proposals
 from passerelle.needs.jobs import purge_expired
 from passerelle.programmes.jobs import refresh_statuses
@@ -12,4 +14,6 @@ DAILY = [
     ("matching-lapse-proposals", 5, lapse_proposals),
     ("reminders-digest", 7, send_digests),
     ("scheduling-extend-series", 2, extend_series),
+    ("duos-end-followed", 1, end_followed),
+    ("hosting-end-trajectories", 1, end_past),
 ]

@@ -87,9 +87,13 @@ KINDS: dict[str, str | None] = {
     "stay-answered": "match-decisions",
     "stay-replanned": "match-decisions",
     "stay-concern": None,
+    # The guest's own organisation: where the person it referred will sleep.
+    "stay-guest-asked": None,
+    "stay-guest-accepted": None,
     "duo-proposed": "matches",
     "duo-active": "matches",
     "duo-declined": "matches",
+    "duo-ended": "matches",
     "duo-decided": "match-decisions",
     "signup-confirmed": "events",
     # A place given from the waitlist is expected to be taken: always told.
