@@ -30,6 +30,7 @@ from passerelle.programmes.models import (
     Training,
     TrainingRecord,
 )
+from passerelle.scheduling import signup_messages
 from passerelle.scheduling.models import Event, Occurrence, Signup, SignupStatus
 from passerelle.volunteers.models import SpokenLanguage, VolunteerProfile
 
@@ -405,7 +406,7 @@ def _close(application: Application, now: datetime) -> None:
     for signup in db.session.scalars(select(Signup).join(Occurrence).join(Event).where(
             Signup.user_id == application.user_id, Signup.status != SignupStatus.cancelled,
             Event.programme_id == application.programme_id, Occurrence.starts_at > now)):
-        messages.left_session(application.user, signup.occurrence_id)
+        signup_messages.forget(signup, everything=True)
         signup.status, signup.since = SignupStatus.cancelled, now
 
 
@@ -490,5 +491,5 @@ def forget_applicant(user: User, now: datetime) -> None:
     for signup in db.session.scalars(select(Signup).join(Occurrence).where(
             Signup.user_id == user.id, Signup.status != SignupStatus.cancelled,
             Occurrence.starts_at > now)):
-        messages.left_session(user, signup.occurrence_id)
+        signup_messages.forget(signup, everything=True)
         signup.status, signup.since = SignupStatus.cancelled, now

@@ -56,7 +56,9 @@ def promoted(signup: Signup, now: datetime) -> None:
 
 def remind(signup: Signup, now: datetime) -> None:
     """The day before at the same Brussels time; nothing when that is already past or the
-    person holds no place. Keyed by the start's instant: a moved occurrence gets a new one."""
+    person holds no place. Keyed by the start's instant and the sign-up's `since`: a moved
+    occurrence gets a new one, and so does signing up again after cancelling (the row and
+    its id are the same, the reminder `forget` cancelled is not)."""
     if signup.status not in HOLDING or signup.occurrence.cancelled:
         return
     start = signup.occurrence.starts_at
@@ -67,10 +69,16 @@ def remind(signup: Signup, now: datetime) -> None:
     outbox.write(REMINDER, signup.user,
                  _l("Tomorrow: %(event)s", event=context["event_title"]),
                  "scheduling/signups/mail/reminder.txt", about=about(signup),
-                 occurrence=start.astimezone(UTC).isoformat(), now=now, due_at=due,
+                 occurrence=f"{start.astimezone(UTC):%Y%m%dT%H%M}Z-"
+                            f"{signup.since.astimezone(UTC):%Y%m%dT%H%M%S.%f}Z",
+                 now=now, due_at=due,
                  **context)
 
 
-def forget(signup: Signup) -> None:
-    """The pending reminder of a cancelled sign-up."""
-    outbox.cancel(about(signup), kinds=(REMINDER,), to=signup.user)
+def forget(signup: Signup, everything: bool = False) -> None:
+    """The pending reminder of a cancelled sign-up; with `everything`, all that is still to
+    be sent to the person about the occurrence (they left the programme)."""
+    outbox.cancel(about(signup), kinds=None if everything else (REMINDER,), to=signup.user)
+    # Reminders written by the former training sessions' own messages, before they became
+    # events, are about "session-<occurrence id>".
+    outbox.cancel(f"session-{signup.occurrence_id}", to=signup.user)
