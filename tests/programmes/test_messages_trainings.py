@@ -1,10 +1,11 @@
 """Training sessions' messages are any event's (scheduling/signup_messages.py): the sign-up
-confirmed with the training's name and place, a place from the waitlist, and the reminder
+confirmed with the training's name, place and an .ics, a place from the waitlist, and the reminder
 the day before at the same Brussels time, written at sign-up, due in UTC."""
 
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from icalendar import Calendar
 from sqlalchemy import select
 
 from passerelle.core.errors import DomainError
@@ -64,7 +65,8 @@ def as_utc(moment):
 def test_a_sign_up_is_confirmed_with_the_training_and_reminded_at_brussels_time(app, smtp,
                                                                                programme):
     jef = applicant(programme, "jef@example.org")
-    sign_up(jef, add_session(programme))
+    occurrence = add_session(programme)
+    sign_up(jef, occurrence)
 
     due = {row.kind: as_utc(row.due_at) for row in rows_of(jef)
            if row.kind in (CONFIRMED, REMINDER)}
@@ -79,6 +81,15 @@ def test_a_sign_up_is_confirmed_with_the_training_and_reminded_at_brussels_time(
     assert "zondag 29 maart 2026, 08:00 (Brusselse tijd)" in body
     # The session has an address and no city: no dangling comma.
     assert "Plaats: Rue du Vivier 80, Ixelles" in body.splitlines()
+    [part] = [p for p in confirmed.iter_attachments()
+              if p.get_content_type() == "text/calendar"]
+    [event] = Calendar.from_ical(part.get_content()).walk("VEVENT")
+    # The UID of the person's calendar feed: the same entry, not a second one.
+    assert str(event["uid"]) == f"occurrence-{occurrence.id}@passerelle"
+    assert event["dtstart"].params["TZID"] == "Europe/Brussels"
+    assert event.start.astimezone(UTC) == datetime(2026, 3, 29, 6, tzinfo=UTC)
+    assert str(event["location"]) == "Rue du Vivier 80, Ixelles"
+    assert str(event["summary"]).startswith("Visiting in detention, ")
 
 
 def test_the_reminder_is_sent_at_its_time_and_once(app, smtp, programme):
@@ -183,6 +194,10 @@ def test_a_full_session_waitlists_and_the_place_freed_is_told(app, smtp, program
     first, promoted = smtp.messages_to("an@example.org", deliver=False)
     assert first["Subject"] == "On the waitlist: Visiting in detention"
     assert promoted["Subject"] == "A place for you: Visiting in detention"
+    assert "adds it to your calendar" in promoted.get_body(("plain",)).get_content()
+    assert "adds it to your calendar" not in first.get_body(("plain",)).get_content()
+    assert [p.get_content_type() for p in first.iter_attachments()] == []
+    assert "text/calendar" in [p.get_content_type() for p in promoted.iter_attachments()]
 
 
 def test_check_in_tells_the_volunteer_the_training_is_done(app, smtp, programme,

@@ -29,8 +29,17 @@ def _context(signup: Signup) -> dict:
                 start=occurrence.starts_at, link=external_url("signups.my_hours"))
 
 
+def _ics(signup: Signup, now: datetime) -> str:
+    """The occurrence as its .ics download and the person's feed give it (the same UID)."""
+    from passerelle.scheduling import calendars, feeds
+
+    item = calendars.occurrence_item(signup.occurrence, signup.user.locale, now)
+    return feeds.calendar([item], item.summary)
+
+
 def confirmed(signup: Signup, now: datetime) -> None:
-    """A place, or the waitlist with its number; and the reminder for a place."""
+    """A place, with an .ics, or the waitlist with its number; and the reminder for a
+    place."""
     from passerelle.scheduling.signups import waitlist_number
 
     context = _context(signup)
@@ -40,7 +49,8 @@ def confirmed(signup: Signup, now: datetime) -> None:
     outbox.write("signup-confirmed", signup.user, subject,
                  "scheduling/signups/mail/confirmed.txt", about=about(signup),
                  occurrence=f"{signup.id}-{signup.since.astimezone(UTC).isoformat()}",
-                 now=now, waiting=waiting, number=waitlist_number(signup), **context)
+                 now=now, calendar=None if waiting else _ics(signup, now), waiting=waiting,
+                 number=waitlist_number(signup), attached=not waiting, **context)
     remind(signup, now)
 
 
@@ -50,7 +60,7 @@ def promoted(signup: Signup, now: datetime) -> None:
                  _l("A place for you: %(event)s", event=context["event_title"]),
                  "scheduling/signups/mail/promoted.txt", about=about(signup),
                  occurrence=f"{signup.id}-{now.astimezone(UTC).isoformat()}", now=now,
-                 **context)
+                 calendar=_ics(signup, now), attached=True, **context)
     remind(signup, now)
 
 
