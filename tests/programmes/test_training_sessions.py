@@ -130,6 +130,17 @@ def test_a_full_session_offers_the_waitlist_and_a_cancel_promotes(client, db, lo
     assert "A place for you: Visiting in detention" in subjects
 
 
+def test_a_place_given_up_by_withdrawing_goes_to_the_waitlist(db, transit):
+    session = add_session(training_of(transit), capacity=1)
+    first, second = applicant(transit), applicant(transit)
+    held = sign_up(first, session)
+    waiting = sign_up(second, session)
+    services.withdraw(first, services.application_of(first, transit), "", utcnow())
+    _db.session.expire_all()
+    assert _db.session.get(Signup, held.id).status == SignupStatus.cancelled
+    assert _db.session.get(Signup, waiting.id).status == SignupStatus.confirmed
+
+
 def test_the_volunteer_cancels_their_place_from_the_applications_page(client, db, login_as,
                                                                       transit):
     session = add_session(training_of(transit))

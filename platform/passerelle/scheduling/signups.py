@@ -229,6 +229,21 @@ def waitlist_number(signup: Signup) -> int | None:
 def cancel(user: User, signup: Signup, now: datetime) -> Signup | None:
     """The person leaves (`user`: who cancels, themselves or a coordinator); the first
     waitlisted of the role, if any, takes the place freed. Returns who was promoted."""
+    promoted = _leave(signup, now, everything=False)
+    db.session.commit()
+    return promoted
+
+
+def given_up(signups: list[Signup], now: datetime) -> None:
+    """Places given up without the person asking (their application closed, their account
+    erased): as `cancel`, with all that was still to be sent to them about it cancelled
+    and the waitlist promoted, in id order of the occurrences. Does not commit."""
+    for signup in sorted(signups, key=lambda s: (s.occurrence_id, s.id)):
+        if signup.status != SignupStatus.cancelled:
+            _leave(signup, now, everything=True)
+
+
+def _leave(signup: Signup, now: datetime, everything: bool) -> Signup | None:
     occurrence = signup.occurrence
     _lock(occurrence)
     db.session.refresh(signup)
@@ -236,12 +251,10 @@ def cancel(user: User, signup: Signup, now: datetime) -> Signup | None:
         raise DomainError(NOT_HOLDING)
     held = signup.status in HOLDING
     signup.status, signup.since, signup.whole_series = SignupStatus.cancelled, now, False
-    signup_messages.forget(signup)
-    promoted = None
+    signup_messages.forget(signup, everything)
     if held and not occurrence.cancelled and occurrence.starts_at > now:
-        promoted = _promote(occurrence, signup.role, now)
-    db.session.commit()
-    return promoted
+        return _promote(occurrence, signup.role, now)
+    return None
 
 
 def _promote(occurrence: Occurrence, role: EventRole, now: datetime) -> Signup | None:
