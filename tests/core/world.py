@@ -32,6 +32,7 @@ from passerelle.organisations.models import (
 from passerelle.programmes import services, sessions
 from passerelle.programmes.models import Training
 from passerelle.reminders.models import OutboxMessage, Status
+from passerelle.scheduling import signups
 from passerelle.scheduling.models import (
     Event,
     EventKind,
@@ -65,7 +66,8 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
     now = at(today)
     session = sessions.schedule(training, start, start + timedelta(hours=2), "Room 1", 10, now)
     application = services.apply(owner, programme, "I want to help", now)
-    signup = sessions.sign_up(owner, session, now)
+    occurrence = db.session.get(Occurrence, session.id)
+    signup = signups.sign_up(owner, occurrence, occurrence.event.roles[0], now)
     services.record_screening(coordinator, application, True, SCREENING_NOTE + suffix, now)
     person = make_person(organisation, PERSON_NAME + suffix)
     # The programme is a sponsorship (make_programme's kind): this need for the person
@@ -209,7 +211,6 @@ ARGUMENTS = {
     ("organisations", "slug"): "organisation", ("programmes", "slug"): "programme",
     ("organisations", "need_id"): "need", ("organisations", "pairing_id"): "pairing",
     ("programmes", "training_id"): "training", ("applications", "application_id"): "application",
-    ("training-sessions", "session_id"): "session", ("training-signups", "signup_id"): "signup",
     ("offers", "offer_id"): "offer", ("offers", "pairing_id"): "pairing",
     ("supported", "person_id"): "person", ("invitations", "token"): "invitation",
     ("account", "token"): None,  # confirm, reset or unlock, by the rule

@@ -145,13 +145,16 @@ def test_needs_that_fit_me_say_why_not_and_link_to_the_next_training(app, login_
                                charter=False, trainings=["Welcome"])
     training = services.trainings_by_programme([programme.id])[programme.id][0]
     start = utcnow() + timedelta(days=9)
-    sessions.add_session(training, start, start + timedelta(hours=2), "Room 7", 5, utcnow())
+    occurrence = sessions.add_session(training, start, start + timedelta(hours=2), "Room 7",
+                                      5, utcnow())
     db.session.commit()
     need(programme, title="Visit on Mondays")
     ada = volunteer(programme, status=ApplicationStatus.screened)
     page = _page(signed_in(app, ada), "/my/matches")
     assert "Not open to you yet" in page and "Training still to do: Welcome" in page
-    assert "Room 7" in page and "/sign-up" in page
+    # The one sign-up of any event, coming back to this page.
+    assert "Room 7" in page and f'action="/occurrences/{occurrence.id}/signup"' in page
+    assert 'name="next" value="/my/matches"' in page
 
 
 def test_weights_out_of_range_are_refused_beside_the_field(app, client, login_as):

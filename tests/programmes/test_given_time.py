@@ -9,6 +9,8 @@ from passerelle.core.errors import DomainError
 from passerelle.core.time import as_utc
 from passerelle.needs import people
 from passerelle.programmes import services, sessions, setup
+from passerelle.scheduling import signups
+from passerelle.scheduling.models import Occurrence
 from tests.factories import at, make_organisation, make_programme, make_user
 from tests.needs.factories import make_person
 
@@ -44,11 +46,14 @@ def test_a_training_session_is_judged_by_the_time_given(db):
                                 LONG_AGO)
     volunteer = make_user()
     services.apply(volunteer, programme, "", LONG_AGO)
-    signup = sessions.sign_up(volunteer, session, LONG_AGO + timedelta(days=1))
+    occurrence = db.session.get(Occurrence, session.id)
+    role = occurrence.event.roles[0]
+    signup = signups.sign_up(volunteer, occurrence, role, LONG_AGO + timedelta(days=1))
     assert as_utc(signup.since) == LONG_AGO + timedelta(days=1)
-    with pytest.raises(DomainError):
-        sessions.sign_up(make_user(), sessions.session(session.id),
-                         starts + timedelta(minutes=1))
+    latecomer = make_user()
+    services.apply(latecomer, programme, "", LONG_AGO)
+    with pytest.raises(DomainError):  # started at the time given
+        signups.sign_up(latecomer, occurrence, role, starts + timedelta(minutes=1))
 
 
 def test_the_purge_deletes_by_the_day_of_the_time_given(db):

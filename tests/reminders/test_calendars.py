@@ -1,4 +1,4 @@
-"""When training reminders are due, and the .ics attached to dated messages (pure)."""
+"""When a reminder the day before is due, and the .ics attached to dated messages (pure)."""
 
 from datetime import UTC, datetime, timedelta
 
@@ -11,11 +11,8 @@ from passerelle.core.time import BRUSSELS
 from passerelle.reminders.calendars import (
     CalendarEvent,
     ics,
-    reminder_times,
     same_time_day_before,
 )
-
-DAY_BEFORE, TWO_HOURS = "training-reminder-day-before", "training-reminder-two-hours"
 
 
 @pytest.mark.parametrize(("session", "day_before_utc"), [
@@ -33,22 +30,13 @@ DAY_BEFORE, TWO_HOURS = "training-reminder-day-before", "training-reminder-two-h
 ])
 def test_the_day_before_reminder_keeps_the_brussels_time(session, day_before_utc):
     assert same_time_day_before(session) == day_before_utc
-    assert reminder_times(session, datetime(2026, 1, 1, tzinfo=UTC))[DAY_BEFORE] == day_before_utc
 
 
 def test_sunday_session_after_the_spring_change_is_not_reminded_24_hours_before():
     session = datetime(2026, 3, 29, 8, tzinfo=BRUSSELS)  # 06:00 UTC
-    due = reminder_times(session, datetime(2026, 3, 1, tzinfo=UTC))
-    assert due[DAY_BEFORE] == datetime(2026, 3, 28, 7, tzinfo=UTC)  # 23 hours before
-    assert due[DAY_BEFORE].astimezone(BRUSSELS).strftime("%A %H:%M") == "Saturday 08:00"
-    assert due[TWO_HOURS] == datetime(2026, 3, 29, 4, tzinfo=UTC)
-
-
-def test_reminders_already_past_at_sign_up_are_left_out():
-    session = datetime(2026, 6, 3, 14, tzinfo=BRUSSELS)
-    assert reminder_times(session, session - timedelta(hours=1)) == {}
-    assert set(reminder_times(session, session - timedelta(hours=3))) == {TWO_HOURS}
-    assert set(reminder_times(session, session - timedelta(days=2))) == {DAY_BEFORE, TWO_HOURS}
+    due = same_time_day_before(session)
+    assert due == datetime(2026, 3, 28, 7, tzinfo=UTC)  # 23 hours before
+    assert due.astimezone(BRUSSELS).strftime("%A %H:%M") == "Saturday 08:00"
 
 
 # Sessions between 2024 and 2030, at any quarter hour of Brussels time that exists.
@@ -66,12 +54,6 @@ def test_the_day_before_is_the_previous_calendar_day_at_the_same_wall_clock(sess
     if (before.hour, before.minute) != (session.hour, session.minute):
         # Only in the spring gap: one hour later on the clock, the same instant as before it.
         assert before.month == 3 and before.hour == session.hour + 1
-
-
-@given(sessions)
-def test_the_two_hours_reminder_is_two_real_hours_before(session):
-    due = reminder_times(session, datetime(2000, 1, 1, tzinfo=UTC))[TWO_HOURS]
-    assert session - due == timedelta(hours=2) and due.tzinfo == UTC
 
 
 def _event(**changes):

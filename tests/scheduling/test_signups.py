@@ -77,6 +77,18 @@ def test_cancelling_promotes_the_first_waitlisted_and_tells_them(app):
     assert _messages(cleo, "waitlist-promoted") == []
 
 
+def test_signing_up_again_after_cancelling_writes_a_new_reminder(app):
+    programme = open_programme()
+    occurrence = occurrence_of(make_event(programme, places=2))
+    ada = volunteer(programme, "Ada")
+    signup = _sign_up(ada, occurrence)
+    signups.cancel(ada, signup, NOW + timedelta(hours=1))
+    again = _sign_up(ada, occurrence, NOW + timedelta(hours=2))
+    assert again.id == signup.id  # the same row, taken again
+    statuses = [m.status for m in _messages(ada, "occurrence-reminder")]
+    assert statuses == [Status.CANCELLED, Status.PENDING]
+
+
 @settings(max_examples=8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(places=st.integers(1, 3), actions=st.lists(st.sampled_from("sc"), max_size=8))

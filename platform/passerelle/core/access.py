@@ -458,8 +458,13 @@ def can_sign_up(user, occurrence) -> bool:
 
 
 def can_run_occurrence(user, occurrence) -> bool:
-    """Check-in, no-shows, hours, assigning: the programme organisation's staff."""
-    return user.is_authenticated and can_manage_events(user, occurrence.event.programme)
+    """Check-in, no-shows, hours, assigning: the programme organisation's staff; at a
+    training session, where checking in records the training done, its coordinators."""
+    if not user.is_authenticated:
+        return False
+    if occurrence.event.training_id is not None:
+        return can_coordinate_programme(user, occurrence.event.programme)
+    return can_manage_events(user, occurrence.event.programme)
 
 
 def owns_signup(user, signup) -> bool:

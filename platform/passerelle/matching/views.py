@@ -7,6 +7,7 @@ from passerelle.accounts.models import User
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access, audit
 from passerelle.core.errors import DomainError
+from passerelle.core.routing import bounded_id
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
@@ -339,7 +340,7 @@ def _pool(slug: str):
 
 
 def _id(value) -> int:
-    return int(value) if str(value or "").isdigit() else 0
+    return bounded_id(str(value or "")) or 0
 
 
 def _render_pool(programme, form: forms.ContactForm):

@@ -1,4 +1,4 @@
-"""The messages of applications and training sessions.
+"""The messages of applications (a training session's are scheduling/signup_messages.py).
 
 The services call these before their single commit: each message is written into the
 outbox in the transaction of the fact it announces, in the recipient's language. Keys are
@@ -31,22 +31,16 @@ from passerelle.programmes.models import (
     Training,
 )
 from passerelle.reminders import batch, outbox
-from passerelle.reminders.calendars import CalendarEvent, ics, reminder_times
+from passerelle.reminders.calendars import CalendarEvent, ics
 from passerelle.reminders.outbox import external_url
 
 S = ApplicationStatus
 # No length is recorded for an interview: calendars get this one.
 INTERVIEW_LENGTH = timedelta(hours=1)
-TRAINING_REMINDERS = ("training-reminder-day-before", "training-reminder-two-hours")
-TRAINING_KINDS = ("training-signup", *TRAINING_REMINDERS)
 
 
 def about_application(application: Application) -> str:
     return f"application-{application.id}"
-
-
-def about_session(session_id: int) -> str:
-    return f"session-{session_id}"
 
 
 # To the coordinators ----------------------------------------------------------------------
@@ -185,41 +179,6 @@ def reinstated(application: Application, now: datetime) -> None:
 def application_closed(application: Application) -> None:
     """Withdrawn or not retained: what was still to be sent about it is not."""
     outbox.cancel(about_application(application))
-
-
-# Training sessions ------------------------------------------------------------------------
-
-def signed_up(user: User, session, training: Training, now: datetime) -> None:
-    """The confirmation with an .ics, and the reminders still to come, each due at its
-    time (a person may have turned either off). `session`: a programmes.sessions.Session."""
-    start, end = as_utc(session.starts_at), as_utc(session.ends_at)
-    occurrence = f"{start:%Y%m%dT%H%M}Z"
-    name = training.text("name", user.locale)
-    link = external_url("programmes.my_applications")
-    context = dict(session=session, start=start, training_name=name, link=link,
-                   programme_name=training.programme.text("name", user.locale))
-    with force_locale(user.locale):
-        calendar = ics(CalendarEvent(
-            uid=_uid(f"session-{session.id}"), start=start, end=end, stamp=now,
-            summary=_("Training: %(training)s", training=name), location=session.place,
-            description=_("A training session of %(programme)s.",
-                          programme=context["programme_name"]), url=link))
-    outbox.write("training-signup", user, _l("You are signed up: %(training)s", training=name),
-                 "programmes/mail/training_signup.txt", about=about_session(session.id),
-                 occurrence=occurrence, now=now, calendar=calendar, **context)
-    subjects = {"training-reminder-day-before": _l("Tomorrow: %(training)s", training=name),
-                "training-reminder-two-hours": _l("In two hours: %(training)s",
-                                                  training=name)}
-    for kind, due_at in reminder_times(start, now).items():
-        outbox.write(kind, user, subjects[kind], "programmes/mail/training_reminder.txt",
-                     about=about_session(session.id), occurrence=occurrence, due_at=due_at,
-                     tomorrow=kind == "training-reminder-day-before", **context)
-
-
-def left_session(user: User, session_id: int) -> None:
-    """The person no longer comes: their pending reminders are cancelled, not the others'.
-    (A session moved or cancelled for everyone: `outbox.cancel(about_session(id))`.)"""
-    outbox.cancel(about_session(session_id), TRAINING_KINDS, to=user)
 
 
 def _uid(name: str) -> str:

@@ -400,13 +400,14 @@ def charter_asked(programme: Programme) -> bool:
 
 def _close(application: Application, now: datetime) -> None:
     """Withdrawn or not retained: nothing more is sent about it, and the volunteer's places
-    in the programme's sessions to come are given up (with their reminders)."""
+    in the programme's sessions to come are given up (with their reminders), each to the
+    first on its waitlist."""
+    from passerelle.scheduling import signups  # it reads applications from here
+
     messages.application_closed(application)
-    for signup in db.session.scalars(select(Signup).join(Occurrence).join(Event).where(
-            Signup.user_id == application.user_id, Signup.status != SignupStatus.cancelled,
-            Event.programme_id == application.programme_id, Occurrence.starts_at > now)):
-        messages.left_session(application.user, signup.occurrence_id)
-        signup.status, signup.since = SignupStatus.cancelled, now
+    signups.given_up(list(db.session.scalars(select(Signup).join(Occurrence).join(Event).where(
+        Signup.user_id == application.user_id, Signup.status != SignupStatus.cancelled,
+        Event.programme_id == application.programme_id, Occurrence.starts_at > now))), now)
 
 
 def _last_step_before_active(application: Application) -> ApplicationStatus:
@@ -487,8 +488,8 @@ def forget_applicant(user: User, now: datetime) -> None:
         for step in application.steps:
             step.reason = ""
         messages.application_closed(application)
-    for signup in db.session.scalars(select(Signup).join(Occurrence).where(
-            Signup.user_id == user.id, Signup.status != SignupStatus.cancelled,
-            Occurrence.starts_at > now)):
-        messages.left_session(user, signup.occurrence_id)
-        signup.status, signup.since = SignupStatus.cancelled, now
+    from passerelle.scheduling import signups  # it reads applications from here
+
+    signups.given_up(list(db.session.scalars(select(Signup).join(Occurrence).where(
+        Signup.user_id == user.id, Signup.status != SignupStatus.cancelled,
+        Occurrence.starts_at > now))), now)

@@ -1,19 +1,19 @@
 """Training sessions: events of kind training (scheduling.models), one per session, with
-one role whose places are the session's capacity. Coordinators schedule them, volunteers
-sign up, and attending counts as the training done."""
+one role whose places are the session's capacity. Coordinators schedule them here; signing
+up, the waitlist, cancelling and check-in (which records the training done) are
+scheduling/signups.py's, as for any event. What the pages read is made ready here."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased, selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError
 from passerelle.core.time import to_brussels
 from passerelle.extensions import db
-from passerelle.programmes import messages, services
 from passerelle.programmes.models import Training, TrainingRecord
 from passerelle.scheduling.models import (
     HOLDING,
@@ -24,8 +24,6 @@ from passerelle.scheduling.models import (
     Signup,
     SignupStatus,
 )
-
-FULL = _l("This session is full. Choose another one.")
 
 
 @dataclass
@@ -38,6 +36,7 @@ class Session:
     ends_at: datetime
     place: str
     capacity: int
+    role_id: int  # the one role: what a sign-up form sends
     signups: list[Signup] = field(default_factory=list)
 
 
@@ -46,7 +45,8 @@ def _sessions(query) -> list[Session]:
                               .options(selectinload(Occurrence.event).selectinload(Event.roles)))
     return [Session(occurrence.id, occurrence.event.training_id, occurrence.starts_at,
                     occurrence.ends_at, occurrence.event.address,
-                    sum(role.places for role in occurrence.event.roles))
+                    sum(role.places for role in occurrence.event.roles),
+                    occurrence.event.roles[0].id)
             for occurrence, in rows]
 
 
@@ -111,7 +111,12 @@ class Offer:
     session: Session
     training: Training
     places_left: int
-    signed_up: bool
+    mine: Signup | None  # the volunteer's sign-up holding a place or waiting, if any
+    waitlist_number: int | None = None
+
+    @property
+    def signed_up(self) -> bool:
+        return self.mine is not None and self.mine.status in HOLDING
 
 
 def offers_for(user: User, applications: list, trainings: dict[int, list[Training]],
@@ -130,68 +135,27 @@ def offers_for(user: User, applications: list, trainings: dict[int, list[Trainin
     taken = dict(db.session.execute(select(Signup.occurrence_id, func.count()).where(
         Signup.occurrence_id.in_(ids), Signup.status.in_(HOLDING))
         .group_by(Signup.occurrence_id)).all())
-    mine = set(db.session.scalars(select(Signup.occurrence_id).where(
-        Signup.user_id == user.id, Signup.occurrence_id.in_(ids), Signup.status.in_(HOLDING))))
+    mine = {signup.occurrence_id: signup for signup in db.session.scalars(select(Signup).where(
+        Signup.user_id == user.id, Signup.occurrence_id.in_(ids),
+        Signup.status != SignupStatus.cancelled))}
+    numbers = _waitlist_numbers([s.id for s in mine.values()
+                                 if s.status == SignupStatus.waitlisted])
     return {application.id: [
-        Offer(item, training, max(item.capacity - taken.get(item.id, 0), 0), item.id in mine)
+        Offer(item, training, max(item.capacity - taken.get(item.id, 0), 0),
+              mine.get(item.id), numbers.get(getattr(mine.get(item.id), "id", None)))
         for training in trainings.get(application.programme_id, [])
         for item in by_training.get(training.id, [])] for application in applications}
 
 
-def places_left(item: Session) -> int:
-    taken = db.session.scalar(select(func.count()).select_from(Signup).where(
-        Signup.occurrence_id == item.id, Signup.status.in_(HOLDING))) or 0
-    return max(item.capacity - taken, 0)
-
-
-def _signup_of(user: User, item: Session) -> Signup | None:
-    return db.session.scalar(select(Signup).where(Signup.occurrence_id == item.id,
-                                                  Signup.user_id == user.id))
-
-
-def is_signed_up(user: User, item: Session) -> bool:
-    signup = _signup_of(user, item)
-    return signup is not None and signup.status in HOLDING
-
-
-def sign_up(user: User, item: Session, now: datetime) -> Signup:
-    if item.starts_at <= now:
-        raise DomainError(_l("This session has already started."))
-    if is_signed_up(user, item):
-        raise DomainError(_l("You are already signed up for this session."))
-    training = db.session.get(Training, item.training_id)
-    application = services.application_of(user, training.programme)
-    if application is None:
-        raise DomainError(_l("Apply to the programme first."))
-    if application.status in services.CLOSED:
-        raise DomainError(services.NOT_OPEN)
-    # Lock the occurrence so that two last-minute sign-ups cannot both take the last place.
-    db.session.scalar(select(Occurrence.id).where(Occurrence.id == item.id).with_for_update())
-    if places_left(item) == 0:
-        raise DomainError(FULL)
-    role_id = db.session.scalar(select(EventRole.id).join(
-        Occurrence, Occurrence.event_id == EventRole.event_id).where(Occurrence.id == item.id))
-    signup = _signup_of(user, item)  # a place given up before, taken again
-    if signup is None:
-        signup = Signup(occurrence_id=item.id, role_id=role_id, user_id=user.id)
-        db.session.add(signup)
-    signup.status, signup.since = SignupStatus.confirmed, now
-    messages.signed_up(user, item, training, now)
-    db.session.commit()
-    return signup
-
-
-def mark_attended(coordinator: User, signup: Signup, now: datetime) -> None:
-    """Attending counts as the training done, on the session's day, for the programme."""
-    item = session(signup.occurrence_id)
-    if item.starts_at > now:
-        raise DomainError(_l("Attendance can be recorded once the session has started."))
-    training = db.session.get(Training, item.training_id)
-    application = services.application_of(signup.user, training.programme)
-    day = to_brussels(item.starts_at).date()
-    signup.checked_in_at = signup.checked_in_at or now
-    try:
-        services.record_training(coordinator, application, training, day, now)
-    except DomainError:
-        db.session.rollback()
-        raise
+def _waitlist_numbers(signup_ids: list[int]) -> dict[int, int]:
+    """signups.waitlist_number of each, in one query (none when nobody waits)."""
+    if not signup_ids:
+        return {}
+    ahead = aliased(Signup)
+    return dict(db.session.execute(
+        select(Signup.id, func.count(ahead.id)).join(ahead, and_(
+            ahead.occurrence_id == Signup.occurrence_id, ahead.role_id == Signup.role_id,
+            ahead.status == SignupStatus.waitlisted,
+            or_(ahead.since < Signup.since,
+                and_(ahead.since == Signup.since, ahead.id <= Signup.id))))
+        .where(Signup.id.in_(signup_ids)).group_by(Signup.id)).all())

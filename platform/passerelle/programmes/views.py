@@ -27,7 +27,6 @@ from passerelle.programmes.models import (
 from passerelle.programmes.queue_rows import queue_rows
 from passerelle.programmes.reasons import explain, localized_training_names
 from passerelle.programmes.standings import standings_of
-from passerelle.scheduling.models import Signup
 from passerelle.volunteers import services as volunteers
 from passerelle.volunteers.choices import GUEST_KINDS, INTERESTS, LEVELS, SECTORS
 
@@ -454,30 +453,6 @@ def training_sessions(slug: str, training_id: int):
             return redirect(request.path)
     return render_template("programmes/training_sessions.html", training=training, form=form,
                            sessions=sessions.all_sessions(training))
-
-
-@bp.post("/training-signups/<int:signup_id>/attended")
-@login_required
-@second_factor_required
-def mark_attended(signup_id: int):
-    signup = db.session.get(Signup, signup_id) or abort(404)
-    session = sessions.session(signup.occurrence_id) or abort(404)
-    training = db.session.get(Training, session.training_id)
-    if not access.can_coordinate_programme(_me(), training.programme):
-        abort(404)
-    act(lambda: sessions.mark_attended(_me(), signup, utcnow()),
-        _l("Attendance recorded: the training counts as done."))
-    return redirect(url_for("programmes.training_sessions", slug=training.programme.slug,
-                            training_id=training.id))
-
-
-@bp.post("/training-sessions/<int:session_id>/sign-up")
-@login_required
-def sign_up(session_id: int):
-    session = sessions.session(session_id) or abort(404)
-    act(lambda: sessions.sign_up(_me(), session, utcnow()),
-        _l("You are signed up for the session."))
-    return redirect(url_for("programmes.my_applications"))
 
 
 # Writing to a programme's volunteers --------------------------------------------------

@@ -23,15 +23,6 @@ def same_time_day_before(start: datetime) -> datetime:
     return datetime.combine(local.date() - timedelta(days=1), wall, BRUSSELS).astimezone(UTC)
 
 
-def reminder_times(start: datetime, now: datetime) -> dict[str, datetime]:
-    """The training reminders still to come for a session starting at `start` (aware), by
-    kind, in UTC: the day before at the same Brussels time, and two hours before. Those
-    already past at `now` are left out."""
-    due = {"training-reminder-day-before": same_time_day_before(start),
-           "training-reminder-two-hours": start.astimezone(UTC) - timedelta(hours=2)}
-    return {kind: at for kind, at in due.items() if at > now}
-
-
 # .ics ---------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

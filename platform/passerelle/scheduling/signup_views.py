@@ -23,7 +23,7 @@ from passerelle.core import access
 from passerelle.core.errors import DomainError
 from passerelle.core.routing import ID_MAX
 from passerelle.core.time import today_in_brussels, utcnow
-from passerelle.core.web import act, form_error
+from passerelle.core.web import act, form_error, safe_next
 from passerelle.extensions import db
 from passerelle.organisations.models import Organisation
 from passerelle.scheduling import roles, signups
@@ -38,7 +38,10 @@ def _me():
 
 
 def _back(occurrence_id: int):
-    return redirect(url_for("scheduling.occurrence", occurrence_id=occurrence_id))
+    """To the page the form came from (`next`, on this site: the volunteer's applications
+    page for a training session), else to the occurrence's page."""
+    return redirect(safe_next(request.form.get("next"))
+                    or url_for("scheduling.occurrence", occurrence_id=occurrence_id))
 
 
 def _occurrence(occurrence_id: int) -> Occurrence:

@@ -5,7 +5,9 @@ The services own the commit. A sign-up first locks its occurrence's row, then co
 places held: two people signing up at once for the last place are served one after the
 other, so a role never holds more people than its places. The volunteer's requirements
 are the matching rules' (matching/rules.py), read as matching reads them, so that the
-reason a person is refused here is the sentence they read there.
+reason a person is refused here is the sentence they read there. A training session is
+part of screening: an application to its programme that is not closed is enough, and
+checking someone in records the training as done (programmes.services.record_training).
 """
 
 import csv
@@ -26,6 +28,8 @@ from passerelle.extensions import db
 from passerelle.matching import loading, rules
 from passerelle.matching.services import explain
 from passerelle.organisations.models import Organisation, Programme
+from passerelle.programmes import services as programmes
+from passerelle.programmes.models import Training
 from passerelle.scheduling import signup_messages
 from passerelle.scheduling.models import (
     HOLDING,
@@ -45,6 +49,9 @@ NOT_HOLDING = _l("This sign-up is already cancelled.")
 TOO_EARLY = _l("Check-in opens on the day of the occurrence.")
 BAD_MINUTES = _l("Give the minutes volunteered, between 0 and 1440.")
 OTHER_EVENT = _l("This role is not one of the event's.")
+APPLY_FIRST = _l("Apply to the programme first.")
+NO_APPLICATION = _l("This person has not applied to the programme: the training cannot be "
+                    "recorded.")
 
 
 def _locale() -> str:
@@ -56,9 +63,12 @@ def _locale() -> str:
 def requirement_refusal(user: User, occurrence: Occurrence, role: EventRole,
                         today: date) -> str | None:
     """The first requirement the person does not meet, as a sentence; None when they meet
-    them all. The application and accreditation rules are matching's; then the role's."""
+    them all. The application and accreditation rules are matching's; then the role's.
+    A training session asks only for an application that is not closed."""
     event = occurrence.event
     programme = event.programme
+    if event.training_id is not None:
+        return _training_refusal(user, programme)
     volunteer = loading.volunteers(programme, today, [user.id])[user.id]
     facts = rules.Need(id=0, organisation_id=programme.organisation_id,
                        centre=event.centre or None)
@@ -73,6 +83,15 @@ def requirement_refusal(user: User, occurrence: Occurrence, role: EventRole,
         return str(_l("This role asks for %(language)s at a conversational level at least, "
                       "which your profile does not list.",
                       language=language_in_sentence(role.language, _locale())))
+    return None
+
+
+def _training_refusal(user: User, programme: Programme):
+    application = programmes.application_of(user, programme)
+    if application is None:
+        return APPLY_FIRST
+    if application.status in programmes.CLOSED:
+        return programmes.NOT_OPEN
     return None
 
 
@@ -210,6 +229,21 @@ def waitlist_number(signup: Signup) -> int | None:
 def cancel(user: User, signup: Signup, now: datetime) -> Signup | None:
     """The person leaves (`user`: who cancels, themselves or a coordinator); the first
     waitlisted of the role, if any, takes the place freed. Returns who was promoted."""
+    promoted = _leave(signup, now, everything=False)
+    db.session.commit()
+    return promoted
+
+
+def given_up(signups: list[Signup], now: datetime) -> None:
+    """Places given up without the person asking (their application closed, their account
+    erased): as `cancel`, with all that was still to be sent to them about it cancelled
+    and the waitlist promoted, in id order of the occurrences. Does not commit."""
+    for signup in sorted(signups, key=lambda s: (s.occurrence_id, s.id)):
+        if signup.status != SignupStatus.cancelled:
+            _leave(signup, now, everything=True)
+
+
+def _leave(signup: Signup, now: datetime, everything: bool) -> Signup | None:
     occurrence = signup.occurrence
     _lock(occurrence)
     db.session.refresh(signup)
@@ -217,12 +251,10 @@ def cancel(user: User, signup: Signup, now: datetime) -> Signup | None:
         raise DomainError(NOT_HOLDING)
     held = signup.status in HOLDING
     signup.status, signup.since, signup.whole_series = SignupStatus.cancelled, now, False
-    signup_messages.forget(signup)
-    promoted = None
+    signup_messages.forget(signup, everything)
     if held and not occurrence.cancelled and occurrence.starts_at > now:
-        promoted = _promote(occurrence, signup.role, now)
-    db.session.commit()
-    return promoted
+        return _promote(occurrence, signup.role, now)
+    return None
 
 
 def _promote(occurrence: Occurrence, role: EventRole, now: datetime) -> Signup | None:
@@ -268,14 +300,31 @@ def _holding(signup: Signup) -> None:
 
 
 def check_in(coordinator: User, signup: Signup, now: datetime) -> Signup:
-    """Here: from the start of the occurrence's day (Brussels)."""
+    """Here: from the start of the occurrence's day (Brussels). At a training session,
+    the training is recorded as done on that day, in the same commit."""
     _holding(signup)
     day = signup.occurrence.starts_at.astimezone(BRUSSELS).date()
     if now < datetime.combine(day, time(0), BRUSSELS):
         raise DomainError(TOO_EARLY)
+    event = signup.occurrence.event
+    application = None
+    if event.training_id is not None:
+        application = programmes.application_of(signup.user, event.programme)
+        if application is None:
+            raise DomainError(NO_APPLICATION)
+        if application.status in programmes.CLOSED:
+            raise DomainError(programmes.NOT_OPEN)
     signup.checked_in_at, signup.no_show = now, False
     signup.recorded_by_id = coordinator.id
-    db.session.commit()
+    if application is None:
+        db.session.commit()
+        return signup
+    training = db.session.get(Training, event.training_id)
+    try:
+        programmes.record_training(coordinator, application, training, day, now)  # commits
+    except DomainError:
+        db.session.rollback()
+        raise
     return signup
 
 
