@@ -203,6 +203,7 @@ EXPECTED = {
     ("POST", "signups.cancel"): allow(OWNER | ORG_STAFF, ok="redirect"),
     ("GET", "signups.attendance"): allow(ORG_STAFF),
     ("POST", "signups.attendance"): allow(set()),  # no sign-up named: 404 for all
+    ("POST", "signups.assign"): allow(ORG_STAFF, ok="400"),  # nobody named: refused
     ("GET", "signups.my_hours"): LOGGED_IN,
     ("GET", "signups.hours_csv"): allow(ORG_STAFF),
     # Detention visit rotas

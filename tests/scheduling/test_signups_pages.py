@@ -60,3 +60,51 @@ def test_attendance_bad_minutes_beside_the_field_and_csv_for_own_staff(app, clie
     other = make_organisation(name="Elsewhere")
     assert client.get(f"/organisations/{other.slug}/hours.csv").status_code == 404
     assert staff and make_membership
+
+
+def test_a_coordinator_gives_a_volunteer_a_place_never_over_the_role_s_places(app, client,
+                                                                              login_as):
+    from passerelle.programmes.models import ApplicationStatus
+    from passerelle.reminders.models import OutboxMessage
+    from tests.matching.factories import volunteer
+
+    programme = open_programme()
+    occurrence = occurrence_of(_future_event(programme, places=1))
+    role = occurrence.event.roles[0]
+    ada, bob = volunteer(programme, "Ada Active"), volunteer(programme, "Bob Active")
+    volunteer(programme, "Sam Submitted", status=ApplicationStatus.submitted)
+    login_as("coordinator", organisation=programme.organisation)
+    page = client.get(f"/occurrences/{occurrence.id}/attendance").get_data(as_text=True)
+    assert "Ada Active" in page and "Bob Active" in page and "Sam Submitted" not in page
+    # Someone not offered (not active) is refused beside the field; nothing is written.
+    stranger = volunteer(open_programme(slug="elsewhere"), "Eve Elsewhere")
+    refused = client.post(f"/occurrences/{occurrence.id}/assign",
+                          data={"assign-person": stranger.id, "assign-role": role.id})
+    assert refused.status_code == 400
+    assert "Choose a volunteer from the list." in refused.get_data(as_text=True)
+    assert db.session.scalar(select(Signup.id)) is None
+    given = client.post(f"/occurrences/{occurrence.id}/assign",
+                        data={"assign-person": ada.id, "assign-role": role.id})
+    assert given.status_code == 302
+    signup = db.session.scalar(select(Signup).where(Signup.user_id == ada.id))
+    assert signup.status == SignupStatus.confirmed and signup.assigned_by_id is not None
+    assert db.session.scalar(select(OutboxMessage.kind).where(
+        OutboxMessage.recipient_id == ada.id)) == "signup-confirmed"
+    full = client.post(f"/occurrences/{occurrence.id}/assign",
+                       data={"assign-person": bob.id, "assign-role": role.id})
+    assert full.status_code == 400
+    assert "Every place of this role is taken" in full.get_data(as_text=True)
+    assert db.session.scalar(select(Signup).where(Signup.user_id == bob.id)) is None
+
+
+def test_another_organisation_cannot_assign(app, client, login_as):
+    from tests.matching.factories import volunteer
+
+    programme = open_programme()
+    occurrence = occurrence_of(_future_event(programme))
+    ada = volunteer(programme, "Ada Active")
+    login_as("coordinator", organisation=make_organisation(name="Other"))
+    assert client.post(f"/occurrences/{occurrence.id}/assign",
+                       data={"assign-person": ada.id,
+                             "assign-role": occurrence.event.roles[0].id}).status_code == 404
+    assert db.session.scalar(select(Signup.id)) is None

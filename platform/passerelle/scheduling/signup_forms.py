@@ -2,11 +2,13 @@
 dates."""
 
 from flask_babel import lazy_gettext as _l
-from wtforms import BooleanField, DateField, IntegerField, RadioField
+from wtforms import BooleanField, DateField, IntegerField, RadioField, SelectField
 from wtforms.validators import NumberRange, Optional, ValidationError
 
 from passerelle.core.forms import BaseForm, required
 from passerelle.scheduling.signups import OTHER_EVENT
+
+NOT_ASSIGNABLE = _l("Choose a volunteer from the list.")
 
 
 def _role_id(value):
@@ -28,6 +30,21 @@ class RoleField(RadioField):
 class SignupForm(BaseForm):
     role = RoleField(_l("Role"), coerce=_role_id, validators=[required()])
     whole_series = BooleanField(_l("Sign me up for the whole series"))
+
+
+class PersonField(SelectField):
+    """One of the volunteers the coordinator may assign (choices set by the view)."""
+
+    def pre_validate(self, form):
+        if self.data not in {value for value, _ in self.choices}:
+            raise ValidationError(NOT_ASSIGNABLE)
+
+
+class AssignForm(BaseForm):
+    """A coordinator puts a volunteer on the occurrence, in a role."""
+
+    person = PersonField(_l("Volunteer"), coerce=_role_id)
+    role = RoleField(_l("Role"), coerce=_role_id, validators=[required()])
 
 
 class MinutesForm(BaseForm):

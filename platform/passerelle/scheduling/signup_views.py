@@ -17,7 +17,9 @@ from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
+from passerelle.accounts.models import User
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
 from passerelle.core.errors import DomainError
@@ -28,7 +30,12 @@ from passerelle.extensions import db
 from passerelle.organisations.models import Organisation
 from passerelle.scheduling import roles, signups
 from passerelle.scheduling.models import Occurrence, Signup, SignupStatus
-from passerelle.scheduling.signup_forms import HoursRangeForm, MinutesForm, SignupForm
+from passerelle.scheduling.signup_forms import (
+    AssignForm,
+    HoursRangeForm,
+    MinutesForm,
+    SignupForm,
+)
 
 bp = Blueprint("signups", __name__)
 
@@ -153,13 +160,53 @@ def attendance(occurrence_id: int):
             operation = signups.check_in if action == "check_in" else signups.no_show
             act(lambda: operation(_me(), signup, utcnow()), _l("Recorded."))
             return redirect(url_for("signups.attendance", occurrence_id=occurrence.id))
+    status = 400 if any(f.errors for f in forms.values()) else 200
+    return _attendance_page(occurrence, forms, None, status)
+
+
+def _assign_form(occurrence: Occurrence, formdata=None) -> AssignForm:
+    form = AssignForm(formdata=formdata, prefix="assign")
+    form.person.choices = [(0, "—"), *signups.assignable(occurrence)]
+    form.role.choices = role_choices(occurrence)
+    if len(form.role.choices) == 1 and form.role.data is None:
+        form.role.data = form.role.choices[0][0]
+    return form
+
+
+def _attendance_page(occurrence: Occurrence, forms: dict, assign_form: AssignForm | None,
+                     status: int):
     rows = list(db.session.scalars(select(Signup).where(
         Signup.occurrence_id == occurrence.id,
-        Signup.status != SignupStatus.cancelled).order_by(Signup.status, Signup.since)))
-    status = 400 if any(f.errors for f in forms.values()) else 200
+        Signup.status != SignupStatus.cancelled).options(selectinload(Signup.user))
+        .order_by(Signup.status, Signup.since)))
+    if assign_form is None and occurrence.starts_at > utcnow() and not occurrence.cancelled:
+        assign_form = _assign_form(occurrence)
     return render_template("scheduling/signups/attendance.html", occurrence=occurrence,
                            event=occurrence.event, rows=rows, forms=forms,
-                           blank=MinutesForm(formdata=None)), status
+                           blank=MinutesForm(formdata=None), assign_form=assign_form), status
+
+
+@bp.post("/occurrences/<int:occurrence_id>/assign")
+@login_required
+@second_factor_required
+def assign(occurrence_id: int):
+    """The coordinator gives a volunteer a place directly (never over the role's places)."""
+    occurrence = _occurrence(occurrence_id)
+    if not access.can_run_occurrence(_me(), occurrence):
+        abort(404)
+    form = _assign_form(occurrence, request.form)
+    if form.validate_on_submit():
+        role = next(r for r in occurrence.event.roles if r.id == form.role.data)
+        person = db.session.get(User, form.person.data)
+        try:
+            signups.assign(_me(), occurrence, role, person, utcnow())
+        except DomainError as error:
+            db.session.rollback()
+            form_error(form, error)
+        else:
+            flash(_l("%(name)s has a place.", name=person.name), "success")
+            return redirect(url_for("signups.attendance", occurrence_id=occurrence.id))
+    return _attendance_page(occurrence, {}, form, 400)
 
 
 @bp.get("/my/hours")

@@ -29,7 +29,7 @@ from passerelle.matching import loading, rules
 from passerelle.matching.services import explain
 from passerelle.organisations.models import Organisation, Programme
 from passerelle.programmes import services as programmes
-from passerelle.programmes.models import Training
+from passerelle.programmes.models import Application, ApplicationStatus, Training
 from passerelle.scheduling import signup_messages
 from passerelle.scheduling.models import (
     HOLDING,
@@ -292,6 +292,22 @@ def assign(coordinator: User, occurrence: Occurrence, role: EventRole, user: Use
     signup_messages.confirmed(signup, now)
     db.session.commit()
     return signup
+
+
+def assignable(occurrence: Occurrence, limit: int = 500) -> list[tuple[int, str]]:
+    """(user id, name) of those a coordinator may put on the occurrence: the programme's
+    volunteers with an active application (for a training, one that is not closed) who
+    are not on it already, by name. One query."""
+    event = occurrence.event
+    open_enough = (Application.status.not_in(programmes.CLOSED) if event.training_id
+                   else Application.status == ApplicationStatus.active)
+    there = select(Signup.user_id).where(Signup.occurrence_id == occurrence.id,
+                                         Signup.status != SignupStatus.cancelled)
+    return [tuple(row) for row in db.session.execute(
+        select(User.id, User.name).join(Application, Application.user_id == User.id)
+        .where(Application.programme_id == event.programme_id, open_enough,
+               User.id.not_in(there))
+        .order_by(User.name, User.id).limit(limit)).all()]
 
 
 def _holding(signup: Signup) -> None:
