@@ -188,3 +188,19 @@ def test_occurrences_made_later_give_both_participants_their_place(app):
         Signup.status == SignupStatus.confirmed))
     assert after > before and held == 2 * after
     assert {s.user_id for s in db.session.scalars(select(Signup))} == {ada.id, farah.id}
+
+
+def test_a_participant_cannot_give_up_a_meeting_on_its_page(app, client, login_as):
+    programme = exchange_programme()
+    duo, ada, _farah = _active_duo(programme)
+    login_as("coordinator", organisation=programme.organisation)
+    client.post(f"/duos/{duo.id}/meetings", data=_form(_monday_ahead()))
+    occurrence = db.session.scalar(select(Occurrence))
+    mine = db.session.scalar(select(Signup).where(Signup.user_id == ada.id))
+    as_ada = signed_in(app, ada)
+    page = _page(as_ada, f"/occurrences/{occurrence.id}")
+    assert "write to your coordinator" in page and "Cancel my sign-up" not in page
+    response = as_ada.post(f"/signups/{mine.id}/cancel", follow_redirects=True)
+    assert "write to your coordinator" in response.get_data(as_text=True)
+    db.session.refresh(mine)
+    assert mine.status == SignupStatus.confirmed

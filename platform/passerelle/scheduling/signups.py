@@ -34,6 +34,7 @@ from passerelle.scheduling import signup_messages
 from passerelle.scheduling.models import (
     HOLDING,
     Event,
+    EventKind,
     EventRole,
     Occurrence,
     Signup,
@@ -49,6 +50,7 @@ NOT_HOLDING = _l("This sign-up is already cancelled.")
 TOO_EARLY = _l("Check-in opens on the day of the occurrence.")
 BAD_MINUTES = _l("Give the minutes volunteered, between 0 and 1440.")
 OTHER_EVENT = _l("This role is not one of the event's.")
+DUO_MEETING = _l("To change a meeting, write to your coordinator.")
 APPLY_FIRST = _l("Apply to the programme first.")
 NO_APPLICATION = _l("This person has not applied to the programme: the training cannot be "
                     "recorded.")
@@ -229,6 +231,8 @@ def waitlist_number(signup: Signup) -> int | None:
 def cancel(user: User, signup: Signup, now: datetime) -> Signup | None:
     """The person leaves (`user`: who cancels, themselves or a coordinator); the first
     waitlisted of the role, if any, takes the place freed. Returns who was promoted."""
+    if signup.occurrence.event.kind == EventKind.duo and user.id == signup.user_id:
+        raise DomainError(DUO_MEETING)  # the coordinator plans and cancels a duo's meetings
     promoted = _leave(signup, now, everything=False)
     db.session.commit()
     return promoted
