@@ -157,9 +157,15 @@ def attendance(occurrence_id: int):
         Signup.occurrence_id == occurrence.id,
         Signup.status != SignupStatus.cancelled).order_by(Signup.status, Signup.since)))
     status = 400 if any(f.errors for f in forms.values()) else 200
+    length = int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60)
+    for row in rows:
+        # What is recorded, else the occurrence's length: most stay the whole time.
+        form = forms.get(row.id) or MinutesForm(
+            formdata=None, minutes=length if row.minutes is None else row.minutes)
+        form.minutes.id = form.minutes.label.field_id = f"minutes-{row.id}"
+        forms[row.id] = form
     return render_template("scheduling/signups/attendance.html", occurrence=occurrence,
-                           event=occurrence.event, rows=rows, forms=forms,
-                           blank=MinutesForm(formdata=None)), status
+                           event=occurrence.event, rows=rows, forms=forms), status
 
 
 @bp.get("/my/hours")
