@@ -6,7 +6,7 @@ import pytest
 from flask import render_template_string
 from flask_babel import gettext
 
-from passerelle.core.dates import format_day, format_moment
+from passerelle.core.dates import format_day, format_moment, format_span
 from passerelle.core.week import day_part, weekly_grid_options
 
 EVENING_OF_1_DECEMBER = datetime(2026, 12, 1, 17, 5, 7, tzinfo=UTC)  # 18:05:07 in Brussels
@@ -72,3 +72,27 @@ def test_every_history_filter_leaves_out_the_seconds(app, locale):
 def test_words_that_read_wrong_are_reworded(app, locale, msgid, wording):
     with app.test_request_context(headers={"Accept-Language": locale}):
         assert gettext(msgid) == wording
+
+
+@pytest.mark.parametrize(("locale", "shown"), [
+    ("en", "Friday, 4 December 2026, 10:00–13:00"),
+    ("fr", "vendredi 4 décembre 2026, 10:00–13:00"),
+    ("nl", "vrijdag 4 december 2026, 10:00–13:00"),
+])
+def test_a_span_on_one_day_reads_its_day_once(locale, shown):
+    start = datetime(2026, 12, 4, 9, 0, tzinfo=UTC)  # 10:00 in Brussels
+    assert format_span(start, datetime(2026, 12, 4, 12, 0, tzinfo=UTC), locale) == shown
+
+
+def test_a_span_across_days_reads_both_days_in_full():
+    start = datetime(2026, 12, 4, 21, 0, tzinfo=UTC)  # 22:00 in Brussels, until 02:00
+    assert format_span(start, datetime(2026, 12, 5, 1, 0, tzinfo=UTC), "en") == (
+        "Friday, 4 December 2026, 22:00 – Saturday, 5 December 2026, 02:00")
+
+
+@pytest.mark.parametrize(("minutes", "shown"), [
+    (180, "3 h"), (210, "3 h 30"), (45, "45 min"), (65, "1 h 05"), (0, "0 min"),
+])
+def test_minutes_read_as_hours_and_minutes(app, minutes, shown):
+    with app.test_request_context(headers={"Accept-Language": "en"}):
+        assert render_template_string("{{ m|duration }}", m=minutes) == shown

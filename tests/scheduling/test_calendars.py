@@ -165,7 +165,23 @@ def test_staff_get_a_feed_per_programme_with_counts_and_no_names(client, db, log
     body = client.get(url).get_data(as_text=True)
     assert "Vera-Secret-Volunteer" not in body
     _calendar, events = _events(client, url)
-    assert ["Places taken: 1 of 3" in str(e["description"]) for e in events.values()] == [True]
+    assert [str(e["description"]) for e in events.values()] == ["Volunteer: 1 of 3 places taken"]
+
+
+def test_the_programme_feed_gives_a_line_per_role(client, db, login_as):
+    organisation = make_organisation()
+    staff = login_as("staff", organisation=organisation)
+    programme = make_programme(organisation, slug="cafes")
+    occurrence = _signed_up(make_user(), programme, _next(1),
+                            roles=[(3, None, None), (1, None, "ar")])
+    interpreter = db.session.scalar(select(EventRole).where(
+        EventRole.event_id == occurrence.event_id, EventRole.language == "ar"))
+    db.session.add(Signup(occurrence_id=occurrence.id, role_id=interpreter.id,
+                          user_id=make_user().id, status=SignupStatus.confirmed, since=NOW))
+    db.session.commit()
+    _calendar, events = _events(client, _feed_url(staff, programme))
+    assert [str(e["description"]) for e in events.values()] == [
+        "Volunteer: 1 of 3 places taken\nVolunteer (Arabic): 1 of 1 places taken"]
 
 
 def test_the_ics_of_an_occurrence_is_for_those_who_may_see_it(client, db, login_as):

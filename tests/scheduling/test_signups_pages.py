@@ -1,6 +1,7 @@
 """The sign-up pages: signing up and the waitlist told, cancelling, attendance and hours,
 the hours' CSV only for the organisation's staff, bad minutes told beside the field."""
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -108,3 +109,49 @@ def test_another_organisation_cannot_assign(app, client, login_as):
                        data={"assign-person": ada.id,
                              "assign-role": occurrence.event.roles[0].id}).status_code == 404
     assert db.session.scalar(select(Signup.id)) is None
+
+
+def test_attendance_reads_labels_and_prefills_the_length(app, client, login_as):
+    from passerelle.scheduling import signups
+    from tests.matching.factories import NOW, volunteer
+
+    programme = open_programme()
+    occurrence = occurrence_of(make_event(programme, places=1, minutes=180))
+    login_as("coordinator", organisation=programme.organisation)
+    ada = signups.sign_up(volunteer(programme, "Ada"), occurrence,
+                          occurrence.event.roles[0], NOW)
+    bea = signups.sign_up(volunteer(programme, "Bea"), occurrence,
+                          occurrence.event.roles[0], NOW)
+    url = f"/occurrences/{occurrence.id}/attendance"
+    page = client.get(url).get_data(as_text=True)
+    assert "Has a place" in page and "On the waitlist" in page
+    assert ">confirmed" not in page and ">waitlisted" not in page
+    assert f'id="minutes-{ada.id}"' in page and f'for="minutes-{ada.id}"' in page
+    assert 'value="180"' in page and f'id="minutes-{bea.id}"' not in page
+    client.post(url, data={"signup": ada.id, "action": "minutes", "minutes": "150"})
+    db.session.get(Signup, ada.id).checked_in_at = NOW  # check-in opens on the day
+    db.session.commit()
+    page = client.get(url).get_data(as_text=True)
+    assert 'value="150"' in page and 'value="180"' not in page
+    assert "Has a place · <strong>here</strong> · recorded: 2 h 30" in page
+
+
+def test_my_hours_read_in_hours_and_minutes_with_their_labels(app, client, login_as):
+    from passerelle.scheduling import signups
+    from tests.factories import make_user
+    from tests.matching.factories import NOW
+
+    programme = open_programme()
+    coordinator = make_user(name="Cora")
+    make_membership(coordinator, programme.organisation, "coordinator")
+    ada = login_as("volunteer")
+    apply(ada, programme)
+    for minutes, days in ((180, 0), (210, 7), (45, 14)):
+        occurrence = occurrence_of(make_event(programme, start=TUESDAY + timedelta(days=days)))
+        signup = signups.sign_up(ada, occurrence, occurrence.event.roles[0], NOW)
+        signups.record_hours(coordinator, signup, minutes)
+    page = client.get("/my/hours").get_data(as_text=True)
+    cells = re.findall(r'<td data-label="Time volunteered">([^<]*)</td>', page)
+    assert cells == ["45 min", "3 h 30", "3 h"]  # latest first
+    assert page.count('data-label="Date"') == 3 and page.count('data-label="Event"') == 3
+    assert "In all: 7 h 15." in page

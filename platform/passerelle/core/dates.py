@@ -38,3 +38,17 @@ def format_moment(moment: datetime, locale: str, format: str = "medium") -> str:
     pattern = get_datetime_format(format, locale=where).replace("'", "")
     return (pattern.replace("{0}", format_time(local.time(), "short", locale=where))
             .replace("{1}", format_date(local.date(), format, locale=where)))
+
+
+def format_span(start: datetime, end: datetime, locale: str) -> str:
+    """From one instant to another in Brussels time: "Friday, 4 December 2026, 10:00–13:00"
+    on one day, else both in full."""
+    where = format_locale(locale)
+    first, last = to_brussels(start), to_brussels(end)
+    if first.date() != last.date():
+        return f"{format_moment(start, locale, 'full')} – {format_moment(end, locale, 'full')}"
+    times = (f"{format_time(first.time(), 'short', locale=where)}–"
+             f"{format_time(last.time(), 'short', locale=where)}")
+    pattern = get_datetime_format("full", locale=where).replace("'", "")
+    return (pattern.replace("{0}", times)
+            .replace("{1}", format_date(first.date(), "full", locale=where)))

@@ -3,10 +3,11 @@
 from babel.dates import get_day_names
 from flask import Flask
 from flask_babel import get_locale
+from flask_babel import gettext as _
 from wtforms import FieldList, FormField
 from wtforms.csrf.core import CSRFTokenField
 
-from passerelle.core.dates import format_day, format_locale, format_moment
+from passerelle.core.dates import format_day, format_locale, format_moment, format_span
 from passerelle.core.i18n import LOCALE_NAMES, LOCALES
 from passerelle.core.week import DAYS, PARTS, weekly_grid_options
 
@@ -34,9 +35,25 @@ def init_templating(app: Flask) -> None:
     def local_datetime(moment, format="medium"):
         return format_moment(moment, str(get_locale()), format) if moment else ""
 
+    def local_span(start, end):
+        return format_span(start, end, str(get_locale()))
+
     # Flask-Babel's own dateformat and datetimeformat too: British order, no seconds.
     app.jinja_env.filters.update(local_date=local_date, dateformat=local_date,
-                                 local_datetime=local_datetime, datetimeformat=local_datetime)
+                                 local_datetime=local_datetime, datetimeformat=local_datetime,
+                                 local_span=local_span, duration=duration)
+
+
+def duration(minutes: int | None) -> str:
+    """Minutes as people read a length: "45 min", "3 h", "3 h 30"."""
+    if minutes is None:
+        return ""
+    hours, rest = divmod(int(minutes), 60)
+    if not hours:
+        return _("%(minutes)d min", minutes=rest)
+    if not rest:
+        return _("%(hours)d h", hours=hours)
+    return _("%(hours)d h %(minutes)02d", hours=hours, minutes=rest)
 
 
 def field_attrs(field, autocomplete: str | None = None) -> dict:

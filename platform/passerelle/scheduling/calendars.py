@@ -22,6 +22,7 @@ from passerelle.core.time import as_utc
 from passerelle.extensions import db
 from passerelle.hosting.models import Stay, StayStatus
 from passerelle.reminders.outbox import external_url
+from passerelle.scheduling import roles
 from passerelle.scheduling.feeds import Item
 from passerelle.scheduling.models import (
     HOLDING,
@@ -146,28 +147,33 @@ def _own_item(occurrence: Occurrence, locale: str, now: datetime) -> Item:
 def programme_items(programme, start: datetime, end: datetime, locale: str,
                     now: datetime) -> list[Item]:
     """All occurrences of the programme's events, for its staff: how many places are taken
-    of how many, never who."""
+    of how many, a line per role, never who."""
     occurrences = list(db.session.scalars(
         _occurrences(Event.programme_id == programme.id, start, end)))
-    taken = dict(db.session.execute(
-        select(Signup.occurrence_id, func.count()).where(
+    taken = dict(((o, r), n) for o, r, n in db.session.execute(
+        select(Signup.occurrence_id, Signup.role_id, func.count()).where(
             Signup.occurrence_id.in_([o.id for o in occurrences]),
-            Signup.status.in_(HOLDING)).group_by(Signup.occurrence_id)).all())
-    places = _places(occurrences)
+            Signup.status.in_(HOLDING)).group_by(Signup.occurrence_id, Signup.role_id)).all())
+    roles_of = _roles(occurrences)
     with force_locale(locale):
-        return [_occurrence_item(o, locale, now, _("Places taken: %(taken)d of %(places)d",
-                                                   taken=taken.get(o.id, 0),
-                                                   places=places.get(o.event_id, 0)))
-                for o in occurrences]
+        names = {role.id: roles.label(role.skill, role.language, locale)
+                 for found in roles_of.values() for role in found}
+        return [_occurrence_item(o, locale, now, "\n".join(
+            _("%(role)s: %(taken)d of %(places)d places taken", role=names[role.id],
+              taken=taken.get((o.id, role.id), 0), places=role.places)
+            for role in roles_of.get(o.event_id, ())) or None)
+            for o in occurrences]
 
 
-def _places(occurrences) -> dict[int, int]:
+def _roles(occurrences) -> dict[int, list[EventRole]]:
+    """The roles of the occurrences' events, by event id: one query."""
     ids = {o.event_id for o in occurrences}
-    if not ids:
-        return {}
-    return dict(db.session.execute(select(EventRole.event_id, func.sum(EventRole.places))
-                                   .where(EventRole.event_id.in_(ids))
-                                   .group_by(EventRole.event_id)).all())
+    found: dict[int, list[EventRole]] = {}
+    if ids:
+        for role in db.session.scalars(select(EventRole).where(EventRole.event_id.in_(ids))
+                                       .order_by(EventRole.id)):
+            found.setdefault(role.event_id, []).append(role)
+    return found
 
 
 def _order(item: Item):

@@ -10,6 +10,7 @@ cancellations attach to them (scheduling/recurrence.py expands the rule).
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Date,
@@ -24,6 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
+from passerelle.core.i18n import translated
 from passerelle.core.types import UTCDateTime, str_enum
 from passerelle.extensions import db
 from passerelle.organisations.models import Programme, TextsMixin
@@ -126,6 +128,18 @@ class SignupStatus(enum.StrEnum):
     waitlisted = "waitlisted"  # first come, first promoted
     cancelled = "cancelled"    # by the person or the coordinator
 
+    @property
+    def label(self) -> str:
+        return translated(SIGNUP_LABELS)[self]
+
+
+SIGNUP_LABELS = {
+    SignupStatus.proposed: _l("Proposed"),
+    SignupStatus.asked: _l("Asked to confirm"),
+    SignupStatus.confirmed: _l("Has a place"),
+    SignupStatus.waitlisted: _l("On the waitlist"),
+    SignupStatus.cancelled: _l("Cancelled"),
+}
 
 # Those who hold a place, or are about to.
 HOLDING = (SignupStatus.proposed, SignupStatus.asked, SignupStatus.confirmed)

@@ -536,14 +536,26 @@ def coverage(programme: Programme, now: datetime, days: int) -> list[Row]:
     return [Row(*found) for found in db.session.execute(query).all()]
 
 
-def upcoming(programme: Programme, now: datetime, limit: int = 100):
-    """The programme's next occurrences with their events, and places taken by
-    occurrence: two queries."""
-    found = db.session.execute(
-        select(Occurrence, Event).join(Event, Event.id == Occurrence.event_id)
-        .where(Event.programme_id == programme.id, Occurrence.starts_at >= now)
-        .order_by(Occurrence.starts_at).limit(limit)).all()
+def upcoming(programme: Programme, now: datetime, limit: int = 100, days: int | None = None):
+    """The programme's next occurrences (in the next `days` days) with their events, and
+    places taken by occurrence: two queries."""
+    query = (select(Occurrence, Event).join(Event, Event.id == Occurrence.event_id)
+             .where(Event.programme_id == programme.id, Occurrence.starts_at >= now))
+    if days is not None:
+        query = query.where(Occurrence.starts_at < now + timedelta(days=days))
+    found = db.session.execute(query.order_by(Occurrence.starts_at).limit(limit)).all()
     return list(found), taken([o.id for o, _ in found])
+
+
+def series(programme: Programme, now: datetime) -> list[tuple[Event, datetime]]:
+    """The programme's events still to come, each with its next start (not cancelled), by
+    that start: one query however many events."""
+    next_start = func.min(Occurrence.starts_at)
+    return [tuple(row) for row in db.session.execute(
+        select(Event, next_start).join(Occurrence, Occurrence.event_id == Event.id)
+        .where(Event.programme_id == programme.id, Occurrence.cancelled.is_(False),
+               Occurrence.starts_at >= now)
+        .group_by(Event.id).order_by(next_start, Event.id)).all()]
 
 
 def taken(occurrence_ids: list[int]) -> dict[tuple[int, int], int]:

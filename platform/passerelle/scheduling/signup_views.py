@@ -179,11 +179,18 @@ def _attendance_page(occurrence: Occurrence, forms: dict, assign_form: AssignFor
         Signup.occurrence_id == occurrence.id,
         Signup.status != SignupStatus.cancelled).options(selectinload(Signup.user))
         .order_by(Signup.status, Signup.since)))
+    length = int((occurrence.ends_at - occurrence.starts_at).total_seconds() // 60)
+    for row in rows:
+        # What is recorded, else the occurrence's length: most stay the whole time.
+        form = forms.get(row.id) or MinutesForm(
+            formdata=None, minutes=length if row.minutes is None else row.minutes)
+        form.minutes.id = form.minutes.label.field_id = f"minutes-{row.id}"
+        forms[row.id] = form
     if assign_form is None and occurrence.starts_at > utcnow() and not occurrence.cancelled:
         assign_form = _assign_form(occurrence)
     return render_template("scheduling/signups/attendance.html", occurrence=occurrence,
                            event=occurrence.event, rows=rows, forms=forms,
-                           blank=MinutesForm(formdata=None), assign_form=assign_form), status
+                           assign_form=assign_form), status
 
 
 @bp.post("/occurrences/<int:occurrence_id>/assign")

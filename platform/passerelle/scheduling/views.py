@@ -1,12 +1,14 @@
 """Pages of events: a programme's events and coverage, a series, an occurrence."""
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
+from passerelle.core.dates import format_day
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.time import utcnow
 from passerelle.core.web import form_error
@@ -17,6 +19,9 @@ from passerelle.scheduling import roles as role_names
 from passerelle.scheduling.models import Event, EventKind, Occurrence
 
 bp = Blueprint("scheduling", __name__)
+
+UPCOMING_DAYS = 14  # the programme page's "Upcoming"
+EVENT_PAGE_NEXT = 20  # an event's page: its next occurrences listed
 
 
 def _me():
@@ -99,14 +104,18 @@ def programme_events(slug: str):
             _flash_moved(form)
             flash(_l("The event is created."), "success")
             return redirect(url_for("scheduling.event", event_id=event.id))
-    upcoming, taken = services.upcoming(programme, now)
+    upcoming, taken = services.upcoming(programme, now, days=UPCOMING_DAYS)
     week, month = services.coverage(programme, now, 7), services.coverage(programme, now, 31)
     locale = _locale()
     role_labels = {row.role.id: role_names.label(row.role.skill, row.role.language, locale)
                    for row in week + month}
+    events = [(event, next_start, _rule_words(event))
+              for event, next_start in services.series(programme, now)]
     return render_template("scheduling/programme.html", programme=programme, form=form,
                            upcoming=upcoming, taken=taken, week=week, month=month,
-                           role_labels=role_labels)
+                           role_labels=role_labels, events=events,
+                           upcoming_days=UPCOMING_DAYS,
+                           form_open=request.method == "POST")
 
 
 def _event(event_id: int) -> Event:
@@ -117,33 +126,55 @@ def _event(event_id: int) -> Event:
 
 
 def _rule_words(event: Event) -> str:
+    """The repetition as a sentence: "Every 2 weeks on Saturday, 10 times"."""
     if event.rule is None:
-        return str(_l("Once"))
+        return _("Once")
     try:
         parts = recurrence.parts(event.rule)
     except recurrence.RecurrenceError:
         return event.rule
-    days = ", ".join(str(forms.WEEKDAYS[str(d)]) for d in parts.weekdays)
+    n = parts.interval
+    # Without BYDAY the rule repeats on the first start's weekday.
+    days = ", ".join(str(forms.WEEKDAYS[str(d)])
+                     for d in parts.weekdays or (event.starts_local.weekday(),))
     if parts.freq == "monthly" and parts.nth is not None:
-        words = _l("Every month, the %(nth)s %(day)s", nth=forms.NTHS[str(parts.nth)], day=days)
+        nth = forms.NTHS[str(parts.nth)]
+        words = (_("Every month, the %(nth)s %(day)s", nth=nth, day=days) if n == 1 else
+                 ngettext("Every %(num)d month, the %(nth)s %(day)s",
+                          "Every %(num)d months, the %(nth)s %(day)s", n, nth=nth, day=days))
+    elif parts.freq == "monthly":
+        day = event.starts_local.day
+        words = (_("Every month, on day %(day)d", day=day) if n == 1 else
+                 ngettext("Every %(num)d month, on day %(day)d",
+                          "Every %(num)d months, on day %(day)d", n, day=day))
     elif parts.freq == "weekly":
-        words = _l("Every %(n)s week(s), on %(days)s", n=parts.interval, days=days or "—")
+        words = (_("Every week on %(days)s", days=days) if n == 1 else
+                 ngettext("Every %(num)d week on %(days)s", "Every %(num)d weeks on %(days)s",
+                          n, days=days))
+    elif parts.freq == "daily":
+        words = _("Every day") if n == 1 else ngettext("Every %(num)d day",
+                                                       "Every %(num)d days", n)
     else:
-        words = _l("Every %(n)s %(freq)s", n=parts.interval, freq=parts.freq)
+        return event.rule
     if parts.until:
-        return f"{words}, " + str(_l("until %(day)s", day=parts.until.isoformat()))
+        return f"{words}, " + _("until %(day)s",
+                                day=format_day(parts.until, _locale(), "long"))
     if parts.count:
-        return f"{words}, " + str(_l("%(count)s times", count=parts.count))
-    return str(words)
+        return f"{words}, " + ngettext("%(num)d time", "%(num)d times", parts.count)
+    return words
 
 
 @bp.get("/events/<int:event_id>")
 @login_required
 @second_factor_required
 def event(event_id: int):
-    found = _event(event_id)
+    found, now = _event(event_id), utcnow()
+    occurrences = services.occurrences_of(found)
+    past = [o for o in occurrences if o.starts_at < now]
+    coming = occurrences[len(past):]
     return render_template("scheduling/event.html", event=found, rule=_rule_words(found),
-                           occurrences=services.occurrences_of(found))
+                           coming=coming[:EVENT_PAGE_NEXT], more=coming[EVENT_PAGE_NEXT:],
+                           past=past[-5:], past_count=len(past))
 
 
 def _occurrence(occurrence_id: int) -> Occurrence:
