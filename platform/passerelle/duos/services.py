@@ -66,15 +66,14 @@ def is_language_exchange(programme: Programme) -> bool:
 @dataclass(frozen=True)
 class Instance:
     people: dict[int, duos.Participant]  # the waiting participants, by user id
-    reasons: dict[tuple[int, int], duos.Reasons]  # every possible duo
-    edges: dict[tuple[int, int], int]  # each person's K_BEST best, with their weight
+    reasons: dict[tuple[int, int], duos.Reasons]  # of the duos in edges
+    edges: dict[tuple[int, int], int]  # each person's K_BEST best possible duos, weighted
 
 
 def instance(programme: Programme, today: date) -> Instance:
     people = loading.waiting(programme, today)
-    found = duos.possible(list(people.values()), newcomer_duos(programme), MAX_KM)
-    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, K_BEST)
-    return Instance(people, found, edges)
+    found = duos.best(list(people.values()), newcomer_duos(programme), MAX_KM, K_BEST)
+    return Instance(people, found.reasons, found.edges)
 
 
 def export(programme: Programme, today: date) -> dict:
