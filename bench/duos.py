@@ -7,9 +7,10 @@ or less in all for 5,000 people):
     uk, ru, es, tr, so and often en, practising fr or nl; locals speaking fr or nl and
     often en, practising one or two others; ~25 interest keys; places around five Belgian
     cities), without a distance limit and with 25 and 15 km: the number of possible duos
-    and of those kept (k=10); seconds for `best` and for `propose` on its duos; and
-    beside them the way before `best` (tests/matching/duos_reference.py: every possible
-    duo's reasons, their weights, `k_best`), checked to keep the same duos;
+    and of those kept (k=10); seconds for `best`, for `propose` on its duos and for the
+    `reasons` of those proposed; and beside them the way before `best`
+    (tests/matching/duos_reference.py: every possible duo's reasons, their weights,
+    `k_best`, then `propose`), checked to keep the same duos;
 (b) a random graph of 5,000 nodes and 30,000 edges: seconds for `propose` alone;
 (c) for 200, 500 and 1,000 people, the matching weight on each person's k best duos
     (k = 3, 5, 10) beside the whole graph's optimum.
@@ -24,7 +25,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
-from passerelle.matching.duos import Participant, best, propose, total  # noqa: E402
+from passerelle.matching.duos import Participant, best, propose, reasons, total  # noqa: E402
 from tests.matching import duos_reference  # noqa: E402
 
 HOME = ["ar", "fa", "ps", "ti", "uk", "ru", "es", "tr", "so"]
@@ -83,6 +84,8 @@ def timed(call):
 def pipeline(people, max_km, reference: bool):
     found, t_best = timed(lambda: best(people, True, max_km, 10))
     pairs, t_match = timed(lambda: propose([p.id for p in people], found.edges))
+    by_id = {p.id: p for p in people}
+    _, t_reasons = timed(lambda: [reasons(by_id[a], by_id[b], True, max_km) for a, b in pairs])
     before = None
     if reference:
         duos, t_possible = timed(lambda: duos_reference.possible(people, True, max_km))
@@ -90,10 +93,10 @@ def pipeline(people, max_km, reference: bool):
                                          for key, r in duos.items()})
         pruned, t_k = timed(lambda: duos_reference.k_best(edges, 10))
         if list(pruned.items()) != list(found.edges.items()) or any(
-                duos[pair] != found.reasons[pair] for pair in pruned):
+                duos[a, b] != reasons(by_id[a], by_id[b], True, max_km) for a, b in pruned):
             raise SystemExit(f"best differs from the reference at max km {max_km}")
         before = t_possible, t_weight, t_k
-    return found, t_best, t_match, pairs, before
+    return found, t_best, t_match, t_reasons, pairs, before
 
 
 def random_graph(nodes: int, count: int, seed: int) -> dict[tuple[int, int], int]:
@@ -116,13 +119,15 @@ def main() -> None:
     people = population(args.people, args.seed)
     print(f"(a) {args.people} people, k=10")
     print(f"{'max km':>7} {'possible':>9} {'k-best':>8} {'best s':>7} {'propose s':>10} "
-          f"{'total s':>8} {'duos':>6} {'weight':>8} | before: {'possible s':>10} "
-          f"{'weight s':>9} {'k_best s':>9} {'total s':>8}")
+          f"{'reasons s':>10} {'total s':>8} {'duos':>6} {'weight':>8} | before: "
+          f"{'possible s':>10} {'weight s':>9} {'k_best s':>9} {'total s':>8}")
     for max_km in (None, 25.0, 15.0):
-        found, t_best, t_match, pairs, before = pipeline(people, max_km, args.reference)
+        found, t_best, t_match, t_reasons, pairs, before = pipeline(people, max_km,
+                                                                    args.reference)
         label = "none" if max_km is None else f"{max_km:g}"
         line = (f"{label:>7} {found.possible:>9} {len(found.edges):>8} {t_best:>7.2f} "
-                f"{t_match:>10.2f} {t_best + t_match:>8.2f} {len(pairs):>6} "
+                f"{t_match:>10.2f} {t_reasons:>10.2f} {t_best + t_match + t_reasons:>8.2f} "
+                f"{len(pairs):>6} "
                 f"{total(pairs, found.edges):>8}")
         if before:
             line += (f" | {before[0]:>18.2f} {before[1]:>9.2f} {before[2]:>9.2f} "

@@ -9,10 +9,9 @@ solved by rustworkx's blossom algorithm. Pure: plain dataclasses and dicts in an
 languages and newcomer flag form a profile, and profiles are indexed by (language spoken,
 language practised), so a profile's candidates are those that speak a language it
 practises *and* practise one it speaks. The members of candidate profiles are weighed
-together with numpy, and the reasons are built only for the duos kept. Keeping each
+together with numpy; `reasons` is asked only about the duos proposed. Keeping each
 person's k best keeps the matching small: in bench/duos.py, k=10 loses under 0.5% of the
-whole graph's optimum weight, and `best` takes about a third of a second for 5,000 people
-(a million possible duos).
+whole graph's optimum weight.
 """
 
 import math
@@ -111,7 +110,6 @@ def weight(r: Reasons) -> int:
 @dataclass(frozen=True)
 class Found:
     edges: dict[tuple[int, int], int]  # the duos kept, heaviest first (ties by ids), weighted
-    reasons: dict[tuple[int, int], Reasons]  # of those duos
     possible: int  # how many possible duos there were in all
 
 
@@ -119,8 +117,9 @@ def best(people: list[Participant], newcomer_duos: bool = True, max_km: float | 
          k: int | None = 10) -> Found:
     """Each person's k best possible duos (all of them when k is None) by `weight`, ties
     going to the lower ids, keyed (low id, high id): a duo is kept when it is among the k
-    best of either. Exactly what `reasons` on every pair would give, without trying every
-    pair nor building the reasons of the duos not kept.
+    best of either. Exactly the weights of what `reasons` on every pair would give,
+    without trying every pair nor building any `Reasons` (ask `reasons` for the few
+    duos proposed).
 
     People with the same languages and newcomer flag form a profile (a few hundred for
     thousands of people), and whether two profiles may pair, with the languages each way,
@@ -138,20 +137,12 @@ def best(people: list[Participant], newcomer_duos: bool = True, max_km: float | 
                + PER_EXTRA_LANGUAGE * extra + _closeness(km))
     if k is None:
         order = np.lexsort((second, first, -weights))
-        kept = zip(first[order].tolist(), second[order].tolist(), weights[order].tolist(),
-                   strict=True)
+        kept = first[order], second[order], weights[order]
     else:
         kept = _k_best(first, second, weights, len(people), k)
-    edges, why = {}, {}
-    for one, other, w in kept:
-        a, b = people[one], people[other]
-        here, there = places[one], places[other]
-        edges[a.id, b.id] = w
-        why[a.id, b.id] = Reasons(
-            tuple(sorted(a.interests & b.interests)), tuple(sorted(a.speaks & b.practises)),
-            tuple(sorted(b.speaks & a.practises)),
-            None if here is None or there is None else _haversine(here, there))
-    return Found(edges, why, len(first))
+    ids = np.array([person.id for person in people], dtype=np.int64)
+    pairs = zip(ids[kept[0]].tolist(), ids[kept[1]].tolist(), strict=True)
+    return Found(dict(zip(pairs, kept[2].tolist(), strict=True)), len(first))
 
 
 def _pairs(people: list[Participant], newcomer_duos: bool):
@@ -241,15 +232,15 @@ def _shared_interests(people: list[Participant], first, second):
 
 
 def _k_best(first, second, weights, count: int, k: int):
-    """(first, second, weight) of the pairs among the k heaviest of either, ties going to the
-    lower ids, heaviest first then by ids.
+    """The pairs among the k heaviest of either, ties going to the lower ids, as arrays
+    (first, second, weight), heaviest first then by ids.
 
     Ties to the lower ids means all duos in the order (weight downwards, low id, high
     id); among one person's duos, that order is by the other's id. Counting each
     person's duos by weight tells which weights they keep all of, and which they keep
     none of; only the duos at the weight where a person's k best end are sorted."""
     if not len(first):
-        return []
+        return first, second, weights
     top = int(weights.max())
     span = top - int(weights.min()) + 1
     down = top - weights
@@ -272,8 +263,7 @@ def _k_best(first, second, weights, count: int, k: int):
     starts = np.searchsorted(cell, cell)
     kept[ties[order][before[cell] + np.arange(len(cell)) - starts < k]] = True
     pairs = np.sort((down[kept] * count + first[kept]) * count + second[kept])
-    return zip((pairs // count % count).tolist(), (pairs % count).tolist(),
-               (top - pairs // (count * count)).tolist(), strict=True)
+    return pairs // count % count, pairs % count, top - pairs // (count * count)
 
 
 def propose(people_ids, edges: dict[tuple[int, int], int]) -> list[tuple[int, int]]:
