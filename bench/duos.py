@@ -1,13 +1,16 @@
 """Language duos on random populations: finding the possible duos, pruning, matching.
 
-Run: `.venv/bin/python bench/duos.py [--people 5000] [--seed 1]`.
+Run: `.venv/bin/python bench/duos.py [--people 5000] [--seed 1] [--no-reference]`.
 Pure: no app, no database. Prints three tables, figures only (the target for (a) is 2 s
 or less in all for 5,000 people):
 (a) a seeded population shaped like a programme (40% newcomers speaking ar, fa, ps, ti,
     uk, ru, es, tr, so and often en, practising fr or nl; locals speaking fr or nl and
     often en, practising one or two others; ~25 interest keys; places around five Belgian
-    cities): seconds for `possible`, `k_best` (k=10) and `propose` on the pruned graph,
-    with the number of edges, without a distance limit and with 25 and 15 km;
+    cities), without a distance limit and with 25 and 15 km: the number of possible duos
+    and of those kept (k=10); seconds for `best`, for `propose` on its duos and for the
+    `reasons` of those proposed; and beside them the way before `best`
+    (tests/matching/duos_reference.py: every possible duo's reasons, their weights,
+    `k_best`, then `propose`), checked to keep the same duos;
 (b) a random graph of 5,000 nodes and 30,000 edges: seconds for `propose` alone;
 (c) for 200, 500 and 1,000 people, the matching weight on each person's k best duos
     (k = 3, 5, 10) beside the whole graph's optimum.
@@ -19,9 +22,11 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "platform"))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT / "platform"), str(ROOT)]
 
-from passerelle.matching.duos import Participant, k_best, possible, propose, total, weight  # noqa: E402
+from passerelle.matching.duos import Participant, best, propose, reasons, total  # noqa: E402
+from tests.matching import duos_reference  # noqa: E402
 
 HOME = ["ar", "fa", "ps", "ti", "uk", "ru", "es", "tr", "so"]
 INTERESTS = ["cooking", "football", "music", "films", "walking", "chess", "painting",
@@ -76,14 +81,22 @@ def timed(call):
     return result, time.perf_counter() - start
 
 
-def pipeline(people, max_km):
-    duos, t_possible = timed(lambda: possible(people, True, max_km))
-    edges, t_weight = timed(lambda: {key: weight(r) for key, r in duos.items()})
-    pruned, t_k = timed(lambda: k_best(edges, 10))
-    ids = [p.id for p in people]
-    pairs, t_match = timed(lambda: propose(ids, pruned))
-    return (len(edges), len(pruned), t_possible, t_weight, t_k, t_match, len(pairs),
-            total(pairs, pruned))
+def pipeline(people, max_km, reference: bool):
+    found, t_best = timed(lambda: best(people, True, max_km, 10))
+    pairs, t_match = timed(lambda: propose([p.id for p in people], found.edges))
+    by_id = {p.id: p for p in people}
+    _, t_reasons = timed(lambda: [reasons(by_id[a], by_id[b], True, max_km) for a, b in pairs])
+    before = None
+    if reference:
+        duos, t_possible = timed(lambda: duos_reference.possible(people, True, max_km))
+        edges, t_weight = timed(lambda: {key: duos_reference.weight(r)
+                                         for key, r in duos.items()})
+        pruned, t_k = timed(lambda: duos_reference.k_best(edges, 10))
+        if list(pruned.items()) != list(found.edges.items()) or any(
+                duos[a, b] != reasons(by_id[a], by_id[b], True, max_km) for a, b in pruned):
+            raise SystemExit(f"best differs from the reference at max km {max_km}")
+        before = t_possible, t_weight, t_k
+    return found, t_best, t_match, t_reasons, pairs, before
 
 
 def random_graph(nodes: int, count: int, seed: int) -> dict[tuple[int, int], int]:
@@ -99,17 +112,27 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--people", type=int, default=5000)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--no-reference", dest="reference", action="store_false",
+                        help="Skip the way before `best` (and its check).")
     args = parser.parse_args()
 
     people = population(args.people, args.seed)
     print(f"(a) {args.people} people, k=10")
-    print(f"{'max km':>7} {'edges':>9} {'k-best':>8} {'possible s':>11} {'weight s':>9} "
-          f"{'k_best s':>9} {'propose s':>10} {'total s':>8} {'duos':>6} {'weight':>8}")
+    print(f"{'max km':>7} {'possible':>9} {'k-best':>8} {'best s':>7} {'propose s':>10} "
+          f"{'reasons s':>10} {'total s':>8} {'duos':>6} {'weight':>8} | before: "
+          f"{'possible s':>10} {'weight s':>9} {'k_best s':>9} {'total s':>8}")
     for max_km in (None, 25.0, 15.0):
-        n_all, n_kept, t_p, t_w, t_k, t_m, n_pairs, w = pipeline(people, max_km)
+        found, t_best, t_match, t_reasons, pairs, before = pipeline(people, max_km,
+                                                                    args.reference)
         label = "none" if max_km is None else f"{max_km:g}"
-        print(f"{label:>7} {n_all:>9} {n_kept:>8} {t_p:>11.2f} {t_w:>9.2f} {t_k:>9.2f} "
-              f"{t_m:>10.2f} {t_p + t_w + t_k + t_m:>8.2f} {n_pairs:>6} {w:>8}")
+        line = (f"{label:>7} {found.possible:>9} {len(found.edges):>8} {t_best:>7.2f} "
+                f"{t_match:>10.2f} {t_reasons:>10.2f} {t_best + t_match + t_reasons:>8.2f} "
+                f"{len(pairs):>6} "
+                f"{total(pairs, found.edges):>8}")
+        if before:
+            line += (f" | {before[0]:>18.2f} {before[1]:>9.2f} {before[2]:>9.2f} "
+                     f"{sum(before) + t_match:>8.2f}")
+        print(line)
 
     edges = random_graph(5000, 30000, args.seed)
     pairs, seconds = timed(lambda: propose(range(5000), edges))
@@ -121,15 +144,15 @@ def main() -> None:
           + " ".join(f"{'k=' + str(k):>16}" for k in (3, 5, 10)))
     for count in (200, 500, 1000):
         people = population(count, args.seed + count)
-        edges = {key: weight(r) for key, r in possible(people).items()}
+        edges = best(people, k=None).edges
         ids = [p.id for p in people]
-        best, seconds = timed(lambda ids=ids, edges=edges: total(propose(ids, edges), edges))
+        optimum, seconds = timed(lambda ids=ids, edges=edges: total(propose(ids, edges), edges))
         cells = []
         for k in (3, 5, 10):
-            pruned = k_best(edges, k)
+            pruned = best(people, k=k).edges
             got = total(propose(ids, pruned), pruned)
-            cells.append(f"{got / best:.4f} ({len(pruned)})")
-        print(f"{count:>7} {len(edges):>8} {best:>8} {seconds:>8.2f} "
+            cells.append(f"{got / optimum:.4f} ({len(pruned)})")
+        print(f"{count:>7} {len(edges):>8} {optimum:>8} {seconds:>8.2f} "
               + " ".join(f"{c:>16}" for c in cells))
 
 

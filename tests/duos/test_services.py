@@ -62,15 +62,14 @@ def test_the_batch_proposes_the_optimal_duos_of_the_matcher(app):
     waiting = loading.waiting(programme, TODAY)
     assert set(waiting) == {p.id for p in people}
     assert waiting[people[-1].id].speaks == frozenset()  # level 1 is not enough
-    found = duos.possible(list(waiting.values()), True, services.MAX_KM)
-    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, 10)
+    edges = duos.best(list(waiting.values()), True, services.MAX_KM, 10).edges
     expected = duos.propose(waiting, edges)
     _, batch = _batch(programme)
     rows = services.batch_duos(batch)
     assert sorted((d.first_id, d.second_id) for d in rows) == expected
     assert batch.total == duos.total(expected, edges) == sum(d.weight for d in rows)
     assert all(d.status == DuoStatus.proposed and d.first_id < d.second_id for d in rows)
-    every = {pair: duos.weight(why) for pair, why in found.items()}
+    every = duos.best(list(waiting.values()), True, services.MAX_KM, None).edges
     assert batch.total == _best_by_hand(every) == 78  # 25 + 28 + 25: nothing lost to k_best
     ada, farah = people[0].id, people[5].id
     # Ada and Dawit share two interests, but three duos of one shared interest are worth more.
@@ -222,8 +221,7 @@ def test_the_duos_command_exports_the_matchers_batch_and_records_nothing(app, tm
     assert result.exit_code == 0, result.output
     exported = json.loads(target.read_text())
     waiting = loading.waiting(programme, TODAY)
-    found = duos.possible(list(waiting.values()), True, services.MAX_KM)
-    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, 10)
+    edges = duos.best(list(waiting.values()), True, services.MAX_KM, 10).edges
     assert exported == duos.export(waiting, edges, duos.propose(waiting, edges))
     assert set(exported) == {"people", "edges", "proposed"}
     assert exported["people"] == [str(p.id) for p in people]

@@ -1,5 +1,6 @@
 """Language duos: the reasons of a duo, the index against trying every pair, the k best,
-and the matching against a brute force on small graphs."""
+`best` against the way before it (duos_reference.py), and the matching against a brute
+force on small graphs."""
 
 import random
 from itertools import combinations
@@ -9,6 +10,7 @@ from hypothesis import strategies as st
 
 from passerelle.matching import duos
 from passerelle.matching.duos import Participant, Reasons
+from tests.matching import duos_reference
 
 LANGUAGES = ["fr", "nl", "en", "ar"]
 INTERESTS = ["music", "cooking", "football", "films"]
@@ -107,27 +109,118 @@ def naive(people, newcomer_duos, max_km):
     return found
 
 
+def weighed(found):
+    return {pair: duos.weight(why) for pair, why in found.items()}
+
+
 @settings(max_examples=120, deadline=None)
 @given(population(), st.booleans(), st.sampled_from([None, 15.0, 40.0]))
 def test_possible_through_the_index_is_every_pair_checked(people, newcomer_duos, max_km):
-    assert duos.possible(people, newcomer_duos, max_km) == naive(people, newcomer_duos, max_km)
+    every = naive(people, newcomer_duos, max_km)
+    assert duos_reference.possible(people, newcomer_duos, max_km) == every
+    found = duos.best(people, newcomer_duos, max_km, None)
+    assert found.edges == weighed(every) and found.possible == len(every)
+    assert list(found.edges) == sorted(every, key=lambda pair: (-found.edges[pair], pair))
 
 
-def test_possible_on_a_crowd_of_few_profiles_is_every_pair_checked():
-    # Hundreds of people sharing a few profiles, most of them placed in Brussels: many
-    # members per profile and many duos near the distance limit.
-    rng = random.Random(7)
+def crowd(count, seed):
+    """Many people sharing a few profiles, most of them placed in Brussels: many members
+    per profile and many duos near the distance limit."""
+    rng = random.Random(seed)
     people = []
-    for n in range(1, 301):
+    for n in range(1, count + 1):
         speaks, practises = rng.choice(PROFILES)
         placed = rng.random() < 0.9
         people.append(person(n * 3 % 1000, speaks, practises, rng.sample(INTERESTS, 2),
                              rng.random() < 0.4, rng.uniform(50.7, 51.0) if placed else None,
                              rng.uniform(4.2, 4.6) if placed else None))
+    return people
+
+
+def test_possible_on_a_crowd_of_few_profiles_is_every_pair_checked():
+    people = crowd(300, 7)
     for newcomer_duos, max_km in [(True, None), (False, None), (True, 5.0), (False, 12.0)]:
-        found = duos.possible(people, newcomer_duos, max_km)
-        assert found == naive(people, newcomer_duos, max_km)
-        assert len(found) > 300
+        every = naive(people, newcomer_duos, max_km)
+        assert duos_reference.possible(people, newcomer_duos, max_km) == every
+        assert duos.best(people, newcomer_duos, max_km, None).edges == weighed(every)
+        assert len(every) > 300
+
+
+def same_as_before(people, newcomer_duos, max_km, k):
+    found = duos.best(people, newcomer_duos, max_km, k)
+    edges, reasons, count = duos_reference.kept(people, newcomer_duos, max_km, k)
+    assert list(found.edges.items()) == list(edges.items())  # in the same order too
+    assert found.possible == count
+    by_id = {p.id: p for p in people}
+    assert all(duos.reasons(by_id[a], by_id[b], newcomer_duos, max_km) == why
+               for (a, b), why in reasons.items())
+    ids = [p.id for p in people]
+    assert duos.propose(ids, found.edges) == duos.propose(ids, edges)
+    return found
+
+
+@settings(max_examples=200, deadline=None)
+@given(population(), st.booleans(), st.sampled_from([None, 15.0, 40.0]), st.integers(1, 4))
+def test_best_keeps_the_duos_kept_before(people, newcomer_duos, max_km, k):
+    same_as_before(people, newcomer_duos, max_km, k)
+
+
+LOCAL = ["fr", "nl"]
+HOME = ["ar", "fa", "uk", "ti", "es"]
+MORE_INTERESTS = INTERESTS + [f"interest-{n}" for n in range(70)]  # two words of bits
+
+
+def programme_person(rng, id_):
+    """Shaped like bench/duos.py's people: newcomers speaking home languages and
+    practising fr or nl, locals the other way, many in Brussels."""
+    if rng.random() < 0.4:
+        speaks = set(rng.sample(HOME, rng.choice([1, 2]))) | (
+            {"en"} if rng.random() < 0.5 else set())
+        practises, newcomer = set(rng.sample(LOCAL, rng.choice([1, 1, 2]))), True
+    else:
+        speaks = set(rng.sample(LOCAL, rng.choice([1, 1, 2]))) | (
+            {"en"} if rng.random() < 0.6 else set())
+        practises = set(rng.sample(HOME + ["en"], rng.choice([1, 2]))) - speaks
+        newcomer = False
+    lat, lon = (None, None) if rng.random() < 0.05 else (
+        (50.85 + rng.gauss(0, 0.08), 4.35 + rng.gauss(0, 0.12)) if rng.random() < 0.6
+        else (rng.uniform(49.6, 51.4), rng.uniform(2.6, 6.3)))
+    return person(id_, speaks, practises, rng.sample(MORE_INTERESTS, rng.randint(0, 5)),
+                  newcomer, lat, lon)
+
+
+def test_best_keeps_the_duos_kept_before_on_a_seeded_programme():
+    rng = random.Random(11)
+    people = [programme_person(rng, id_) for id_ in rng.sample(range(1, 10_000), 800)]
+    for newcomer_duos, max_km, k in [(True, None, 10), (False, None, 10), (True, 25.0, 10),
+                                     (True, 15.0, 3), (False, 25.0, 1)]:
+        found = same_as_before(people, newcomer_duos, max_km, k)
+        assert found.possible > 2 * len(found.edges) > 0  # most left out
+    # The same on people who share only a few profiles, at a distance limit that cuts
+    # through the crowd.
+    same_as_before(crowd(600, 5), True, 4.0, 10)
+
+
+def test_a_duo_right_at_the_distance_limit_is_kept():
+    # The limit set to the very distance `reasons` measures: numpy's own rounding (on
+    # arrays, about one distance in a thousand a bit longer) must not push the duo out.
+    rng = random.Random(1)
+    here = person(1, {"fr"}, {"nl"}, lat=50.5, lon=4.5)
+    there = [person(n, {"nl"}, {"fr"}, lat=rng.uniform(50, 51), lon=rng.uniform(3, 6))
+             for n in range(2, 1002)]
+    for start in range(0, len(there), 20):
+        group = there[start:start + 20]
+        for other in group:
+            km = duos.km_between(here, other)
+            kept = duos.best([here] + group, True, km, None).edges
+            assert kept[1, other.id] == duos.weight(duos.reasons(here, other, True, km))
+
+
+def test_best_of_nobody_and_of_no_duo():
+    assert duos.best([], True, None, 10) == duos.Found({}, 0)
+    alone = person(1, {"fr"}, {"nl"})
+    assert duos.best([alone], True, None, 10) == duos.Found({}, 0)
+    assert duos.best([alone, person(2, {"fr"}, {"nl"})], True, None, 10).possible == 0
 
 
 def rank(edges, node):
@@ -148,7 +241,7 @@ def graph(draw, most_nodes=9, most_edges=14):
 @given(graph(most_nodes=12, most_edges=40), st.integers(1, 4))
 def test_k_best_keeps_each_nodes_top_k_and_nothing_else(nodes_and_edges, k):
     nodes, edges = nodes_and_edges
-    kept = duos.k_best(edges, k)
+    kept = duos_reference.k_best(edges, k)
     tops = {node: set(rank(edges, node)[:k]) for node in nodes}
     assert set(kept) == set().union(*tops.values())
     assert all(kept[p] == edges[p] for p in kept)
@@ -157,9 +250,9 @@ def test_k_best_keeps_each_nodes_top_k_and_nothing_else(nodes_and_edges, k):
 def test_k_best_breaks_ties_by_ids():
     # 3's and 4's best is their edge to 1; (3, 4) is no one's first.
     edges = {(1, 2): 5, (1, 3): 5, (1, 4): 5, (3, 4): 1}
-    assert duos.k_best(edges, 1) == {(1, 2): 5, (1, 3): 5, (1, 4): 5}
+    assert duos_reference.k_best(edges, 1) == {(1, 2): 5, (1, 3): 5, (1, 4): 5}
     # All equal: 1 takes (1, 2), 3 takes (1, 3), and (2, 3) is no one's first.
-    assert duos.k_best({(1, 2): 5, (1, 3): 5, (2, 3): 5}, 1) == {(1, 2): 5, (1, 3): 5}
+    assert duos_reference.k_best({(1, 2): 5, (1, 3): 5, (2, 3): 5}, 1) == {(1, 2): 5, (1, 3): 5}
 
 
 def brute_force(edges) -> int:
@@ -208,9 +301,9 @@ def test_from_people_to_proposed_duos_and_export():
     rng = random.Random(3)
     people = [person(n, rng.sample(LANGUAGES, 2), rng.sample(LANGUAGES, 1),
                      rng.sample(INTERESTS, 2), rng.random() < 0.4) for n in range(1, 30)]
-    edges = {pair: duos.weight(r) for pair, r in duos.possible(people, False).items()}
+    edges = duos.best(people, False, None, None).edges
     ids = [p.id for p in people]
-    proposed = duos.propose(ids, duos.k_best(edges, 3))
+    proposed = duos.propose(ids, duos.best(people, False, None, 3).edges)
     assert proposed
     exported = duos.export(ids, edges, proposed)
     assert set(exported) == {"people", "edges", "proposed"}

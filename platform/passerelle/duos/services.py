@@ -66,15 +66,13 @@ def is_language_exchange(programme: Programme) -> bool:
 @dataclass(frozen=True)
 class Instance:
     people: dict[int, duos.Participant]  # the waiting participants, by user id
-    reasons: dict[tuple[int, int], duos.Reasons]  # every possible duo
-    edges: dict[tuple[int, int], int]  # each person's K_BEST best, with their weight
+    edges: dict[tuple[int, int], int]  # each person's K_BEST best possible duos, weighted
 
 
 def instance(programme: Programme, today: date) -> Instance:
     people = loading.waiting(programme, today)
-    found = duos.possible(list(people.values()), newcomer_duos(programme), MAX_KM)
-    edges = duos.k_best({pair: duos.weight(why) for pair, why in found.items()}, K_BEST)
-    return Instance(people, found, edges)
+    found = duos.best(list(people.values()), newcomer_duos(programme), MAX_KM, K_BEST)
+    return Instance(people, found.edges)
 
 
 def export(programme: Programme, today: date) -> dict:
@@ -102,13 +100,16 @@ def run_batch(coordinator: User, programme: Programme, now: datetime) -> MatchBa
                              "language the other practises, and live within %(km)s km.",
                              km=int(MAX_KM)))
     proposed = duos.propose(problem.people, problem.edges)
+    allowed = newcomer_duos(programme)
     batch = MatchBatch(programme_id=programme.id, created_by_id=coordinator.id, created_at=now,
                        objective=Objective.score, total=duos.total(proposed, problem.edges),
                        pairs_considered=len(problem.edges), uncovered=[])
     db.session.add(batch)
     db.session.flush()
     created = [Duo(programme_id=programme.id, first_id=a, second_id=b, status=S.proposed,
-                   weight=problem.edges[a, b], reasons=reasons_json(problem.reasons[a, b]),
+                   weight=problem.edges[a, b],
+                   reasons=reasons_json(duos.reasons(problem.people[a], problem.people[b],
+                                                     allowed, MAX_KM)),
                    batch_id=batch.id, proposed_by_id=coordinator.id, proposed_at=now)
                for a, b in proposed]
     db.session.add_all(created)

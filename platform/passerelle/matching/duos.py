@@ -5,20 +5,20 @@ the other wants to practise; shared interests and closeness make it a better duo
 symmetric, so the batch is a maximum-weight matching on a general graph (not bipartite),
 solved by rustworkx's blossom algorithm. Pure: plain dataclasses and dicts in and out.
 
-`possible` finds every possible duo without trying each pair: people sharing their
+`best` finds each person's k best duos without trying each pair: people sharing their
 languages and newcomer flag form a profile, and profiles are indexed by (language spoken,
 language practised), so a profile's candidates are those that speak a language it
-practises *and* practise one it speaks; with a distance limit, only members within reach
-of latitude are measured. The work is then about the number of possible duos, not of
-pairs. `k_best` keeps each person's k best duos, which keeps the matching small: in
-bench/duos.py, k=10 loses under 0.5% of the whole graph's optimum weight.
+practises *and* practise one it speaks. The members of candidate profiles are weighed
+together with numpy; `reasons` is asked only about the duos proposed. Keeping each
+person's k best keeps the matching small: in bench/duos.py, k=10 loses under 0.5% of the
+whole graph's optimum weight.
 """
 
 import math
-from bisect import bisect_left, bisect_right
 from collections import defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 import rustworkx
 
 from passerelle.data.places import EARTH_RADIUS_KM
@@ -107,97 +107,163 @@ def weight(r: Reasons) -> int:
             + closeness(r.km))
 
 
-def possible(people: list[Participant], newcomer_duos: bool = True,
-             max_km: float | None = None) -> dict[tuple[int, int], Reasons]:
-    """Every possible duo, keyed (low id, high id): exactly what `reasons` on every pair
-    would give, without trying every pair.
+@dataclass(frozen=True)
+class Found:
+    edges: dict[tuple[int, int], int]  # the duos kept, heaviest first (ties by ids), weighted
+    possible: int  # how many possible duos there were in all
+
+
+def best(people: list[Participant], newcomer_duos: bool = True, max_km: float | None = None,
+         k: int | None = 10) -> Found:
+    """Each person's k best possible duos (all of them when k is None) by `weight`, ties
+    going to the lower ids, keyed (low id, high id): a duo is kept when it is among the k
+    best of either. Exactly the weights of what `reasons` on every pair would give,
+    without trying every pair nor building any `Reasons` (ask `reasons` for the few
+    duos proposed).
 
     People with the same languages and newcomer flag form a profile (a few hundred for
     thousands of people), and whether two profiles may pair, with the languages each way,
     is decided once per pair of profiles, found through the index of (spoken, practised)
-    languages. With max_km, each profile's members are sorted by latitude and only those
-    within max_km of latitude are measured."""
-    profiles: dict[tuple, list[Participant]] = defaultdict(list)
-    for person in sorted(people, key=lambda p: p.id):
-        profiles[person.speaks, person.practises, person.newcomer].append(person)
+    languages. The pairs of members are then weighed at once with numpy, and each
+    person's k best found by counting their duos by weight (`_k_best`)."""
+    people = sorted(people, key=lambda p: p.id)
+    places = [_where(person) for person in people]
+    first, second, extra = _pairs(people, newcomer_duos)
+    km = _distances(places, first, second, max_km)
+    if max_km is not None:
+        within = km <= max_km  # False for an unknown distance (nan)
+        first, second, extra, km = first[within], second[within], extra[within], km[within]
+    weights = (BASE + PER_INTEREST * _shared_interests(people, first, second)
+               + PER_EXTRA_LANGUAGE * extra + _closeness(km))
+    if k is None:
+        order = np.lexsort((second, first, -weights))
+        kept = first[order], second[order], weights[order]
+    else:
+        kept = _k_best(first, second, weights, len(people), k)
+    ids = np.array([person.id for person in people], dtype=np.int64)
+    pairs = zip(ids[kept[0]].tolist(), ids[kept[1]].tolist(), strict=True)
+    return Found(dict(zip(pairs, kept[2].tolist(), strict=True)), len(first))
+
+
+def _pairs(people: list[Participant], newcomer_duos: bool):
+    """The possible duos but for distance, as arrays of indices into `people` (first <
+    second, so in id order too), with the languages beyond the first either way."""
+    profiles: dict[tuple, list[int]] = defaultdict(list)
+    for n, person in enumerate(people):
+        profiles[person.speaks, person.practises, person.newcomer].append(n)
     keys = list(profiles)
+    members = [np.array(profiles[key], dtype=np.int32) for key in keys]
     by_languages: dict[tuple[str, str], list[int]] = defaultdict(list)
     for number, (speaks, practises, _) in enumerate(keys):
         for spoken in speaks:
             for practised in practises:
                 by_languages[spoken, practised].append(number)
-    members = [_members(profiles[key], max_km) for key in keys]
-    duos: dict[tuple[int, int], Reasons] = {}
+    firsts, seconds, extras = [], [], []
     for one, (speaks, practises, newcomer) in enumerate(keys):
         # The other profile speaks one of these practised languages and practises one
         # of these spoken ones; each pair of profiles is taken once, from the first.
         others = {other for practised in practises for spoken in speaks
                   for other in by_languages.get((practised, spoken), ()) if other >= one}
-        for other in sorted(others):
-            if newcomer and keys[other][2] and not newcomer_duos:
-                continue
-            gives = tuple(sorted(speaks & keys[other][1]))
-            takes = tuple(sorted(keys[other][0] & practises))
-            _pair_members(members[one], members[other], one == other, gives, takes,
-                          max_km, duos)
-    return duos
+        if newcomer and not newcomer_duos:
+            others = {other for other in others if not keys[other][2]}
+        mine = members[one]
+        if one in others:
+            others.remove(one)
+            low, high = np.triu_indices(len(mine), 1)
+            firsts.append(mine[low])
+            seconds.append(mine[high])
+            extras.append(np.full(len(low), 2 * len(speaks & practises) - 2))
+        if not others:
+            continue
+        others = sorted(others)
+        theirs = np.concatenate([members[other] for other in others])
+        more = np.repeat([len(speaks & keys[other][1]) + len(keys[other][0] & practises) - 2
+                          for other in others], [len(members[other]) for other in others])
+        firsts.append(np.repeat(mine, len(theirs)))
+        seconds.append(np.tile(theirs, len(mine)))
+        extras.append(np.tile(more, len(mine)))
+    if not firsts:
+        return np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, np.int64)
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    return np.minimum(a, b), np.maximum(a, b), np.concatenate(extras).astype(np.int64)
 
 
-def _members(group: list[Participant], max_km: float | None):
-    """(person, place) in id order; with max_km, only the placed ones, by latitude."""
-    placed = [(person, _where(person)) for person in group]
-    if max_km is None:
-        return placed
-    return sorted(((p, w) for p, w in placed if w is not None), key=lambda pw: pw[1][0])
+# A distance this close to a closeness step or to max_km is measured again as `reasons`
+# measures it, so that rounding in numpy's functions changes no weight and no duo.
+SLACK_KM = 1e-6
 
 
-def _pair_members(firsts, seconds, same: bool, gives, takes, max_km, duos) -> None:
-    """Adds the duos of a member of one profile and one of another (or of the same one,
-    each pair once). `gives` are the languages the first profile speaks that the second
-    practises, `takes` the other way."""
-    if max_km is None:
-        windows = (range(n + 1 if same else 0, len(seconds)) for n in range(len(firsts)))
-    else:
-        # Latitude radians within max_km, a little wider so rounding loses no one.
-        reach = (max_km + 1.0) / EARTH_RADIUS_KM
-        phis = [where[0] for _, where in seconds]
-        windows = (range(bisect_left(phis, where[0] - reach),
-                         bisect_right(phis, where[0] + reach)) for _, where in firsts)
-    for (a, here), window in zip(firsts, windows, strict=True):
-        for n in window:
-            b, there = seconds[n]
-            if same and b.id <= a.id:
-                continue  # each pair once
-            low = a.id < b.id
-            km = None if here is None or there is None else (
-                _haversine(here, there) if low else _haversine(there, here))
-            if max_km is not None and km > max_km:
-                continue
-            interests = tuple(sorted(a.interests & b.interests))
-            if low:
-                duos[a.id, b.id] = Reasons(interests, gives, takes, km)
-            else:
-                duos[b.id, a.id] = Reasons(interests, takes, gives, km)
+def _distances(places, first, second, max_km: float | None):
+    """The great-circle distances of the pairs, nan when either has no place."""
+    phi, lam, cos = (np.array([np.nan if where is None else where[n] for where in places])
+                     for n in range(3))
+    h = (np.sin((phi[second] - phi[first]) / 2) ** 2
+         + cos[first] * cos[second] * np.sin((lam[second] - lam[first]) / 2) ** 2)
+    km = 2 * EARTH_RADIUS_KM * np.arcsin(np.sqrt(h))
+    steps = km / CLOSENESS_STEP_KM
+    near = (np.abs(steps - np.round(steps)) * CLOSENESS_STEP_KM < SLACK_KM) & (
+        steps < CLOSENESS_MAX + 1)
+    if max_km is not None:
+        near |= np.abs(km - max_km) < SLACK_KM
+    for n in np.flatnonzero(near).tolist():
+        km[n] = _haversine(places[first[n]], places[second[n]])
+    return km
 
 
-def k_best(edges: dict[tuple[int, int], int], k: int = 10) -> dict[tuple[int, int], int]:
-    """The edges among the k heaviest of either endpoint; ties go to the lower ids.
+def _closeness(km):
+    """`closeness` of each distance (nan: unknown)."""
+    points = np.zeros(len(km), dtype=np.int64)
+    close = km < CLOSENESS_MAX * CLOSENESS_STEP_KM
+    points[close] = CLOSENESS_MAX - (km[close] // CLOSENESS_STEP_KM).astype(np.int64)
+    return points
 
-    Going through all edges heaviest first, an edge is among a person's k best exactly
-    when fewer than k of that person's edges came before it. Weights are few distinct
-    ints, so the edges are put in buckets by weight rather than sorted with a key."""
-    by_weight: dict[int, list[tuple[int, int]]] = defaultdict(list)
-    for pair, w in edges.items():
-        by_weight[w].append(pair)
-    seen: dict[int, int] = defaultdict(int)
-    kept = {}
-    for w in sorted(by_weight, reverse=True):
-        for low, high in sorted(by_weight[w]):
-            if seen[low] < k or seen[high] < k:
-                kept[low, high] = w
-            seen[low] += 1
-            seen[high] += 1
-    return kept
+
+def _shared_interests(people: list[Participant], first, second):
+    """How many interests each pair shares, counted on bit masks of 64 interests."""
+    bits = {key: n for n, key in enumerate(sorted({i for p in people for i in p.interests}))}
+    words = np.zeros((len(people), (len(bits) + 63) // 64), dtype=np.uint64)
+    for n, person in enumerate(people):
+        for key in person.interests:
+            words[n, bits[key] // 64] |= np.uint64(1 << bits[key] % 64)
+    shared = np.zeros(len(first), dtype=np.int64)
+    for word in words.T:
+        shared += np.bitwise_count(word[first] & word[second])
+    return shared
+
+
+def _k_best(first, second, weights, count: int, k: int):
+    """The pairs among the k heaviest of either, ties going to the lower ids, as arrays
+    (first, second, weight), heaviest first then by ids.
+
+    Ties to the lower ids means all duos in the order (weight downwards, low id, high
+    id); among one person's duos, that order is by the other's id. Counting each
+    person's duos by weight tells which weights they keep all of, and which they keep
+    none of; only the duos at the weight where a person's k best end are sorted."""
+    if not len(first):
+        return first, second, weights
+    top = int(weights.max())
+    span = top - int(weights.min()) + 1
+    down = top - weights
+    # Cells: (person, weight downwards); how many of each person's duos are in each.
+    cells = [first.astype(np.int64) * span + down, second.astype(np.int64) * span + down]
+    sizes = sum(np.bincount(cell, minlength=count * span) for cell in cells)
+    after = np.cumsum(sizes.reshape(count, span), axis=1).ravel()  # up to this cell
+    before = after - sizes
+    kept = np.zeros(len(first), dtype=bool)
+    ties, tie_keys = [], []
+    for cell, other in zip(cells, [second, first], strict=True):
+        kept |= after[cell] <= k
+        split = np.flatnonzero((before[cell] < k) & (after[cell] > k))
+        ties.append(split)
+        tie_keys.append(cell[split] * count + other[split])
+    # At the weight where a person's k best end: the first of those duos by the other's id.
+    ties, tie_keys = np.concatenate(ties), np.concatenate(tie_keys)
+    order = np.argsort(tie_keys)
+    cell = tie_keys[order] // count
+    starts = np.searchsorted(cell, cell)
+    kept[ties[order][before[cell] + np.arange(len(cell)) - starts < k]] = True
+    pairs = np.sort((down[kept] * count + first[kept]) * count + second[kept])
+    return pairs // count % count, pairs % count, top - pairs // (count * count)
 
 
 def propose(people_ids, edges: dict[tuple[int, int], int]) -> list[tuple[int, int]]:
