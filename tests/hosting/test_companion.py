@@ -113,12 +113,16 @@ def test_only_the_companion_asked_answers_and_only_once(app):
 
 
 def test_withdrawing_the_trajectory_tells_the_companion(app):
-    _programme, coordinator, _hosts, cora, _dirk, trajectory = _planned()
+    _programme, coordinator, _hosts, cora, dirk, trajectory = _planned()
     services.set_companion(coordinator, trajectory, cora.id, NOW)
     services.withdraw(coordinator, trajectory, NOW)
     assert len(_messages("stay-companion-removed", to=cora)) == 1
     with pytest.raises(NotFound):
         services.answer_companion(cora, trajectory, True, "", NOW)
+    with pytest.raises(DomainError):  # nobody is asked for a withdrawn trajectory
+        services.set_companion(coordinator, trajectory, dirk.id, NOW)
+    db.session.rollback()
+    assert _messages("stay-companion-asked", to=dirk) == []
 
 
 def _events(client, user):

@@ -206,6 +206,8 @@ def set_companion(user: User, trajectory: Trajectory, companion_id: int | None,
     the new companion, or back to the coordinator who approved."""
     if not access.can_plan_hosting(user, trajectory.programme):
         raise NotFound(NOT_FOUND)
+    if trajectory.status not in (TrajectoryStatus.proposed, TrajectoryStatus.approved):
+        raise DomainError(_l("This trajectory was withdrawn or has ended."), field="companion")
     today = day_in_brussels(now)
     if companion_id is not None and companion_id not in {
             c.id for c in loading.companions(trajectory.programme, trajectory.person, today)}:

@@ -238,18 +238,18 @@ def accompany(trajectory_id: int):
     return _render_accompany(_accompanied(trajectory_id))
 
 
-@bp.post("/trajectories/<int:trajectory_id>/accompany/<action>")
+@bp.post("/trajectories/<int:trajectory_id>/accompany/<reply>")
 @login_required
 @second_factor_required
-def accompany_answer(trajectory_id: int, action: str):
+def accompany_answer(trajectory_id: int, reply: str):
     found, me, now = _accompanied(trajectory_id), _me(), utcnow()
     back = url_for("hosting.accompany", trajectory_id=found.id)
-    if action not in ("accept", "decline"):
+    if reply not in ("accept", "decline"):
         abort(404)
     if found.companion_answer != CompanionAnswer.asked:  # nothing changes, and they are told
         flash(services.ALREADY_ANSWERED, "error")
         return redirect(back)
-    if action == "accept":
+    if reply == "accept":
         act(lambda: services.answer_companion(me, found, True, "", now),
             _l("Thank you: the coordinators are told. The first meetings are in your "
                "schedule."))

@@ -159,8 +159,8 @@ def _first_meetings(user, start: datetime, end: datetime, locale: str,
                      day_after=stay.first_night + timedelta(days=1),
                      summary=_("First meeting of a stay, %(programme)s",
                                programme=stay.programme.text("name", locale)),
-                     description=_("The coordinators tell you the time. A change goes "
-                                   "through them."),
+                     description=_("The coordinators tell you the time of each meeting. "
+                                   "A change goes through them."),
                      url=external_url("hosting.accompany", trajectory_id=stay.trajectory_id),
                      kind="meeting") for stay in stays]
 
