@@ -168,6 +168,8 @@ EXPECTED = {
     ("GET", "hosting.stay"): allow(ORG_MEMBER | OWNER),
     ("POST", "hosting.answer"): allow(OWNER, ok="redirect"),  # V accepts
     ("GET", "hosting.my_stays"): LOGGED_IN,
+    ("GET", "hosting.accompany"): allow(OWNER),  # V is asked to accompany the guest
+    ("POST", "hosting.accompany_answer"): allow(OWNER, ok="redirect"),  # V accepts
     # A sponsorship pool: it shows the families' first names, so A's own staff only
     ("GET", "matching.pool"): allow(ORG_MEMBER),
     ("POST", "matching.add_contact"): allow(ORG_MEMBER),  # nothing chosen: shown again

@@ -20,7 +20,13 @@ from passerelle.core.time import BRUSSELS, utcnow
 from passerelle.core.tokens import make_token
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
-from passerelle.hosting.models import Stay, StayStatus, Trajectory, TrajectoryStatus
+from passerelle.hosting.models import (
+    CompanionAnswer,
+    Stay,
+    StayStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
 from passerelle.matching.models import BatchStatus, Match, MatchBatch, MatchStatus, Objective
 from passerelle.needs import material
 from passerelle.organisations.models import (
@@ -89,13 +95,15 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
                   proposed_by_id=coordinator.id, proposed_at=now, decided_by_id=coordinator.id,
                   decided_at=now, answer_by=now + timedelta(days=7))
     db.session.add(match)
-    # A hosting programme whose approved trajectory asks V to host the person helped.
+    # A hosting programme whose approved trajectory asks V to host the person helped, and
+    # to accompany them (the companion's page).
     hosting = make_programme(organisation, slug=f"hosting-{key}", kind="housing_hosting",
                              interview=False, charter=False)
     trajectory = Trajectory(programme=hosting, person=person, first_night=today,
                             last_night=today + timedelta(days=55),
                             status=TrajectoryStatus.approved, created_by_id=coordinator.id,
-                            created_at=now, approved_by_id=coordinator.id, approved_at=now)
+                            created_at=now, approved_by_id=coordinator.id, approved_at=now,
+                            companion_id=owner.id, companion_answer=CompanionAnswer.asked)
     stay = Stay(trajectory=trajectory, programme=hosting, person=person, host_id=owner.id,
                 first_night=today, last_night=today + timedelta(days=55),
                 status=StayStatus.asked, first_meeting=True, meeting_with_id=coordinator.id)
@@ -222,7 +230,7 @@ ARGUMENTS = {
     ("matches", "action"): "=accept", ("batches", "batch_id"): "batch",
     ("hosting", "slug"): "hosting", ("trajectories", "trajectory_id"): "trajectory",
     ("trajectories", "action"): "=approve", ("stays", "stay_id"): "stay",
-    ("stays", "action"): "=accept",
+    ("stays", "action"): "=accept", ("trajectories", "reply"): "=accept",
     ("duos", "slug"): "duo_programme", ("duos", "batch_id"): "duo_batch",
     ("duos", "duo_id"): "duo", ("duos", "action"): "=accept",
     ("duos", "occurrence_id"): "occurrence",  # not a meeting of the duo: 404 for all

@@ -9,7 +9,14 @@ from sqlalchemy import select
 
 from passerelle.core.time import BRUSSELS, today_in_brussels
 from passerelle.extensions import db
-from passerelle.hosting.models import Concern, Stay, StayStatus, Trajectory, TrajectoryStatus
+from passerelle.hosting.models import (
+    CompanionAnswer,
+    Concern,
+    Stay,
+    StayStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
 from passerelle.reminders.models import OutboxMessage
 from passerelle.scheduling import calendars
 from passerelle.scheduling.models import EventRole, Signup, SignupStatus
@@ -52,6 +59,15 @@ def _stay(host, first: date, last: date, status=StayStatus.accepted):
     stay = Stay(trajectory=trajectory, programme=programme, person=person, host_id=host.id,
                 first_night=first, last_night=last, status=status)
     db.session.add_all([trajectory, stay])
+    db.session.commit()
+    return stay
+
+
+def _accompanied(companion, first: date, answer=CompanionAnswer.accepted):
+    """A stay whose first meeting the companion attends, on its first day."""
+    stay = _stay(make_user(name="Hanne Host"), first, first + timedelta(days=6))
+    stay.trajectory.companion_id, stay.trajectory.companion_answer = companion.id, answer
+    stay.first_meeting, stay.meeting_with_id = True, companion.id
     db.session.commit()
     return stay
 
@@ -123,6 +139,33 @@ def test_a_stay_is_all_day_without_the_guest(client, db):
     assert event["dtstart"].dt == first and event["dtend"].dt == first + timedelta(days=7)
     assert event["dtstart"].params["VALUE"] == "DATE"
     assert str(event["summary"]) == "Stay, Up together"
+
+
+def test_a_companion_s_first_meetings_are_all_day_without_the_guest(client, db,
+                                                                   count_queries):
+    companion = make_user()
+    first = today_in_brussels() + timedelta(days=10)
+    meeting = _accompanied(companion, first)
+    _accompanied(companion, first, answer=CompanionAnswer.asked)  # not yet accepted
+    url = _feed_url(companion)
+
+    def queries() -> int:
+        with count_queries() as counted:
+            assert client.get(url).status_code == 200
+        return counted.count
+
+    few = queries()
+    text = client.get(url).get_data(as_text=True)
+    assert "Zainab-Guest" not in text and "Hanne" not in text
+    _calendar, events = _events(client, url)
+    assert list(events) == [f"meeting-{meeting.id}@passerelle"]
+    event = events[f"meeting-{meeting.id}@passerelle"]
+    assert event["dtstart"].dt == first and event["dtend"].dt == first + timedelta(days=1)
+    assert str(event["summary"]) == "First meeting of a stay, Up together"
+    for days in (20, 40, 60):
+        _accompanied(companion, first + timedelta(days=days))
+    assert queries() == few
+    assert len(_events(client, url)[1]) == 4
 
 
 def test_a_reset_token_and_a_forged_one_are_404(client, db):

@@ -331,6 +331,16 @@ def can_see_trajectory(user, trajectory) -> bool:
             or works_for(user, trajectory.person.organisation))
 
 
+def accompanies(user, trajectory) -> bool:
+    """The companion a coordinator chose (asked or accepted), while the trajectory is
+    proposed or approved: answers, then reads the stays and their first meetings."""
+    from passerelle.hosting.models import CompanionAnswer, TrajectoryStatus
+
+    return (user.is_authenticated and trajectory.companion_id == user.id
+            and trajectory.companion_answer in (CompanionAnswer.asked, CompanionAnswer.accepted)
+            and trajectory.status in (TrajectoryStatus.proposed, TrajectoryStatus.approved))
+
+
 def hosts_stay(user, stay) -> bool:
     """The host, once a coordinator asked them: answers it, reports a concern."""
     from passerelle.hosting.models import StayStatus

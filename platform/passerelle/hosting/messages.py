@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from passerelle.accounts.models import User
 from passerelle.hosting.models import Concern, Stay, StayStatus, Trajectory
 from passerelle.organisations import queries
 from passerelle.programmes.messages import coordinators_to_tell
@@ -69,6 +70,46 @@ def concern(concern: Concern, now: datetime) -> None:
                      "hosting/mail/concern.txt", f"concern-{concern.id}", "reported", now,
                      stay=stay, author=concern.author.name if concern.author else "",
                      stay_link=external_url("hosting.stay", stay_id=stay.id))
+
+
+def _trajectory_about(trajectory: Trajectory) -> str:
+    return f"trajectory-{trajectory.id}"
+
+
+def companion_asked(trajectory: Trajectory, now: datetime) -> None:
+    """The companion a coordinator chose: the programme, the guest's first name, the
+    trajectory's dates, and the page where they answer."""
+    companion = trajectory.companion
+    name = trajectory.programme.text("name", companion.locale)
+    outbox.write("stay-companion-asked", companion,
+                 _l("Accompany a guest: %(programme)s", programme=name),
+                 "hosting/mail/companion_asked.txt", about=_trajectory_about(trajectory),
+                 occurrence=outbox.each_time(), now=now, trajectory=trajectory,
+                 programme_name=name, guest=trajectory.person.first_name,
+                 link=external_url("hosting.accompany", trajectory_id=trajectory.id))
+
+
+def companion_removed(trajectory: Trajectory, companion: User, now: datetime) -> None:
+    """The companion is no longer asked (another one was chosen, nobody, or the trajectory
+    was withdrawn): a pending ask is not sent."""
+    outbox.cancel(_trajectory_about(trajectory), ("stay-companion-asked",), to=companion)
+    name = trajectory.programme.text("name", companion.locale)
+    outbox.write("stay-companion-removed", companion,
+                 _l("You no longer accompany a guest: %(programme)s", programme=name),
+                 "hosting/mail/companion_removed.txt", about=_trajectory_about(trajectory),
+                 occurrence=outbox.each_time(), now=now, trajectory=trajectory,
+                 programme_name=name, link=external_url("hosting.my_stays"))
+
+
+def companion_answered(trajectory: Trajectory, companion: User, accepted: bool,
+                       now: datetime) -> None:
+    guest = trajectory.person.first_name
+    subject = (_l("A companion accepted: %(guest)s", guest=guest) if accepted
+               else _l("A companion declined: %(guest)s", guest=guest))
+    _to_coordinators("stay-companion-answered", trajectory, subject,
+                     "hosting/mail/companion_answered.txt", _trajectory_about(trajectory),
+                     outbox.each_time(), now, accepted=accepted, companion=companion.name,
+                     reason=trajectory.companion_reason)
 
 
 def _to_guest_organisation(kind: str, trajectory: Trajectory, subject, template: str,

@@ -86,6 +86,23 @@ PHASE_LABELS = {
 }
 
 
+class CompanionAnswer(enum.StrEnum):
+    asked = "asked"  # chosen by a coordinator, waiting for the companion's answer
+    accepted = "accepted"
+    declined = "declined"  # the companion was cleared from the trajectory
+
+    @property
+    def label(self) -> str:
+        return translated(COMPANION_LABELS)[self]
+
+
+COMPANION_LABELS = {
+    CompanionAnswer.asked: _l("Asked, waiting for the companion's answer"),
+    CompanionAnswer.accepted: _l("Accepted by the companion"),
+    CompanionAnswer.declined: _l("Declined by the companion asked"),
+}
+
+
 class Trajectory(db.Model):
     __tablename__ = "trajectories"
     audit_type = "trajectory"
@@ -104,6 +121,12 @@ class Trajectory(db.Model):
     # A volunteer who accompanies the guest without hosting, for the whole trajectory.
     companion_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    # The companion's answer (None: nobody was ever asked); a decline clears companion_id.
+    companion_answer: Mapped[CompanionAnswer | None] = mapped_column(
+        str_enum(CompanionAnswer, "companion_answer", 16))
+    companion_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    companion_reason: Mapped[str] = mapped_column(String(REASON_MAX), default="",
+                                                  server_default="")
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -18,11 +18,13 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.time import day_in_brussels
+from passerelle.data.places import label_of
 from passerelle.extensions import db
 from passerelle.hosting import compatibility, loading, messages
 from passerelle.hosting.models import (
     CONCERN_MAX,
     REASON_MAX,
+    CompanionAnswer,
     Concern,
     Stay,
     StayStatus,
@@ -32,6 +34,7 @@ from passerelle.hosting.models import (
 from passerelle.matching import trajectories as planner
 from passerelle.needs.models import Person
 from passerelle.organisations.models import Programme
+from passerelle.volunteers.models import VolunteerProfile
 
 
 def _seconds() -> float:
@@ -190,21 +193,80 @@ def withdraw(user: User, trajectory: Trajectory, now: datetime) -> None:
             messages.withdrawn(stay, now)
         if stay.status in (StayStatus.proposed, StayStatus.asked, StayStatus.accepted):
             stay.status = StayStatus.cancelled
+    if trajectory.companion is not None:
+        messages.companion_removed(trajectory, trajectory.companion, now)
     audit.log(user, "withdrawn", trajectory, now)
     db.session.commit()
 
 
 def set_companion(user: User, trajectory: Trajectory, companion_id: int | None,
                   now: datetime) -> None:
-    """A volunteer who accompanies the guest without hosting, for the whole trajectory."""
+    """A volunteer who accompanies the guest without hosting, for the whole trajectory:
+    they are asked, and the one chosen before is told. The first meetings to come go to
+    the new companion, or back to the coordinator who approved."""
     if not access.can_plan_hosting(user, trajectory.programme):
         raise NotFound(NOT_FOUND)
+    if trajectory.status not in (TrajectoryStatus.proposed, TrajectoryStatus.approved):
+        raise DomainError(_l("This trajectory was withdrawn or has ended."), field="companion")
     today = day_in_brussels(now)
     if companion_id is not None and companion_id not in {
             c.id for c in loading.companions(trajectory.programme, trajectory.person, today)}:
         raise DomainError(_l("Choose a volunteer from the list."), field="companion")
-    trajectory.companion_id = companion_id
+    if companion_id == trajectory.companion_id:
+        return
+    previous = trajectory.companion
+    if previous is not None:
+        messages.companion_removed(trajectory, previous, now)
+    trajectory.companion = db.session.get(User, companion_id) if companion_id else None
+    trajectory.companion_answered_at, trajectory.companion_reason = None, ""
+    trajectory.companion_answer = CompanionAnswer.asked if companion_id else None
+    _move_meetings(trajectory, previous.id if previous else None,
+                   companion_id or trajectory.approved_by_id or user.id, today)
     audit.log(user, "companion", trajectory, now)
+    if companion_id is not None:
+        messages.companion_asked(trajectory, now)
+    db.session.commit()
+
+
+def _move_meetings(trajectory: Trajectory, from_id: int | None, to_id: int,
+                   today: date) -> None:
+    """The first meetings still to come that `from_id` was to attend (the coordinator's
+    when nobody accompanied) go to `to_id`."""
+    for stay in trajectory.stays:
+        if stay.first_meeting and stay.first_night >= today and \
+                stay.status in (StayStatus.asked, StayStatus.accepted) and \
+                (stay.meeting_with_id == from_id or from_id is None):
+            stay.meeting_with_id = to_id
+
+
+ALREADY_ANSWERED = _l("You have already answered. To change your answer, write to the "
+                      "coordinators.")
+
+
+def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: str,
+                     now: datetime) -> None:
+    """The companion asked accepts or declines; the coordinators are told. A decline clears
+    the companion: the first meetings go back to the coordinator who approved."""
+    if not access.accompanies(user, trajectory):
+        raise NotFound(NOT_FOUND)
+    db.session.refresh(trajectory, with_for_update=True)
+    if not access.accompanies(user, trajectory):
+        raise NotFound(NOT_FOUND)
+    if trajectory.companion_answer != CompanionAnswer.asked:
+        raise DomainError(ALREADY_ANSWERED)
+    trajectory.companion_answered_at = now
+    if accept:
+        trajectory.companion_answer = CompanionAnswer.accepted
+        audit.log(user, "companion-accepted", trajectory, now)
+        messages.companion_answered(trajectory, user, True, now)
+        db.session.commit()
+        return
+    trajectory.companion_answer = CompanionAnswer.declined
+    trajectory.companion_reason = (reason or "").strip()[:REASON_MAX]
+    trajectory.companion = None
+    _move_meetings(trajectory, user.id, trajectory.approved_by_id, day_in_brussels(now))
+    audit.log(user, "companion-declined", trajectory, now)
+    messages.companion_answered(trajectory, user, False, now)
     db.session.commit()
 
 
@@ -375,6 +437,60 @@ def my_stays(user: User, now: datetime) -> list[Stay]:
         select(Stay).where(Stay.id.in_(ids))
         .options(selectinload(Stay.person), selectinload(Stay.programme))
         .order_by(Stay.first_night)))
+
+
+def accompanied_by(user: User, now: datetime) -> list[Trajectory]:
+    """The trajectories this volunteer is asked to accompany or accompanies, soonest first;
+    the guests' first names are shown, each read logged."""
+    found = list(db.session.scalars(
+        select(Trajectory).where(Trajectory.companion_id == user.id,
+                                 Trajectory.companion_answer.in_(
+                                     (CompanionAnswer.asked, CompanionAnswer.accepted)),
+                                 Trajectory.status.in_((TrajectoryStatus.proposed,
+                                                        TrajectoryStatus.approved)),
+                                 Trajectory.last_night >= day_in_brussels(now))
+        .options(selectinload(Trajectory.person))
+        .order_by(Trajectory.first_night, Trajectory.id)))
+    if not found:
+        return []
+    audit.record_reads(user, [t.person for t in found], now, "my_stays")
+    ids = [t.id for t in found]
+    db.session.commit()
+    return list(db.session.scalars(
+        select(Trajectory).where(Trajectory.id.in_(ids))
+        .options(selectinload(Trajectory.person), selectinload(Trajectory.programme))
+        .order_by(Trajectory.first_night, Trajectory.id)))
+
+
+@dataclass(frozen=True)
+class AccompaniedStay:
+    """What the companion reads of a stay: its dates, the host's first name and
+    municipality; its first meeting is on its first day."""
+
+    stay: Stay
+    host: str
+    municipality: str
+
+
+def accompanied_stays(user: User, trajectory: Trajectory, locale: str,
+                      now: datetime) -> list[AccompaniedStay]:
+    """The stays asked or accepted, once the companion accepted (nothing before); the read
+    of the trajectory is logged."""
+    if not access.accompanies(user, trajectory):
+        raise NotFound(NOT_FOUND)
+    audit.log(user, "read", trajectory.person, at=now, page="accompany")
+    db.session.commit()
+    if trajectory.companion_answer != CompanionAnswer.accepted:
+        return []
+    stays = list(db.session.scalars(
+        select(Stay).where(Stay.trajectory_id == trajectory.id,
+                           Stay.status.in_((StayStatus.asked, StayStatus.accepted)))
+        .options(selectinload(Stay.host)).order_by(Stay.first_night, Stay.id)))
+    places = dict(db.session.execute(
+        select(VolunteerProfile.user_id, VolunteerProfile.place_refnis)
+        .where(VolunteerProfile.user_id.in_({s.host_id for s in stays}))).all()) if stays else {}
+    return [AccompaniedStay(stay, (stay.host.name or "").split(" ", 1)[0],
+                            label_of(places.get(stay.host_id), locale)) for stay in stays]
 
 
 def concerns_of(stay: Stay) -> list[Concern]:

@@ -18,7 +18,13 @@ from passerelle.core.time import today_in_brussels, utcnow
 from passerelle.core.web import act, form_error
 from passerelle.extensions import db
 from passerelle.hosting import forms, loading, services
-from passerelle.hosting.models import Stay, StayStatus, Trajectory, TrajectoryStatus
+from passerelle.hosting.models import (
+    CompanionAnswer,
+    Stay,
+    StayStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
 from passerelle.organisations import queries
 from passerelle.volunteers.choices import GUEST_KINDS
 
@@ -92,6 +98,7 @@ def _render_trajectory(found: Trajectory, status: int = 200, **shown):
         companion_form=shown.get("companion_form") or forms.CompanionForm(
             companions=companions, data={"companion": str(found.companion_id or "")}),
         refuse_form=forms.ReasonForm(prefix="refuse"), StayStatus=StayStatus,
+        CompanionAnswer=CompanionAnswer,
         TrajectoryStatus=TrajectoryStatus, guest_kinds=GUEST_KINDS,
         gaps=[(date.fromisoformat(a), date.fromisoformat(b)) for a, b in found.gaps]), status
 
@@ -207,10 +214,64 @@ def answer(stay_id: int, action: str):
     return redirect(back)
 
 
+def _accompanied(trajectory_id: int) -> Trajectory:
+    found = db.session.get(Trajectory, trajectory_id)
+    if found is None or not access.accompanies(_me(), found):
+        abort(404)
+    return found
+
+
+def _render_accompany(found: Trajectory, status: int = 200, decline_form=None):
+    stays = services.accompanied_stays(_me(), found, str(get_locale()), utcnow())
+    organisation = found.programme.organisation
+    return render_template(
+        "hosting/accompany.html", trajectory=found, stays=stays, CompanionAnswer=CompanionAnswer,
+        decline_form=decline_form or forms.ReasonForm(prefix="decline"),
+        contact=organisation.emergency_contact or organisation.phone or ""), status
+
+
+@bp.get("/trajectories/<int:trajectory_id>/accompany")
+@no_store
+@login_required
+@second_factor_required
+def accompany(trajectory_id: int):
+    return _render_accompany(_accompanied(trajectory_id))
+
+
+@bp.post("/trajectories/<int:trajectory_id>/accompany/<reply>")
+@login_required
+@second_factor_required
+def accompany_answer(trajectory_id: int, reply: str):
+    found, me, now = _accompanied(trajectory_id), _me(), utcnow()
+    back = url_for("hosting.accompany", trajectory_id=found.id)
+    if reply not in ("accept", "decline"):
+        abort(404)
+    if found.companion_answer != CompanionAnswer.asked:  # nothing changes, and they are told
+        flash(services.ALREADY_ANSWERED, "error")
+        return redirect(back)
+    if reply == "accept":
+        act(lambda: services.answer_companion(me, found, True, "", now),
+            _l("Thank you: the coordinators are told. The first meetings are in your "
+               "schedule."))
+        return redirect(back)
+    form = forms.ReasonForm(prefix="decline")
+    if not form.validate_on_submit():
+        return _render_accompany(found, 200, form)
+    try:
+        services.answer_companion(me, found, False, form.reason.data or "", now)
+    except DomainError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return _render_accompany(found, 200, form)
+    flash(_l("Declined: the coordinators are told and choose another companion."), "success")
+    return redirect(url_for("hosting.my_stays"))
+
+
 @bp.get("/my/stays")
 @no_store
 @login_required
 def my_stays():
-    return render_template("hosting/my_stays.html",
-                           stays=services.my_stays(_me(), utcnow()),
-                           StayStatus=StayStatus)
+    me, now = _me(), utcnow()
+    return render_template("hosting/my_stays.html", stays=services.my_stays(me, now),
+                           accompanied=services.accompanied_by(me, now),
+                           StayStatus=StayStatus, CompanionAnswer=CompanionAnswer)

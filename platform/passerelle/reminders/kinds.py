@@ -87,6 +87,9 @@ KINDS: dict[str, str | None] = {
     "stay-answered": "match-decisions",
     "stay-replanned": "match-decisions",
     "stay-concern": None,
+    "stay-companion-asked": "matches",
+    "stay-companion-removed": "matches",
+    "stay-companion-answered": "match-decisions",
     # The guest's own organisation: where the person it referred will sleep.
     "stay-guest-asked": None,
     "stay-guest-accepted": None,

@@ -128,7 +128,7 @@ class Line:
     cancelled: bool
     ics_url: str | None
     url: str | None = None  # the item's page
-    kind: str = ""  # "occurrence", "duo" or "stay"
+    kind: str = ""  # "occurrence", "duo", "stay" or "meeting" (a companion's first meeting)
     note: str | None = None  # how a stay or a duo's meeting is changed
 
 
@@ -156,7 +156,7 @@ def _line(item: feeds.Item) -> Line:
                        occurrence_id=int(item.uid.split("-")[1].split("@")[0]))
                if occurrence else None)
     return Line(when, start, item.summary, item.location, item.cancelled, ics_url, item.url,
-                item.kind, item.description if item.kind in ("stay", "duo") else None)
+                item.kind, item.description if item.kind in ("stay", "duo", "meeting") else None)
 
 
 def _days(first: date, last: date, items: list[feeds.Item], today: date,

@@ -2,8 +2,9 @@
 
 The URL's secret is an HMAC of the feed's id and nonce under the app's key: the database
 alone opens no feed, and a reset (a new nonce) makes the old URL stop working. Feeds say
-nothing about the people helped: a stay is "Stay, <programme>", a programme's feed gives
-counts of places taken, never names.
+nothing about the people helped: a stay is "Stay, <programme>", a companion's first meeting
+"First meeting of a stay, <programme>", a programme's feed gives counts of places taken,
+never names.
 """
 
 import hashlib
@@ -20,7 +21,13 @@ from sqlalchemy.orm import contains_eager
 
 from passerelle.core.time import as_utc
 from passerelle.extensions import db
-from passerelle.hosting.models import Stay, StayStatus
+from passerelle.hosting.models import (
+    CompanionAnswer,
+    Stay,
+    StayStatus,
+    Trajectory,
+    TrajectoryStatus,
+)
 from passerelle.reminders.outbox import external_url
 from passerelle.scheduling import roles
 from passerelle.scheduling.feeds import Item
@@ -35,6 +42,7 @@ from passerelle.scheduling.models import (
 
 # Stays a host is asked for or accepted (access.hosts_stay, less the declined ones).
 SHOWN_STAYS = (StayStatus.asked, StayStatus.accepted)
+TRAJECTORY_SHOWN = (TrajectoryStatus.proposed, TrajectoryStatus.approved)
 BACK = timedelta(days=31)
 AHEAD = timedelta(days=366)
 
@@ -109,8 +117,9 @@ def _occurrences(where, start: datetime, end: datetime):
 
 def items_of(user, start: datetime, end: datetime, locale: str, now: datetime) -> list[Item]:
     """The person's own schedule between start and end: the occurrences they hold a place
-    at (cancelled ones as cancelled), duo meetings among them, and the stays they host,
-    all-day, without a word about the guest. In two queries whatever the number."""
+    at (cancelled ones as cancelled), duo meetings among them, the stays they host and the
+    first meetings of the stays they accompany as companion, all-day, without a word about
+    the guest. In three queries whatever the number."""
     held = select(Signup.occurrence_id).where(Signup.user_id == user.id,
                                               Signup.status.in_(HOLDING))
     found = db.session.scalars(_occurrences(Occurrence.id.in_(held), start, end))
@@ -129,7 +138,32 @@ def items_of(user, start: datetime, end: datetime, locale: str, now: datetime) -
                 summary=_("Stay, %(programme)s", programme=stay.programme.text("name", locale)),
                 description=_("A change goes through the programme's coordinators."),
                 url=external_url("hosting.stay", stay_id=stay.id), kind="stay"))
+    items.extend(_first_meetings(user, start, end, locale, now))
     return sorted(items, key=_order)
+
+
+def _first_meetings(user, start: datetime, end: datetime, locale: str,
+                    now: datetime) -> list[Item]:
+    """The first meetings (on the stay's first day) the person attends as the companion
+    who accepted (access.accompanies, once accepted)."""
+    stays = db.session.scalars(
+        select(Stay).join(Stay.trajectory).join(Stay.programme)
+        .options(contains_eager(Stay.programme))
+        .where(Trajectory.companion_id == user.id,
+               Trajectory.companion_answer == CompanionAnswer.accepted,
+               Trajectory.status.in_(TRAJECTORY_SHOWN), Stay.meeting_with_id == user.id,
+               Stay.first_meeting.is_(True), Stay.status.in_(SHOWN_STAYS),
+               Stay.first_night >= start.date(), Stay.first_night <= end.date())
+        .order_by(Stay.first_night, Stay.id))
+    with force_locale(locale):
+        return [Item(uid=_uid("meeting", stay.id), stamp=now, first_day=stay.first_night,
+                     day_after=stay.first_night + timedelta(days=1),
+                     summary=_("First meeting of a stay, %(programme)s",
+                               programme=stay.programme.text("name", locale)),
+                     description=_("The coordinators tell you the time of each meeting. "
+                                   "A change goes through them."),
+                     url=external_url("hosting.accompany", trajectory_id=stay.trajectory_id),
+                     kind="meeting") for stay in stays]
 
 
 def _own_item(occurrence: Occurrence, locale: str, now: datetime) -> Item:

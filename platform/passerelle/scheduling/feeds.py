@@ -37,7 +37,9 @@ class Item:
     url: str | None = None
     sequence: int = 0
     cancelled: bool = False
-    kind: str = ""  # "occurrence", "duo" (a duo's meeting) or "stay", for the pages
+    # "occurrence", "duo" (a duo's meeting), "stay" or "meeting" (a stay's first meeting,
+    # for its companion), for the pages
+    kind: str = ""
 
     @property
     def all_day(self) -> bool:
