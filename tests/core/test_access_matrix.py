@@ -181,6 +181,7 @@ EXPECTED = {
     ("POST", "duos.run_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # nobody waiting
     ("GET", "duos.batch"): allow(ORG_COORDINATOR),
     ("POST", "duos.approve_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # none ticked
+    ("POST", "duos.undo_batch"): allow(ORG_COORDINATOR, ok="redirect"),  # the approved kept
     ("GET", "duos.duo"): allow(ORG_STAFF | OWNER),
     ("POST", "duos.decide"): allow(OWNER, ok="redirect"),  # V accepts
     ("POST", "duos.plan_meeting"): allow(ORG_COORDINATOR),  # empty: shown again

@@ -148,3 +148,79 @@ def test_the_profile_says_which_languages_one_practises_and_whether_a_newcomer(
         as_text=True)
     db.session.expire_all()
     assert db.session.get(VolunteerProfile, profile.id).practises == ["fr", "nl"]
+
+
+def _two_pairs(programme):
+    return [participant(programme, name, speaks, practises) for name, speaks, practises in (
+        ("Ada", {"fr": 4}, ["ar"]), ("Farah", {"ar": 4}, ["fr"]),
+        ("Bram", {"nl": 4}, ["ti"]), ("Dawit", {"ti": 4}, ["nl"]))]
+
+
+def test_a_coordinator_undoes_a_batch_from_its_page_once(app, client, login_as):
+    programme = exchange_programme()
+    coordinator = login_as("coordinator", organisation=programme.organisation)
+    _two_pairs(programme)
+    batch = services.run_batch(coordinator, programme, NOW)
+    first, second = services.batch_duos(batch)
+    services.approve(coordinator, first, NOW)
+    page = _page(client, f"/duos/batches/{batch.id}")
+    assert "Undo the batch" in page and f"/duos/batches/{batch.id}/undo" in page
+    page = client.post(f"/duos/batches/{batch.id}/undo", follow_redirects=True).get_data(
+        as_text=True)
+    assert ("The batch is undone: 1 proposed duos withdrawn, 1 approved duos kept as they "
+            "are.") in page
+    assert "This batch was undone." in page and f"/duos/batches/{batch.id}/undo" not in page
+    assert "Approve the ticked duos" not in page
+    db.session.expire_all()
+    assert db.session.get(Duo, first.id).status == DuoStatus.approved
+    assert db.session.get(Duo, second.id).status == DuoStatus.cancelled
+    page = client.post(f"/duos/batches/{batch.id}/undo", follow_redirects=True).get_data(
+        as_text=True)
+    assert "This batch was already undone: nothing changed." in page
+    assert db.session.get(Duo, first.id).status == DuoStatus.approved
+
+
+def test_only_the_programmes_coordinators_undo_a_batch(app, client, login_as):
+    programme = exchange_programme()
+    _two_pairs(programme)
+    batch = services.run_batch(coordinator_of(programme.organisation), programme, NOW)
+    login_as("coordinator", organisation=make_organisation(name="Elsewhere"))
+    assert client.post(f"/duos/batches/{batch.id}/undo").status_code == 404
+    as_participant = signed_in(app, services.batch_duos(batch)[0].first)
+    assert as_participant.post(f"/duos/batches/{batch.id}/undo").status_code == 404
+    db.session.expire_all()
+    assert {duo.status for duo in services.batch_duos(batch)} == {DuoStatus.proposed}
+    assert db.session.get(MatchBatch, batch.id).status == "open"
+
+
+def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
+        app, client, login_as):
+    from passerelle.matching import services as matching
+    from passerelle.matching.models import Objective
+    from tests.matching.factories import need, volunteer
+
+    programme = exchange_programme()
+    coordinator = login_as("coordinator", organisation=programme.organisation)
+    _two_pairs(programme)
+    duo_batch = services.run_batch(coordinator, programme, NOW)
+    need(programme, title="A conversation table")
+    volunteer(programme, "Vera Volunteer")
+    ordinary = matching.run_batch(coordinator, programme, Objective.score, NOW)
+    assert matching.batch_matches(ordinary) and services.batch_duos(duo_batch)
+    assert client.get(f"/batches/{duo_batch.id}").status_code == 404
+    assert client.post(f"/batches/{duo_batch.id}/undo").status_code == 404
+    assert client.post(f"/batches/{duo_batch.id}/approve").status_code == 404
+    assert client.get(f"/duos/batches/{ordinary.id}").status_code == 404
+    assert client.post(f"/duos/batches/{ordinary.id}/undo").status_code == 404
+    assert client.post(f"/duos/batches/{ordinary.id}/approve").status_code == 404
+    _page(client, f"/batches/{ordinary.id}")
+    _page(client, f"/duos/batches/{duo_batch.id}")
+    assert matching.recent_batches(programme) == [ordinary]
+    assert services.recent_batches(programme) == [duo_batch]
+    page = _page(client, f"/programmes/{programme.slug}/batch")
+    assert f"/batches/{ordinary.id}\"" in page and f"/batches/{duo_batch.id}\"" not in page
+    page = _page(client, f"/duos/programmes/{programme.slug}")
+    assert f"/duos/batches/{duo_batch.id}\"" in page and f"/batches/{ordinary.id}\"" not in page
+    db.session.expire_all()
+    assert db.session.get(MatchBatch, duo_batch.id).status == "open"
+    assert {m.status for m in matching.batch_matches(ordinary)} == {"proposed"}

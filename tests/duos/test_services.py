@@ -5,6 +5,7 @@ it, and who may do what."""
 from datetime import date
 
 import pytest
+from flask_babel import force_locale
 from sqlalchemy import select
 
 from passerelle.core.audit import AuditEntry
@@ -231,3 +232,93 @@ def test_the_duos_command_exports_the_matchers_batch_and_records_nothing(app, tm
     missing = app.test_cli_runner().invoke(args=["matching", "duos", "nowhere", "--export",
                                                  str(target)])
     assert missing.exit_code != 0
+
+
+# A batch as a whole -------------------------------------------------------------------------
+
+def _three_duos(programme):
+    """Three pairs that can only pair with each other (each speaks what the other
+    practises), so the batch proposes exactly these three duos."""
+    people = [participant(programme, "Ada", {"fr": 4}, ["ar"]),
+              participant(programme, "Farah", {"ar": 4}, ["fr"]),
+              participant(programme, "Bram", {"nl": 4}, ["ti"]),
+              participant(programme, "Dawit", {"ti": 4}, ["nl"]),
+              participant(programme, "Eve", {"en": 4}, ["es"]),
+              participant(programme, "Sol", {"es": 4}, ["en"])]
+    coordinator, batch = _batch(programme)
+    by_pair = {frozenset((duo.first_id, duo.second_id)): duo for duo in services.batch_duos(batch)}
+    pairs = [frozenset((people[i].id, people[i + 1].id)) for i in (0, 2, 4)]
+    assert set(by_pair) == set(pairs)
+    return coordinator, batch, people, [by_pair[pair] for pair in pairs]
+
+
+def _audit(duo) -> list[str]:
+    return sorted(db.session.scalars(select(AuditEntry.action).where(
+        AuditEntry.record_type == "duo", AuditEntry.record_id == duo.id)))
+
+
+def test_a_stale_duo_is_skipped_with_its_reason_and_the_others_are_approved(app):
+    programme = exchange_programme()
+    coordinator, batch, people, (taken, refused, fine) = _three_duos(programme)
+    # Meanwhile Ada entered another duo, and another coordinator refused Bram and Dawit's.
+    gil = participant(programme, "Gil", {"ar": 4}, ["fr"])
+    ada = people[0]
+    db.session.add(Duo(programme_id=programme.id, first_id=min(ada.id, gil.id),
+                       second_id=max(ada.id, gil.id), status=DuoStatus.approved,
+                       proposed_at=NOW, proposed_by_id=coordinator.id))
+    db.session.commit()
+    services.refuse(coordinator_of(programme.organisation), refused, "Neighbours", NOW)
+    with force_locale("en"):
+        done, failed = services.approve_batch(coordinator, batch,
+                                              [taken.id, refused.id, fine.id], NOW)
+        failed = [(duo, str(reason)) for duo, reason in failed]
+    assert done == 1 and fine.status == DuoStatus.approved
+    assert {duo.id: reason for duo, reason in failed} == {
+        taken.id: "This duo can no longer be approved: one of the two is already in "
+                  "another duo.",
+        refused.id: "This duo is no longer waiting for that: it is refused by a coordinator.",
+    }
+    db.session.expire_all()
+    assert db.session.get(Duo, taken.id).status == DuoStatus.proposed
+    assert db.session.get(Duo, refused.id).status == DuoStatus.refused
+    assert db.session.get(Duo, fine.id).status == DuoStatus.approved
+    asked = {m.recipient_id for m in _messages("duo-proposed")}
+    assert asked == {people[4].id, people[5].id}  # only the approved duo's two are asked
+    assert _audit(taken) == ["proposed"] and _audit(fine) == ["approved", "proposed"]
+
+
+def test_undoing_a_batch_withdraws_the_proposed_duos_and_keeps_the_approved(app):
+    programme = exchange_programme()
+    coordinator, batch, people, (approved, refused, proposed) = _three_duos(programme)
+    services.approve(coordinator, approved, NOW)
+    services.refuse(coordinator, refused, "Neighbours", NOW)
+    assert services.undo_batch(coordinator, batch, NOW) == (1, 1)
+    db.session.expire_all()
+    assert [db.session.get(Duo, duo.id).status for duo in (approved, refused, proposed)] == [
+        DuoStatus.approved, DuoStatus.refused, DuoStatus.cancelled]
+    assert db.session.get(Duo, proposed.id).decided_by_id == coordinator.id
+    assert _audit(proposed) == ["cancelled", "proposed"]
+    assert batch.status == "undone"
+    assert {people[4].id, people[5].id} <= set(loading.waiting(programme, TODAY))
+    assert services.recent_batches(programme) == [batch]  # still listed, as undone
+    # Twice: a clear message, nothing changed.
+    with pytest.raises(DomainError, match="already undone"):
+        services.undo_batch(coordinator, batch, NOW)
+    assert db.session.get(Duo, approved.id).status == DuoStatus.approved
+    assert len(_audit(proposed)) == 2
+
+
+def test_a_batch_nobody_decided_is_undone_whole_and_only_by_its_coordinators(app):
+    programme = exchange_programme()
+    coordinator, batch, people, duos_ = _three_duos(programme)
+    outsiders = [coordinator_of(make_organisation(name="Other organisation")), people[0]]
+    for who in outsiders:
+        with pytest.raises(NotFound):
+            services.undo_batch(who, batch, NOW)
+    db.session.expire_all()
+    assert {db.session.get(Duo, duo.id).status for duo in duos_} == {DuoStatus.proposed}
+    assert services.undo_batch(coordinator, batch, NOW) == (3, 0)
+    assert {duo.status for duo in services.batch_duos(batch)} == {DuoStatus.cancelled}
+    assert _messages("duo-proposed") == []  # nobody had been told, nobody is
+    with pytest.raises(DomainError):  # a withdrawn duo is not approved
+        services.approve(coordinator, duos_[0], NOW)

@@ -190,6 +190,31 @@ def test_the_batch_page_proposes_shows_greedy_and_approves_some(app, client, log
     assert statuses == [MatchStatus.approved, MatchStatus.proposed]
 
 
+def test_approving_a_batch_skips_a_proposal_refused_meanwhile_and_names_it(
+        app, client, login_as):
+    programme = open_programme()
+    coordinator = login_as("coordinator", organisation=programme.organisation, locale="en")
+    first = need(programme, title="First")
+    need(programme, title="Second")
+    need(programme, title="Third")
+    for name in ("Ada", "Bea", "Cas"):
+        volunteer(programme, name)
+    batch = services.run_batch(coordinator, programme, services.Objective.score, utcnow())
+    matches = services.batch_matches(batch)
+    assert len(matches) == 3
+    stale = next(m for m in matches if m.need_id == first.id)
+    services.refuse(coordinator_of(programme.organisation), stale, "Moved away", utcnow())
+    page = client.post(f"/batches/{batch.id}/approve",
+                       data={"match": [str(m.id) for m in matches]},
+                       follow_redirects=True).get_data(as_text=True)
+    assert "2 approved." in page
+    assert (f"{stale.user.name} for &#34;First&#34;: This match is no longer waiting for "
+            "that: it is refused by a coordinator.") in page
+    db.session.expire_all()
+    assert sorted(db.session.get(Match, m.id).status for m in matches) == [
+        MatchStatus.approved, MatchStatus.approved, MatchStatus.refused]
+
+
 def test_the_candidates_page_in_french_and_dutch(app, client, login_as):
     programme = open_programme()
     coordinator = login_as("coordinator", organisation=programme.organisation, locale="fr")

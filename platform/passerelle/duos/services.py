@@ -25,7 +25,7 @@ from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.languages import language_in_sentence
 from passerelle.core.time import add_months, day_in_brussels
 from passerelle.duos import loading, messages
-from passerelle.duos.models import REASON_MAX, Duo, DuoStatus
+from passerelle.duos.models import REASON_MAX, Duo, DuoStatus, of_duos
 from passerelle.extensions import db
 from passerelle.matching import duos
 from passerelle.matching.models import BatchStatus, MatchBatch, Objective
@@ -41,6 +41,8 @@ K_BEST = 10  # each person's best possible duos kept for the matching (see match
 DEFAULT_FOLLOW_UP_MONTHS = 3
 
 REASON_NEEDED = _l("Say why, in a few words.")
+ALREADY_UNDONE = _l("This batch was already undone: nothing changed.")
+KEPT = (DuoStatus.approved, DuoStatus.active, DuoStatus.ended)  # what undoing a batch keeps
 
 
 def _already(status: DuoStatus) -> DomainError:
@@ -142,11 +144,36 @@ def approve_batch(coordinator: User, batch: MatchBatch, duo_ids: list[int],
     return done, failed
 
 
+def undo_batch(coordinator: User, batch: MatchBatch, now: datetime) -> tuple[int, int]:
+    """Withdraws the batch's duos still proposed (nobody was told of them); those approved,
+    active or ended are kept as they are. Returns (withdrawn, kept). Unlike an ordinary
+    batch, a duo batch may be undone after some of its duos were approved: each duo is
+    told on its own, so withdrawing the others takes nothing from them."""
+    if not access.can_coordinate_programme(coordinator, batch.programme):
+        raise NotFound(NOT_FOUND)
+    if batch.status == BatchStatus.undone:
+        raise DomainError(ALREADY_UNDONE)
+    found = batch_duos(batch)
+    waiting = [duo for duo in found if duo.status == S.proposed]
+    _lock(*waiting)  # the profiles and duos first, as _approve, then the batch
+    db.session.refresh(batch, with_for_update=True)
+    if batch.status == BatchStatus.undone:  # by someone else meanwhile
+        raise DomainError(ALREADY_UNDONE)
+    withdrawn = [duo for duo in waiting if duo.status == S.proposed]
+    for duo in withdrawn:
+        duo.status = S.cancelled
+        duo.decided_by_id = coordinator.id
+        duo.decided_at = now
+        audit.log(coordinator, "cancelled", duo, now)
+    batch.status = BatchStatus.undone
+    db.session.commit()
+    return len(withdrawn), sum(1 for duo in found if duo.status in KEPT)
+
+
 def recent_batches(programme: Programme, limit: int = 10) -> list[MatchBatch]:
     """The programme's duo batches: those with at least one duo."""
     return list(db.session.scalars(select(MatchBatch).where(
-        MatchBatch.programme_id == programme.id,
-        MatchBatch.id.in_(select(Duo.batch_id).where(Duo.programme_id == programme.id)))
+        MatchBatch.programme_id == programme.id, of_duos(MatchBatch.id))
         .order_by(MatchBatch.created_at.desc(), MatchBatch.id.desc()).limit(limit)))
 
 
@@ -265,13 +292,17 @@ def _yes_of(duo: Duo, user_id: int) -> datetime | None:
     return duo.first_yes_at if user_id == duo.first_id else duo.second_yes_at
 
 
-def _lock(duo: Duo) -> None:
-    """Both participants' profile rows (first_id < second_id: always the same order),
-    then the duo itself, read afresh."""
+def _lock(*locked: Duo) -> None:
+    """The participants' profile rows (by user id: always the same order), then the duos
+    themselves, read afresh."""
+    if not locked:
+        return
     db.session.execute(select(VolunteerProfile.id).where(
-        VolunteerProfile.user_id.in_([duo.first_id, duo.second_id]))
+        VolunteerProfile.user_id.in_({i for duo in locked for i in (duo.first_id,
+                                                                    duo.second_id)}))
         .order_by(VolunteerProfile.user_id).with_for_update())
-    db.session.refresh(duo, with_for_update=True)
+    for duo in locked:
+        db.session.refresh(duo, with_for_update=True)
 
 
 # What the pages show ------------------------------------------------------------------------

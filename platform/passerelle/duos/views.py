@@ -16,6 +16,7 @@ from passerelle.duos import forms, loading, meetings, services
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
 from passerelle.matching.models import MatchBatch
+from passerelle.matching.services import is_duo_batch
 from passerelle.organisations import queries
 
 bp = Blueprint("duos", __name__)
@@ -71,7 +72,8 @@ def run_batch(slug: str):
 def _batch(batch_id: int) -> MatchBatch:
     found = db.session.get(MatchBatch, batch_id)
     if found is None or not services.is_language_exchange(found.programme) or \
-            not access.can_coordinate_programme(_me(), found.programme):
+            not access.can_coordinate_programme(_me(), found.programme) or \
+            not is_duo_batch(found):  # an ordinary batch's page is matching's
         abort(404)
     return found
 
@@ -104,6 +106,25 @@ def approve_batch(batch_id: int):
             for duo, reason in failed:
                 flash(_l("%(pair)s: %(reason)s", pair=f"{duo.first.name} & {duo.second.name}",
                          reason=reason), "error")
+    return redirect(url_for("duos.batch", batch_id=found.id))
+
+
+@bp.post("/duos/batches/<int:batch_id>/undo")
+@login_required
+@second_factor_required
+def undo_batch(batch_id: int):
+    found = _batch(batch_id)
+    if forms.ActionForm().validate_on_submit():
+        try:
+            withdrawn, kept = services.undo_batch(_me(), found, utcnow())
+        except NotFound:
+            raise
+        except DomainError as error:
+            flash(error.message, "error")
+        else:
+            flash(_l("The batch is undone: %(withdrawn)s proposed duos withdrawn, %(kept)s "
+                     "approved duos kept as they are.", withdrawn=withdrawn, kept=kept),
+                  "success")
     return redirect(url_for("duos.batch", batch_id=found.id))
 
 

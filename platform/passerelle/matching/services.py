@@ -21,6 +21,7 @@ from passerelle.accounts.models import User
 from passerelle.core import audit, decisions
 from passerelle.core.errors import DomainError
 from passerelle.core.time import add_months, as_utc, day_in_brussels
+from passerelle.duos.models import of_duos
 from passerelle.extensions import db
 from passerelle.matching import assignment, loading, messages, pairs, reasons, rules, scoring
 from passerelle.matching.models import (
@@ -538,9 +539,15 @@ def status_counts(programme: Programme) -> dict[str, int]:
     return {str(status): counts.get(status, 0) for status in MatchStatus}
 
 
+def is_duo_batch(batch: MatchBatch) -> bool:
+    """A batch of language duos (duos/): its page and lists are the duos' own."""
+    return bool(db.session.scalar(select(of_duos(batch.id))))
+
+
 def recent_batches(programme: Programme, limit: int = 10) -> list[MatchBatch]:
+    """The programme's batches of matches: not its duo batches."""
     return list(db.session.scalars(select(MatchBatch).where(
-        MatchBatch.programme_id == programme.id)
+        MatchBatch.programme_id == programme.id, ~of_duos(MatchBatch.id))
         .order_by(MatchBatch.created_at.desc(), MatchBatch.id.desc()).limit(limit)))
 
 

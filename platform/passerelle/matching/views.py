@@ -229,7 +229,8 @@ def new_batch(slug: str):
 
 def _batch(batch_id: int) -> MatchBatch:
     batch = db.session.get(MatchBatch, batch_id)
-    if batch is None or not access.can_coordinate_programme(_me(), batch.programme):
+    if batch is None or not access.can_coordinate_programme(_me(), batch.programme) or \
+            services.is_duo_batch(batch):  # a duo batch's page is /duos/batches/<id>
         abort(404)
     return batch
 
