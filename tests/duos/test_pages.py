@@ -167,8 +167,8 @@ def test_a_coordinator_undoes_a_batch_from_its_page_once(app, client, login_as):
     assert "Undo the batch" in page and f"/duos/batches/{batch.id}/undo" in page
     page = client.post(f"/duos/batches/{batch.id}/undo", follow_redirects=True).get_data(
         as_text=True)
-    assert ("The batch is undone: 1 proposed duos withdrawn, 1 approved duos kept as they "
-            "are.") in page
+    assert ("The batch is undone. Duos withdrawn (still proposed): 1; duos kept (already "
+            "approved): 1.") in page
     assert "This batch was undone." in page and f"/duos/batches/{batch.id}/undo" not in page
     assert "Approve the ticked duos" not in page
     db.session.expire_all()

@@ -122,9 +122,9 @@ def undo_batch(batch_id: int):
         except DomainError as error:
             flash(error.message, "error")
         else:
-            flash(_l("The batch is undone: %(withdrawn)s proposed duos withdrawn, %(kept)s "
-                     "approved duos kept as they are.", withdrawn=withdrawn, kept=kept),
-                  "success")
+            flash(_l("The batch is undone. Duos withdrawn (still proposed): %(withdrawn)s; "
+                     "duos kept (already approved): %(kept)s.", withdrawn=withdrawn,
+                     kept=kept), "success")
     return redirect(url_for("duos.batch", batch_id=found.id))
 
 
