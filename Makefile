@@ -49,7 +49,7 @@ test-postgres: $(STAMP) translations
 	scripts/with-postgres $(PY) -m pytest -q
 
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -o $(T)/messages.pot .
+	$(VENV)/bin/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k lazy_pgettext:1c,2 -k pgettext:1c,2 -o $(T)/messages.pot .
 	$(VENV)/bin/pybabel update -i $(T)/messages.pot -d $(T) --no-fuzzy-matching --ignore-obsolete
 
 lint: $(STAMP)

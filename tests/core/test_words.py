@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 from flask import render_template_string
-from flask_babel import gettext
+from flask_babel import gettext, pgettext
 
 from passerelle.core.dates import format_day, format_moment, format_span
 from passerelle.core.week import day_part, weekly_grid_options
@@ -63,15 +63,15 @@ def test_every_history_filter_leaves_out_the_seconds(app, locale):
     assert text.endswith("01/12/2026") if locale != "nl" else text.endswith("01-12-2026")
 
 
-@pytest.mark.parametrize(("locale", "msgid", "wording"), [
-    ("nl", "Passed", "Geslaagd"),
-    ("nl", "Screened", "Screening geslaagd"),
-    ("fr", "Nobody in particular", "Pour personne en particulier"),
-    ("fr", "Flags", "Points d'attention"),
+@pytest.mark.parametrize(("locale", "context", "msgid", "wording"), [
+    ("nl", None, "Passed", "Geslaagd"),
+    ("nl", "application status", "Screened", "Screening geslaagd"),
+    ("fr", None, "Nobody in particular", "Pour personne en particulier"),
+    ("fr", None, "Flags", "Points d'attention"),
 ])
-def test_words_that_read_wrong_are_reworded(app, locale, msgid, wording):
+def test_words_that_read_wrong_are_reworded(app, locale, context, msgid, wording):
     with app.test_request_context(headers={"Accept-Language": locale}):
-        assert gettext(msgid) == wording
+        assert (pgettext(context, msgid) if context else gettext(msgid)) == wording
 
 
 @pytest.mark.parametrize(("locale", "shown"), [

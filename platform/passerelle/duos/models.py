@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, exists, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -31,13 +31,13 @@ class DuoStatus(enum.StrEnum):
 
 
 DUO_LABELS = {
-    DuoStatus.proposed: _l("Proposed, waiting for a coordinator"),
-    DuoStatus.approved: _l("Approved, waiting for both participants"),
-    DuoStatus.refused: _l("Refused by a coordinator"),
-    DuoStatus.declined: _l("Declined"),
-    DuoStatus.cancelled: _l("Withdrawn"),
-    DuoStatus.active: _l("Active"),
-    DuoStatus.ended: _l("Ended"),
+    DuoStatus.proposed: lazy_pgettext("duo status", "Proposed, waiting for a coordinator"),
+    DuoStatus.approved: lazy_pgettext("duo status", "Approved, waiting for both participants"),
+    DuoStatus.refused: lazy_pgettext("duo status", "Refused by a coordinator"),
+    DuoStatus.declined: lazy_pgettext("duo status", "Declined"),
+    DuoStatus.cancelled: lazy_pgettext("duo status", "Withdrawn"),
+    DuoStatus.active: lazy_pgettext("duo status", "Active"),
+    DuoStatus.ended: lazy_pgettext("duo status", "Ended"),
 }
 LIVE = (DuoStatus.proposed, DuoStatus.approved, DuoStatus.active)
 _LIVE_SQL = "status IN ('proposed', 'approved', 'active')"

@@ -10,6 +10,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import JSON, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -36,10 +37,11 @@ class TrajectoryStatus(enum.StrEnum):
 
 
 TRAJECTORY_LABELS = {
-    TrajectoryStatus.proposed: _l("Proposed, waiting for a coordinator"),
-    TrajectoryStatus.approved: _l("Approved"),
-    TrajectoryStatus.cancelled: _l("Withdrawn"),
-    TrajectoryStatus.ended: _l("Ended"),
+    TrajectoryStatus.proposed: lazy_pgettext(
+        "trajectory status", "Proposed, waiting for a coordinator"),
+    TrajectoryStatus.approved: lazy_pgettext("trajectory status", "Approved"),
+    TrajectoryStatus.cancelled: lazy_pgettext("trajectory status", "Withdrawn"),
+    TrajectoryStatus.ended: lazy_pgettext("trajectory status", "Ended"),
 }
 
 
@@ -57,12 +59,12 @@ class StayStatus(enum.StrEnum):
 
 
 STAY_LABELS = {
-    StayStatus.proposed: _l("Proposed"),
-    StayStatus.asked: _l("Waiting for the host"),
-    StayStatus.accepted: _l("Accepted by the host"),
-    StayStatus.declined: _l("Declined by the host"),
-    StayStatus.refused: _l("Refused by the guest"),
-    StayStatus.cancelled: _l("Withdrawn"),
+    StayStatus.proposed: lazy_pgettext("stay status", "Proposed"),
+    StayStatus.asked: lazy_pgettext("stay status", "Waiting for the host"),
+    StayStatus.accepted: lazy_pgettext("stay status", "Accepted by the host"),
+    StayStatus.declined: lazy_pgettext("stay status", "Declined by the host"),
+    StayStatus.refused: lazy_pgettext("stay status", "Refused by the guest"),
+    StayStatus.cancelled: lazy_pgettext("stay status", "Withdrawn"),
 }
 # A stay that holds its room and its nights.
 HOLDING = (StayStatus.proposed, StayStatus.asked, StayStatus.accepted)
@@ -97,9 +99,10 @@ class CompanionAnswer(enum.StrEnum):
 
 
 COMPANION_LABELS = {
-    CompanionAnswer.asked: _l("Asked, waiting for the companion's answer"),
-    CompanionAnswer.accepted: _l("Accepted by the companion"),
-    CompanionAnswer.declined: _l("Declined by the companion asked"),
+    CompanionAnswer.asked: lazy_pgettext(
+        "companion answer", "Asked, waiting for the companion's answer"),
+    CompanionAnswer.accepted: lazy_pgettext("companion answer", "Accepted by the companion"),
+    CompanionAnswer.declined: lazy_pgettext("companion answer", "Declined by the companion asked"),
 }
 
 

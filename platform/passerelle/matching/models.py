@@ -5,6 +5,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     JSON,
     Date,
@@ -45,14 +46,14 @@ class MatchStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    MatchStatus.proposed: _l("Proposed, waiting for a coordinator"),
-    MatchStatus.approved: _l("Approved, waiting for the volunteer"),
-    MatchStatus.refused: _l("Refused by a coordinator"),
-    MatchStatus.declined: _l("Declined by the volunteer"),
-    MatchStatus.lapsed: _l("Lapsed without an answer"),
-    MatchStatus.cancelled: _l("Withdrawn"),
-    MatchStatus.active: _l("Active"),
-    MatchStatus.ended: _l("Ended"),
+    MatchStatus.proposed: lazy_pgettext("match status", "Proposed, waiting for a coordinator"),
+    MatchStatus.approved: lazy_pgettext("match status", "Approved, waiting for the volunteer"),
+    MatchStatus.refused: lazy_pgettext("match status", "Refused by a coordinator"),
+    MatchStatus.declined: lazy_pgettext("match status", "Declined by the volunteer"),
+    MatchStatus.lapsed: lazy_pgettext("match status", "Lapsed without an answer"),
+    MatchStatus.cancelled: lazy_pgettext("match status", "Withdrawn"),
+    MatchStatus.active: lazy_pgettext("match status", "Active"),
+    MatchStatus.ended: lazy_pgettext("match status", "Ended"),
 }
 # A live match holds a place: it counts towards the volunteer's limit and the need's places.
 LIVE = (MatchStatus.proposed, MatchStatus.approved, MatchStatus.active)

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 
 from passerelle.core import week
@@ -57,7 +58,13 @@ def _or(names: list[str]) -> str:
 
 
 def sentence(refusal: Refusal, locale: str, training_names: Mapping[str, str]) -> str:
-    """The refusal with its detail: "No common language: the need asks for Dari or Pashto"."""
+    """The refusal with its detail: "No common language: the need asks for Dari or Pashto",
+    in `locale` whatever the request's language (a mail to a volunteer, an export)."""
+    with force_locale(locale):
+        return _sentence(refusal, locale, training_names)
+
+
+def _sentence(refusal: Refusal, locale: str, training_names: Mapping[str, str]) -> str:
     detail = refusal.detail
     match refusal.rule:
         case Rule.application:

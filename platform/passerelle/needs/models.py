@@ -4,6 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     JSON,
     BigInteger,
@@ -43,7 +44,11 @@ class Urgency(enum.StrEnum):
         return translated(URGENCY_LABELS)[self]
 
 
-URGENCY_LABELS = {Urgency.low: _l("Low"), Urgency.normal: _l("Normal"), Urgency.high: _l("High")}
+URGENCY_LABELS = {
+    Urgency.low: lazy_pgettext("need urgency", "Low"),
+    Urgency.normal: lazy_pgettext("need urgency", "Normal"),
+    Urgency.high: lazy_pgettext("need urgency", "High"),
+}
 
 
 class NeedStatus(enum.StrEnum):
@@ -56,8 +61,11 @@ class NeedStatus(enum.StrEnum):
         return translated(NEED_STATUS_LABELS)[self]
 
 
-NEED_STATUS_LABELS = {NeedStatus.open: _l("Open"), NeedStatus.filled: _l("Filled"),
-                      NeedStatus.closed: _l("Closed")}
+NEED_STATUS_LABELS = {
+    NeedStatus.open: lazy_pgettext("need status", "Open"),
+    NeedStatus.filled: lazy_pgettext("need status", "Filled"),
+    NeedStatus.closed: lazy_pgettext("need status", "Closed"),
+}
 
 
 class Person(db.Model):
@@ -203,8 +211,11 @@ class OfferStatus(enum.StrEnum):
         return translated(OFFER_STATUS_LABELS)[self]
 
 
-OFFER_STATUS_LABELS = {OfferStatus.open: _l("Open"), OfferStatus.given: _l("Given"),
-                       OfferStatus.withdrawn: _l("Withdrawn")}
+OFFER_STATUS_LABELS = {
+    OfferStatus.open: lazy_pgettext("offer status", "Open"),
+    OfferStatus.given: lazy_pgettext("offer status", "Given"),
+    OfferStatus.withdrawn: lazy_pgettext("offer status", "Withdrawn"),
+}
 
 
 class MaterialNeedStatus(enum.StrEnum):
@@ -217,9 +228,11 @@ class MaterialNeedStatus(enum.StrEnum):
         return translated(MATERIAL_NEED_STATUS_LABELS)[self]
 
 
-MATERIAL_NEED_STATUS_LABELS = {MaterialNeedStatus.open: _l("Open"),
-                               MaterialNeedStatus.fulfilled: _l("Fulfilled"),
-                               MaterialNeedStatus.closed: _l("Closed")}
+MATERIAL_NEED_STATUS_LABELS = {
+    MaterialNeedStatus.open: lazy_pgettext("material need status", "Open"),
+    MaterialNeedStatus.fulfilled: lazy_pgettext("material need status", "Fulfilled"),
+    MaterialNeedStatus.closed: lazy_pgettext("material need status", "Closed"),
+}
 
 
 class PlaceMixin:
@@ -279,9 +292,11 @@ class PairingStatus(enum.StrEnum):
         return translated(PAIRING_STATUS_LABELS)[self]
 
 
-PAIRING_STATUS_LABELS = {PairingStatus.proposed: _l("Waiting for confirmation"),
-                         PairingStatus.confirmed: _l("Confirmed by both sides"),
-                         PairingStatus.declined: _l("Declined")}
+PAIRING_STATUS_LABELS = {
+    PairingStatus.proposed: lazy_pgettext("pairing status", "Waiting for confirmation"),
+    PairingStatus.confirmed: lazy_pgettext("pairing status", "Confirmed by both sides"),
+    PairingStatus.declined: lazy_pgettext("pairing status", "Declined"),
+}
 
 
 class MaterialPairing(db.Model):

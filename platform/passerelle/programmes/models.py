@@ -3,7 +3,7 @@
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     JSON,
     Date,
@@ -105,17 +105,18 @@ class ApplicationStatus(enum.StrEnum):
 
 
 STATUS_LABELS = {
-    ApplicationStatus.submitted: _l("Submitted"),
-    ApplicationStatus.interview_planned: _l("Interview planned"),
-    ApplicationStatus.screened: _l("Screened"),
-    ApplicationStatus.refused: _l("Not retained"),
-    ApplicationStatus.charter_signed: _l("Charter signed"),
-    ApplicationStatus.trained: _l("Trainings done"),
-    ApplicationStatus.accredited: _l("Accredited"),
-    ApplicationStatus.conduct_seen: _l("Certificate of good conduct seen"),
-    ApplicationStatus.active: _l("Active"),
-    ApplicationStatus.withdrawn: _l("Withdrawn"),
-    ApplicationStatus.suspended: _l("Suspended"),
+    ApplicationStatus.submitted: lazy_pgettext("application status", "Submitted"),
+    ApplicationStatus.interview_planned: lazy_pgettext("application status", "Interview planned"),
+    ApplicationStatus.screened: lazy_pgettext("application status", "Screened"),
+    ApplicationStatus.refused: lazy_pgettext("application status", "Not retained"),
+    ApplicationStatus.charter_signed: lazy_pgettext("application status", "Charter signed"),
+    ApplicationStatus.trained: lazy_pgettext("application status", "Trainings done"),
+    ApplicationStatus.accredited: lazy_pgettext("application status", "Accredited"),
+    ApplicationStatus.conduct_seen: lazy_pgettext(
+        "application status", "Certificate of good conduct seen"),
+    ApplicationStatus.active: lazy_pgettext("application status", "Active"),
+    ApplicationStatus.withdrawn: lazy_pgettext("application status", "Withdrawn"),
+    ApplicationStatus.suspended: lazy_pgettext("application status", "Suspended"),
 }
 
 

@@ -1,5 +1,5 @@
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import force_locale
+from flask_babel import force_locale, lazy_pgettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -15,9 +15,13 @@ from passerelle.reminders.models import Status
 
 bp = Blueprint("reminders", __name__)
 
-STATUS_LABELS = {Status.PENDING: _l("Waiting"), Status.SENDING: _l("Being sent"),
-                 Status.SENT: _l("Sent"), Status.FAILED: _l("Failed"),
-                 Status.CANCELLED: _l("Cancelled")}
+STATUS_LABELS = {
+    Status.PENDING: lazy_pgettext("message status", "Waiting"),
+    Status.SENDING: lazy_pgettext("message status", "Being sent"),
+    Status.SENT: lazy_pgettext("message status", "Sent"),
+    Status.FAILED: lazy_pgettext("message status", "Failed"),
+    Status.CANCELLED: lazy_pgettext("message status", "Cancelled"),
+}
 
 
 @bp.route("/account/messages", methods=["GET", "POST"])

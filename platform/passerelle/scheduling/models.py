@@ -10,7 +10,7 @@ cancellations attach to them (scheduling/recurrence.py expands the rule).
 import enum
 from datetime import date, datetime
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from sqlalchemy import (
     JSON,
     Date,
@@ -134,11 +134,11 @@ class SignupStatus(enum.StrEnum):
 
 
 SIGNUP_LABELS = {
-    SignupStatus.proposed: _l("Proposed"),
-    SignupStatus.asked: _l("Asked to confirm"),
-    SignupStatus.confirmed: _l("Has a place"),
-    SignupStatus.waitlisted: _l("On the waitlist"),
-    SignupStatus.cancelled: _l("Cancelled"),
+    SignupStatus.proposed: lazy_pgettext("signup status", "Proposed"),
+    SignupStatus.asked: lazy_pgettext("signup status", "Asked to confirm"),
+    SignupStatus.confirmed: lazy_pgettext("signup status", "Has a place"),
+    SignupStatus.waitlisted: lazy_pgettext("signup status", "On the waitlist"),
+    SignupStatus.cancelled: lazy_pgettext("signup status", "Cancelled"),
 }
 
 # Those who hold a place, or are about to.
