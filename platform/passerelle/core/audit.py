@@ -32,7 +32,8 @@ ACTION_LABELS = {
     "ended": _l("ended"), "cancelled": _l("withdrawn"), "excluded": _l("excluded"),
     # Hosting trajectories
     "planned": _l("planned"), "withdrawn": _l("withdrawn"),
-    "companion": _l("companion chosen"),
+    "companion": _l("companion chosen"), "companion_yes": _l("companion accepted"),
+    "companion_no": _l("companion declined"),
     "contact": _l("contact recorded"),
 }
 # Where a read happened, and so what it showed.

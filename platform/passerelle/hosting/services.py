@@ -257,7 +257,7 @@ def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: s
     trajectory.companion_answered_at = now
     if accept:
         trajectory.companion_answer = CompanionAnswer.accepted
-        audit.log(user, "companion-accepted", trajectory, now)
+        audit.log(user, "companion_yes", trajectory, now)
         messages.companion_answered(trajectory, user, True, now)
         db.session.commit()
         return
@@ -265,7 +265,7 @@ def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: s
     trajectory.companion_reason = (reason or "").strip()[:REASON_MAX]
     trajectory.companion = None
     _move_meetings(trajectory, user.id, trajectory.approved_by_id, day_in_brussels(now))
-    audit.log(user, "companion-declined", trajectory, now)
+    audit.log(user, "companion_no", trajectory, now)
     messages.companion_answered(trajectory, user, False, now)
     db.session.commit()
 
