@@ -265,3 +265,18 @@ def test_the_training_still_to_do_is_named_in_the_readers_language(client, db, l
     names = {"fr": "Visiter en détention", "nl": "Bezoeken in detentie",
              "en": "Visiting in detention"}
     assert not any(names[other] in page for other in others)
+
+
+def test_a_no_show_after_a_check_in_at_a_training_is_refused_and_keeps_the_record(db, transit):
+    session = add_session(training_of(transit), days_from_now=-1)
+    volunteer = make_user()
+    services.apply(volunteer, transit, "", utcnow() - timedelta(days=3))
+    signup = sign_up(volunteer, session, session.starts_at - timedelta(days=1))
+    coordinator = make_user()
+    signups.check_in(coordinator, signup, utcnow())
+    with pytest.raises(DomainError) as refused:
+        signups.no_show(coordinator, signup, utcnow())
+    assert refused.value.message is signups.TRAINING_RECORDED
+    _db.session.expire_all()
+    assert count(db, TrainingRecord) == 1
+    assert _db.session.get(Signup, signup.id).checked_in_at is not None

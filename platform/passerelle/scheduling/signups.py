@@ -51,6 +51,8 @@ TOO_EARLY = _l("Check-in opens on the day of the occurrence.")
 BAD_MINUTES = _l("Give the minutes volunteered, between 0 and 1440.")
 OTHER_EVENT = _l("This role is not one of the event's.")
 DUO_MEETING = _l("To change a meeting, write to your coordinator.")
+TRAINING_RECORDED = _l("This person was checked in: the training is recorded as done, and a "
+                       "no-show cannot undo it.")
 APPLY_FIRST = _l("Apply to the programme first.")
 NO_APPLICATION = _l("This person has not applied to the programme: the training cannot be "
                     "recorded.")
@@ -353,6 +355,9 @@ def no_show(coordinator: User, signup: Signup, now: datetime) -> Signup:
     day = signup.occurrence.starts_at.astimezone(BRUSSELS).date()
     if now < datetime.combine(day, time(0), BRUSSELS):
         raise DomainError(TOO_EARLY)
+    if signup.checked_in_at is not None and signup.occurrence.event.training_id is not None:
+        # The check-in wrote the training record and moved the application on.
+        raise DomainError(TRAINING_RECORDED)
     signup.no_show, signup.checked_in_at, signup.minutes = True, None, None
     signup.recorded_by_id = coordinator.id
     db.session.commit()
