@@ -185,7 +185,7 @@ def build_world(client, login_as, today) -> World:
     world.ids["confirm"] = make_token("confirm", {"u": volunteer.id, "e": volunteer.email})
     world.ids["reset"] = reset_token(volunteer)
     world.ids["unlock"] = make_token("unlock", {"u": volunteer.id, "t": today.isoformat()})
-    world.ids["unsubscribe"] = make_token("unsubscribe", {"u": volunteer.id, "c": "trainings"})
+    world.ids["unsubscribe"] = make_token("unsubscribe", {"u": volunteer.id, "c": "events"})
     failed = OutboxMessage(key="world-failed", kind="account-confirm", topic="world",
                            to_address=volunteer.email, locale="en", subject="s", body_text="t",
                            body_html="h", due_at=utcnow(), status=Status.FAILED, attempts=8,

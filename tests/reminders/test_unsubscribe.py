@@ -136,11 +136,11 @@ def test_a_volunteer_sees_and_saves_their_choices_and_what_waits_is_cancelled(
     assert "Messages from the coordinators of my programmes" in page
     assert "daily summary" not in page  # coordinators' choices: not for a volunteer
     waiting = _news(user, due_at=utcnow() + timedelta(days=1))
-    kept = {"applications": "y", "trainings": "y", "reminder_day_before": "y",
-            "reminder_two_hours": "y", "expiry": "y", "material": "y"}
+    kept = {"applications": "y", "events": "y", "event_reminder": "y", "expiry": "y",
+            "material": "y"}
     response = client.post("/account/messages", data=kept, follow_redirects=True)
     assert "Your choices are saved." in response.get_data(as_text=True)
-    assert _wanted(user, "programme-news") is False and _wanted(user, "trainings") is True
+    assert _wanted(user, "programme-news") is False and _wanted(user, "events") is True
     assert db.session.get(OutboxMessage, waiting.id).status == Status.CANCELLED
     assert client.post("/account/messages", data={"digest": "y"}).status_code == 302
     assert _wanted(user, "digest") is True  # the default: the field was never offered
@@ -181,4 +181,13 @@ def test_the_choices_page_in_dutch(client, login_as):
     assert "Mijn berichten" in page and "Mijn keuzes bewaren" in page
     response = client.post("/account/messages", data={}, follow_redirects=True)
     assert "Je keuzes zijn bewaard." in response.get_data(as_text=True)
-    assert _wanted(user, "trainings") is False
+    assert _wanted(user, "events") is False
+
+
+def test_an_old_link_for_training_messages_stops_the_events_that_replaced_them(app, client):
+    from passerelle.core.tokens import make_token
+
+    user = make_user()
+    token = make_token("unsubscribe", {"u": user.id, "c": "trainings"})
+    assert client.post(f"/messages/stop/{token}").status_code == 200
+    assert _wanted(user, "events") is False and _wanted(user, "applications") is True

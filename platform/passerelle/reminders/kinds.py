@@ -22,9 +22,6 @@ class Choice:
 CHOICES = {choice.name: choice for choice in (
     Choice("applications", _l("News of my applications: interview, screening, charter, "
                               "steps, becoming active, suspension")),
-    Choice("trainings", _l("Training sessions: sign-up confirmed")),
-    Choice("reminder-day-before", _l("A reminder the day before a training session")),
-    Choice("reminder-two-hours", _l("A reminder two hours before a training session")),
     Choice("expiry", _l("A charter, training or accreditation that expires soon")),
     Choice("material", _l("Material offers: pairings proposed, confirmed, given")),
     Choice("events", _l("Events: sign-up confirmed, a place from the waitlist, a visit to "
@@ -43,6 +40,10 @@ CHOICES = {choice.name: choice for choice in (
                                 "an administrator: new applications and the daily summary"),
            wanted_by_default=False, for_coordinators=True),
 )}
+
+# Choices that were merged into others; an old unsubscribe link naming one stops its heir.
+RETIRED = {"trainings": "events", "reminder-day-before": "event-reminder",
+           "reminder-two-hours": "event-reminder"}
 
 # kind -> the choice it belongs to (None: always sent). Every kind the platform sends is here.
 KINDS: dict[str, str | None] = {
@@ -63,9 +64,11 @@ KINDS: dict[str, str | None] = {
     "application-active": "applications",
     "application-suspended": "applications",
     "application-reinstated": "applications",
-    "training-signup": "trainings",
-    "training-reminder-day-before": "reminder-day-before",
-    "training-reminder-two-hours": "reminder-two-hours",
+    # Training sessions are events now: their old messages, still waiting in some outboxes,
+    # follow the events' choices.
+    "training-signup": "events",
+    "training-reminder-day-before": "event-reminder",
+    "training-reminder-two-hours": "event-reminder",
     "expiry-soon": "expiry",
     "expiry-inactive": "expiry",
     "material-proposed": "material",

@@ -11,7 +11,7 @@ from passerelle.core.paging import Page, page_number
 from passerelle.core.tokens import read_token
 from passerelle.extensions import db
 from passerelle.reminders import preferences
-from passerelle.reminders.kinds import CHOICES, KINDS
+from passerelle.reminders.kinds import CHOICES, KINDS, RETIRED
 from passerelle.reminders.models import MessagePreference, OutboxMessage, Status
 
 # An unsubscribe link keeps working for a year: a mail can sit in a mailbox that long.
@@ -24,6 +24,7 @@ def read_unsubscribe(token: str) -> tuple[User, str]:
     payload = read_token("unsubscribe", token, max_age=UNSUBSCRIBE_MAX_AGE)
     user = db.session.get(User, payload.get("u")) if payload else None
     choice = payload.get("c") if payload else None
+    choice = RETIRED.get(choice, choice)
     if user is None or choice not in CHOICES:
         raise DomainError(BAD_LINK)
     return user, choice
