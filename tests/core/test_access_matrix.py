@@ -209,6 +209,7 @@ EXPECTED = {
     ("POST", "signups.assign"): allow(ORG_STAFF, ok="400"),  # nobody named: refused
     ("GET", "signups.my_hours"): LOGGED_IN,
     ("GET", "signups.hours_csv"): allow(ORG_STAFF),
+    ("GET", "signups.hours"): allow(ORG_STAFF),
     # Detention visit rotas
     ("GET", "visits.rota"): allow(ORG_COORDINATOR),
     ("POST", "visits.rota"): allow(ORG_COORDINATOR),  # nobody accredited: no pair

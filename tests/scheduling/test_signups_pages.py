@@ -155,3 +155,21 @@ def test_my_hours_read_in_hours_and_minutes_with_their_labels(app, client, login
     assert cells == ["45 min", "3 h 30", "3 h"]  # latest first
     assert page.count('data-label="Date"') == 3 and page.count('data-label="Event"') == 3
     assert "In all: 7 h 15." in page
+
+
+def test_the_pages_lead_to_events_rota_hours_and_the_export(app, client, login_as):
+    visits = open_programme(kind="detention_visits", slug="caricole-visits")
+    login_as("coordinator", organisation=visits.organisation)
+    page = client.get("/coordination/").get_data(as_text=True)
+    assert f"/programmes/{visits.slug}/events" in page
+    assert f"/visits/programmes/{visits.slug}" in page
+    slug = visits.organisation.slug
+    organisation_page = client.get(f"/organisations/{slug}").get_data(as_text=True)
+    assert f"/organisations/{slug}/hours" in organisation_page
+    export = client.get(f"/organisations/{slug}/hours")
+    assert export.status_code == 200
+    assert f"/organisations/{slug}/hours.csv" in export.get_data(as_text=True)
+    schedule = client.get("/my/schedule").get_data(as_text=True)
+    assert "/my/hours" in schedule and "/my/visits" in schedule
+    other = make_organisation(name="Elsewhere")
+    assert client.get(f"/organisations/{other.slug}/hours").status_code == 404

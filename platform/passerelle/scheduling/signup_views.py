@@ -224,13 +224,28 @@ def my_hours():
                            total=sum(row.minutes for row in rows))
 
 
+def _staff_organisation(slug: str) -> Organisation:
+    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
+    if organisation is None or not access.is_staff(_me(), organisation):
+        abort(404)
+    return organisation
+
+
+@bp.get("/organisations/<slug>/hours")
+@login_required
+@second_factor_required
+def hours(slug: str):
+    """The export's page: from and to (this year so far when left empty)."""
+    organisation = _staff_organisation(slug)
+    return render_template("scheduling/signups/hours_range.html", organisation=organisation,
+                           form=HoursRangeForm(formdata=None))
+
+
 @bp.get("/organisations/<slug>/hours.csv")
 @login_required
 @second_factor_required
 def hours_csv(slug: str):
-    organisation = db.session.scalar(select(Organisation).where(Organisation.slug == slug))
-    if organisation is None or not access.is_staff(_me(), organisation):
-        abort(404)
+    organisation = _staff_organisation(slug)
     form = HoursRangeForm(request.args)
     if not form.validate():
         return render_template("scheduling/signups/hours_range.html", form=form,
