@@ -173,3 +173,16 @@ def test_the_pages_lead_to_events_rota_hours_and_the_export(app, client, login_a
     assert "/my/hours" in schedule and "/my/visits" in schedule
     other = make_organisation(name="Elsewhere")
     assert client.get(f"/organisations/{other.slug}/hours").status_code == 404
+
+
+def test_an_organisation_s_staff_find_its_events_and_hours_from_its_page(app, client,
+                                                                        login_as):
+    programme = open_programme()
+    slug = programme.organisation.slug
+    login_as("staff", organisation=programme.organisation)
+    page = client.get(f"/organisations/{slug}").get_data(as_text=True)
+    assert f"/programmes/{programme.slug}/events" in page
+    assert f"/organisations/{slug}/hours" in page
+    login_as("volunteer")
+    page = client.get(f"/organisations/{slug}").get_data(as_text=True)
+    assert "/events" not in page and f"/organisations/{slug}/hours" not in page

@@ -49,6 +49,7 @@ def organisation(slug: str):
         "organisations/organisation.html", organisation=organisation,
         programmes=queries.listed_programmes(organisation),
         can_manage=access.can_manage_people(current_user, organisation),
+        is_staff=access.is_staff(current_user, organisation),
         place_label=queries.place_label,
         sources=facts.sources_of((organisation.seed_sources or {}).get("claims"),
                                  (organisation.seed_sources or {}).get("files")),
