@@ -16,14 +16,8 @@ from passerelle.core import access
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
-from passerelle.scheduling import recurrence, services, signup_messages
-from passerelle.scheduling.models import (
-    Event,
-    EventKind,
-    Occurrence,
-    Signup,
-    SignupStatus,
-)
+from passerelle.scheduling import recurrence, services, signup_messages, signups
+from passerelle.scheduling.models import Event, EventKind, Occurrence
 
 TITLE = _l("Duo follow-up meeting")
 LOCALES = ("fr", "nl", "en")
@@ -69,20 +63,13 @@ def plan(coordinator: User, duo: Duo, day: date, start: time, minutes: int, addr
                               address=address, city=city, roles=[(2, None, None)],
                               rule=rule, duo_id=duo.id, **titles)
     event = services.new_event(coordinator, duo.programme, data, now)
-    role = event.roles[0]
     occurrences = list(db.session.scalars(select(Occurrence).where(
-        Occurrence.event_id == event.id).order_by(Occurrence.starts_at)))
+        Occurrence.event_id == event.id)))
     for member in (duo.first, duo.second):
-        signups = [Signup(occurrence_id=occurrence.id, role_id=role.id, user_id=member.id,
-                          status=SignupStatus.confirmed, since=now, whole_series=True,
-                          assigned_by_id=coordinator.id) for occurrence in occurrences]
-        db.session.add_all(signups)
-        db.session.flush()
-        for number, signup in enumerate(signups):
-            if number == 0:
-                signup_messages.confirmed(signup, now)
-            else:
-                signup_messages.remind(signup, now)
+        made = signups.on_each(member, occurrences, event.roles[0], now,
+                               assigned_by=coordinator)
+        if made:  # told of the first, reminded of each
+            signup_messages.confirmed(made[0], now)
     db.session.commit()
     return event
 

@@ -161,7 +161,7 @@ def sign_up(user: User, occurrence: Occurrence, role: EventRole, now: datetime,
     signup_messages.confirmed(signup, now)
     if whole_series:
         later = [o for o in _future(occurrence.event, now) if o.id != occurrence.id]
-        _on_each(user, later, role, now)
+        on_each(user, later, role, now)
     db.session.commit()
     return signup
 
@@ -172,10 +172,11 @@ def _future(event: Event, now: datetime) -> list[Occurrence]:
         Occurrence.starts_at > now).order_by(Occurrence.id)))
 
 
-def _on_each(user: User, occurrences: list[Occurrence], role: EventRole,
-             now: datetime) -> list[Signup]:
+def on_each(user: User, occurrences: list[Occurrence], role: EventRole, now: datetime,
+            assigned_by: User | None = None) -> list[Signup]:
     """A row for `user` on each occurrence where they have none holding or waiting, locked
-    in id order (the same order everywhere: two of these never wait for each other)."""
+    in id order (the same order everywhere: two of these never wait for each other), each
+    reminded; `assigned_by`, the coordinator who put them there. Does not commit."""
     made = []
     for occurrence in sorted(occurrences, key=lambda o: o.id):
         existing = _existing(user, occurrence.id)
@@ -185,6 +186,8 @@ def _on_each(user: User, occurrences: list[Occurrence], role: EventRole,
         if occurrence.cancelled or occurrence.starts_at <= now:
             continue
         made.append(_place(user, occurrence, role, now, True, existing))
+        if assigned_by is not None:
+            made[-1].assigned_by_id = assigned_by.id
     for signup in made:
         signup_messages.remind(signup, now)
     return made
@@ -201,7 +204,7 @@ def extend_series(event: Event, occurrences: list[Occurrence], now: datetime) ->
     count = 0
     for user_id, role_id in subscribers:
         user, role = db.session.get(User, user_id), db.session.get(EventRole, role_id)
-        count += len(_on_each(user, list(occurrences), role, now))
+        count += len(on_each(user, list(occurrences), role, now))
     db.session.commit()
     return count
 
