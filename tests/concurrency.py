@@ -42,7 +42,9 @@ def at_once(app, steps) -> list[str]:
     for thread in threads:
         thread.join(timeout=60)
     assert not any(thread.is_alive() for thread in threads), "a decision never finished"
-    for outcome in outcomes:
-        if isinstance(outcome, Exception):
-            raise outcome
+    errors = [outcome for outcome in outcomes if isinstance(outcome, Exception)]
+    # The thread that failed first, not the others' broken barrier it left behind.
+    errors.sort(key=lambda error: isinstance(error, threading.BrokenBarrierError))
+    if errors:
+        raise errors[0]
     return outcomes
