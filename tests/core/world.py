@@ -27,7 +27,14 @@ from passerelle.hosting.models import (
     Trajectory,
     TrajectoryStatus,
 )
-from passerelle.matching.models import BatchStatus, Match, MatchBatch, MatchStatus, Objective
+from passerelle.matching.models import (
+    BatchKind,
+    BatchStatus,
+    Match,
+    MatchBatch,
+    MatchStatus,
+    Objective,
+)
 from passerelle.needs import material
 from passerelle.organisations.models import (
     Invitation,
@@ -113,7 +120,8 @@ def _organisation_records(world, key, organisation, owner, coordinator, today, s
     exchange = make_programme(organisation, slug=f"duos-{key}", kind="language_exchange",
                               interview=False, charter=False)
     partner = make_user(name=f"Pat Partner {key}")
-    duo_batch = MatchBatch(programme_id=exchange.id, created_by_id=coordinator.id,
+    duo_batch = MatchBatch(programme_id=exchange.id, kind=BatchKind.duos,
+                           created_by_id=coordinator.id,
                            created_at=now, objective=Objective.score,
                            status=BatchStatus.decided)
     db.session.add(duo_batch)

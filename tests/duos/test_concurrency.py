@@ -10,7 +10,7 @@ from passerelle.accounts.models import User
 from passerelle.duos import services
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
-from passerelle.matching.models import MatchBatch, Objective
+from passerelle.matching.models import BatchKind, MatchBatch, Objective
 from tests.concurrency import at_once
 from tests.duos.factories import exchange_programme, participant
 from tests.matching.factories import NOW, coordinator_of
@@ -74,7 +74,8 @@ def test_two_approvals_sharing_a_person_approve_one(app):
     farah = participant(programme, "Farah", {"ar": 4}, ["fr"])
     hana = participant(programme, "Hana", {"ar": 4}, ["fr"])
     coordinator = coordinator_of(programme.organisation)
-    batch = MatchBatch(programme_id=programme.id, created_at=NOW, objective=Objective.score)
+    batch = MatchBatch(programme_id=programme.id, kind=BatchKind.duos, created_at=NOW,
+                       objective=Objective.score)
     db.session.add(batch)
     db.session.flush()
     duos = [Duo(programme_id=programme.id, first_id=ada.id, second_id=other.id, weight=10,

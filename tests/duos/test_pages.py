@@ -2,8 +2,10 @@
 both participants accept in the page; bad input is shown beside its field and changes
 nothing; the batch page does not query per duo."""
 
+import pytest
 from sqlalchemy import select
 
+from passerelle.core.errors import NotFound
 from passerelle.duos import services
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
@@ -207,6 +209,7 @@ def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
     volunteer(programme, "Vera Volunteer")
     ordinary = matching.run_batch(coordinator, programme, Objective.score, NOW)
     assert matching.batch_matches(ordinary) and services.batch_duos(duo_batch)
+    assert (ordinary.kind, duo_batch.kind) == ("matches", "duos")
     assert client.get(f"/batches/{duo_batch.id}").status_code == 404
     assert client.post(f"/batches/{duo_batch.id}/undo").status_code == 404
     assert client.post(f"/batches/{duo_batch.id}/approve").status_code == 404
@@ -224,3 +227,33 @@ def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
     db.session.expire_all()
     assert db.session.get(MatchBatch, duo_batch.id).status == "open"
     assert {m.status for m in matching.batch_matches(ordinary)} == {"proposed"}
+    with pytest.raises(NotFound):  # each kind's services refuse the other's batch
+        services.undo_batch(coordinator, ordinary, NOW)
+    with pytest.raises(NotFound):
+        matching.approve_batch(coordinator, duo_batch, [], NOW)
+
+
+def test_a_duo_batch_whose_duos_are_gone_is_still_a_duo_batch(app, client, login_as):
+    """What a batch is comes from its kind, not from the rows it still has."""
+    from passerelle.matching import services as matching
+    from passerelle.matching.models import BatchKind
+
+    programme = exchange_programme()
+    coordinator = login_as("coordinator", organisation=programme.organisation)
+    _two_pairs(programme)
+    batch = services.run_batch(coordinator, programme, NOW)
+    assert batch.kind == BatchKind.duos
+    for duo in services.batch_duos(batch):
+        db.session.delete(duo)
+    db.session.commit()
+    assert services.batch_duos(batch) == []
+    assert client.get(f"/batches/{batch.id}").status_code == 404
+    assert client.post(f"/batches/{batch.id}/undo").status_code == 404
+    assert matching.recent_batches(programme) == []
+    assert f"/batches/{batch.id}\"" not in _page(client, f"/programmes/{programme.slug}/batch")
+    assert services.recent_batches(programme) == [batch]
+    _page(client, f"/duos/batches/{batch.id}")
+    with pytest.raises(NotFound):  # the service refuses it too, whoever calls it
+        matching.undo_batch(coordinator, batch, NOW)
+    db.session.expire_all()
+    assert db.session.get(MatchBatch, batch.id).status == "open"

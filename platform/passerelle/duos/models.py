@@ -4,7 +4,7 @@ import enum
 from datetime import date, datetime
 
 from flask_babel import lazy_pgettext
-from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, exists, text
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, String, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from passerelle.accounts.models import User
@@ -84,10 +84,3 @@ class Duo(db.Model):
 
     def other(self, user_id: int) -> User:
         return self.second if user_id == self.first_id else self.first
-
-
-def of_duos(batch_id):
-    """SQL: the batch (a match_batches id, or its column) is a duo batch. The batches' table
-    has no kind, and a duo batch's objective ("score") is an ordinary one's too: what tells
-    them apart is what they propose, duos (duos/services.run_batch) or matches."""
-    return exists().where(Duo.batch_id == batch_id)

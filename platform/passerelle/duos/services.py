@@ -8,8 +8,8 @@ that two transactions never wait for each other) and then the duo's row, read af
 two answers at once, or two approvals sharing a person, are taken one after the other.
 
 A batch is the maximum-weight matching of matching/duos.py over the waiting participants,
-recorded as a MatchBatch (objective "score", total = the duos' weight, pairs considered =
-the possible duos kept) so that a duo batch is audited like any other batch.
+recorded as a MatchBatch of kind duos (objective "score", total = the duos' weight, pairs
+considered = the possible duos kept) so that a duo batch is audited like any other batch.
 """
 
 from dataclasses import dataclass
@@ -25,10 +25,10 @@ from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.languages import language_in_sentence
 from passerelle.core.time import add_months, day_in_brussels
 from passerelle.duos import loading, messages
-from passerelle.duos.models import REASON_MAX, Duo, DuoStatus, of_duos
+from passerelle.duos.models import REASON_MAX, Duo, DuoStatus
 from passerelle.extensions import db
 from passerelle.matching import duos
-from passerelle.matching.models import BatchStatus, MatchBatch, Objective
+from passerelle.matching.models import BatchKind, BatchStatus, MatchBatch, Objective
 from passerelle.organisations.models import Programme, ProgrammeKind
 from passerelle.volunteers.choices import INTERESTS
 from passerelle.volunteers.models import VolunteerProfile
@@ -103,7 +103,8 @@ def run_batch(coordinator: User, programme: Programme, now: datetime) -> MatchBa
                              km=int(MAX_KM)))
     proposed = duos.propose(problem.people, problem.edges)
     allowed = newcomer_duos(programme)
-    batch = MatchBatch(programme_id=programme.id, created_by_id=coordinator.id, created_at=now,
+    batch = MatchBatch(programme_id=programme.id, kind=BatchKind.duos,
+                       created_by_id=coordinator.id, created_at=now,
                        objective=Objective.score, total=duos.total(proposed, problem.edges),
                        pairs_considered=len(problem.edges), uncovered=[])
     db.session.add(batch)
@@ -133,7 +134,8 @@ def approve_batch(coordinator: User, batch: MatchBatch, duo_ids: list[int],
                   now: datetime) -> tuple[int, list[tuple[Duo, str]]]:
     """Approves the chosen duos of the batch; returns how many, and those that could not
     be with the reason."""
-    if not access.can_coordinate_programme(coordinator, batch.programme):
+    if not access.can_coordinate_programme(coordinator, batch.programme) or \
+            batch.kind != BatchKind.duos:
         raise NotFound(NOT_FOUND)
     wanted = set(duo_ids)
     chosen = [duo for duo in batch_duos(batch) if duo.id in wanted]
@@ -149,7 +151,8 @@ def undo_batch(coordinator: User, batch: MatchBatch, now: datetime) -> tuple[int
     active or ended are kept as they are. Returns (withdrawn, kept). Unlike an ordinary
     batch, a duo batch may be undone after some of its duos were approved: each duo is
     told on its own, so withdrawing the others takes nothing from them."""
-    if not access.can_coordinate_programme(coordinator, batch.programme):
+    if not access.can_coordinate_programme(coordinator, batch.programme) or \
+            batch.kind != BatchKind.duos:
         raise NotFound(NOT_FOUND)
     if batch.status == BatchStatus.undone:
         raise DomainError(ALREADY_UNDONE)
@@ -171,9 +174,9 @@ def undo_batch(coordinator: User, batch: MatchBatch, now: datetime) -> tuple[int
 
 
 def recent_batches(programme: Programme, limit: int = 10) -> list[MatchBatch]:
-    """The programme's duo batches: those with at least one duo."""
+    """The programme's duo batches (kind duos, whatever became of their duos)."""
     return list(db.session.scalars(select(MatchBatch).where(
-        MatchBatch.programme_id == programme.id, of_duos(MatchBatch.id))
+        MatchBatch.programme_id == programme.id, MatchBatch.kind == BatchKind.duos)
         .order_by(MatchBatch.created_at.desc(), MatchBatch.id.desc()).limit(limit)))
 
 

@@ -15,8 +15,7 @@ from passerelle.core.web import act, form_error
 from passerelle.duos import forms, loading, meetings, services
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
-from passerelle.matching.models import MatchBatch
-from passerelle.matching.services import is_duo_batch
+from passerelle.matching.models import BatchKind, MatchBatch
 from passerelle.organisations import queries
 
 bp = Blueprint("duos", __name__)
@@ -73,7 +72,7 @@ def _batch(batch_id: int) -> MatchBatch:
     found = db.session.get(MatchBatch, batch_id)
     if found is None or not services.is_language_exchange(found.programme) or \
             not access.can_coordinate_programme(_me(), found.programme) or \
-            not is_duo_batch(found):  # an ordinary batch's page is matching's
+            found.kind != BatchKind.duos:  # an ordinary batch's page is matching's
         abort(404)
     return found
 

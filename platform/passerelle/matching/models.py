@@ -69,6 +69,14 @@ class BatchStatus(enum.StrEnum):
     undone = "undone"
 
 
+class BatchKind(enum.StrEnum):
+    """What a batch proposes: the one way to tell a batch of language duos (duos/) from a
+    batch of matches, whatever became of its rows since."""
+
+    matches = "matches"  # volunteers for needs (matching/services.run_batch)
+    duos = "duos"  # language duos (duos/services.run_batch)
+
+
 class Objective(enum.StrEnum):
     score = "score"  # the best total score
     places = "places"  # as many places as possible, then the best score
@@ -85,7 +93,8 @@ OBJECTIVE_LABELS = {
 
 
 class MatchBatch(db.Model):
-    """One run of "propose matches for all open needs": its proposals are one unit."""
+    """One run of "propose matches for all open needs" (or of "propose duos", kind duos):
+    its proposals are one unit."""
 
     __tablename__ = "match_batches"
 
@@ -95,6 +104,9 @@ class MatchBatch(db.Model):
     created_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("users.id", ondelete="SET NULL"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    kind: Mapped[BatchKind] = mapped_column(str_enum(BatchKind, "batch_kind", 16),
+                                            default=BatchKind.matches,
+                                            server_default=BatchKind.matches.value)
     objective: Mapped[Objective] = mapped_column(str_enum(Objective, "match_objective", 16))
     status: Mapped[BatchStatus] = mapped_column(str_enum(BatchStatus, "batch_status", 16),
                                                 default=BatchStatus.open)

@@ -19,12 +19,12 @@ from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import audit, decisions
-from passerelle.core.errors import DomainError
+from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.time import add_months, as_utc, day_in_brussels
-from passerelle.duos.models import of_duos
 from passerelle.extensions import db
 from passerelle.matching import assignment, loading, messages, pairs, reasons, rules, scoring
 from passerelle.matching.models import (
+    BatchKind,
     BatchStatus,
     Exclusion,
     Match,
@@ -448,7 +448,8 @@ def run_batch(coordinator: User, programme: Programme, objective: Objective,
     filled = Counter(need_id for _v, need_id in best.pairs)
     uncovered = [[need_id, problem.blocked.get(need_id, "")]
                  for need_id, count in sorted(problem.places.items()) if filled[need_id] < count]
-    batch = MatchBatch(programme_id=programme.id, created_by_id=coordinator.id, created_at=now,
+    batch = MatchBatch(programme_id=programme.id, kind=BatchKind.matches,
+                       created_by_id=coordinator.id, created_at=now,
                        objective=objective, total=best.total, greedy_total=greedy.total,
                        greedy_places=len(greedy.pairs), pairs_considered=best.considered,
                        uncovered=uncovered)
@@ -479,6 +480,7 @@ def approve_batch(coordinator: User, batch: MatchBatch, match_ids: list[int],
                   now: datetime) -> tuple[int, list[tuple[Match, str]]]:
     """Approves the chosen proposals of the batch; returns how many, and those that could
     not be with the reason."""
+    _of_matches(batch)
     chosen = [match for match in batch_matches(batch) if match.id in set(match_ids)]
     if not chosen:
         raise DomainError(_l("Choose at least one proposal."))
@@ -487,7 +489,14 @@ def approve_batch(coordinator: User, batch: MatchBatch, match_ids: list[int],
     return done, failed
 
 
+def _of_matches(batch: MatchBatch) -> None:
+    """A batch of duos is decided and undone by duos/services, never here."""
+    if batch.kind != BatchKind.matches:
+        raise NotFound(NOT_FOUND)
+
+
 def undo_batch(coordinator: User, batch: MatchBatch, now: datetime) -> int:
+    _of_matches(batch)
     db.session.refresh(batch, with_for_update=True)
     if batch.status != BatchStatus.open:
         raise DomainError(_l("Proposals of this batch were approved: it can no longer be "
@@ -539,15 +548,10 @@ def status_counts(programme: Programme) -> dict[str, int]:
     return {str(status): counts.get(status, 0) for status in MatchStatus}
 
 
-def is_duo_batch(batch: MatchBatch) -> bool:
-    """A batch of language duos (duos/): its page and lists are the duos' own."""
-    return bool(db.session.scalar(select(of_duos(batch.id))))
-
-
 def recent_batches(programme: Programme, limit: int = 10) -> list[MatchBatch]:
     """The programme's batches of matches: not its duo batches."""
     return list(db.session.scalars(select(MatchBatch).where(
-        MatchBatch.programme_id == programme.id, ~of_duos(MatchBatch.id))
+        MatchBatch.programme_id == programme.id, MatchBatch.kind == BatchKind.matches)
         .order_by(MatchBatch.created_at.desc(), MatchBatch.id.desc()).limit(limit)))
 
 

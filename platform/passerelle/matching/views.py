@@ -15,7 +15,7 @@ from passerelle.extensions import db
 from passerelle.matching import for_volunteers, forms, scoring, services
 from passerelle.matching import pool as pools
 from passerelle.matching.match_page import match_view
-from passerelle.matching.models import Match, MatchBatch, MatchStatus, Objective
+from passerelle.matching.models import BatchKind, Match, MatchBatch, MatchStatus, Objective
 from passerelle.matching.reasons import part_title, rule_title
 from passerelle.matching.rows import candidate_rows, excluded_rows
 from passerelle.needs.models import Need
@@ -230,7 +230,7 @@ def new_batch(slug: str):
 def _batch(batch_id: int) -> MatchBatch:
     batch = db.session.get(MatchBatch, batch_id)
     if batch is None or not access.can_coordinate_programme(_me(), batch.programme) or \
-            services.is_duo_batch(batch):  # a duo batch's page is /duos/batches/<id>
+            batch.kind != BatchKind.matches:  # a duo batch's page is /duos/batches/<id>
         abort(404)
     return batch
 
