@@ -5,6 +5,7 @@ without a word about the guest."""
 from datetime import timedelta
 
 import pytest
+from flask_babel import force_locale
 from icalendar import Calendar
 from sqlalchemy import select
 
@@ -229,3 +230,94 @@ def test_a_decline_reason_too_long_is_shown_beside_the_field(app):
     assert response.status_code == 200 and "x" * 501 in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Trajectory, trajectory.id).companion_answer == CompanionAnswer.asked
+
+
+def _accepted(app, first=None):
+    """Cora chosen, the trajectory approved, Cora accepted on her page."""
+    first = first or today_in_brussels() + timedelta(days=3)
+    programme, coordinator, hosts, cora, dirk, trajectory = _planned(first=first, now=utcnow())
+    services.set_companion(coordinator, trajectory, cora.id, utcnow())
+    services.approve(coordinator, trajectory, utcnow())
+    as_cora = signed_in(app, cora)
+    assert as_cora.post(f"/trajectories/{trajectory.id}/accompany/accept").status_code == 302
+    db.session.expire_all()
+    return coordinator, cora, dirk, db.session.get(Trajectory, trajectory.id), as_cora
+
+
+def test_an_accepted_companion_withdraws_and_the_coordinator_attends_again(app):
+    coordinator, cora, dirk, trajectory, as_cora = _accepted(app)
+    assert {s.meeting_with_id for s in _live(trajectory)} == {cora.id}
+    url = f"/trajectories/{trajectory.id}/accompany/withdraw"
+    assert url in _page(as_cora, f"/trajectories/{trajectory.id}/accompany")
+    # Nobody else withdraws her: 404, and nothing changes.
+    assert signed_in(app, dirk).post(url, data={"withdraw-reason": "x"}).status_code == 404
+    assert signed_in(app, coordinator).post(url, data={"withdraw-reason": "x"}).status_code == 404
+    db.session.expire_all()
+    assert db.session.get(Trajectory, trajectory.id).companion_id == cora.id
+    response = as_cora.post(url, data={"withdraw-reason": "Moving to Liège"})
+    assert response.status_code == 302 and response.location.endswith("/my/stays")
+    db.session.expire_all()
+    trajectory = db.session.get(Trajectory, trajectory.id)
+    assert trajectory.companion_id is None
+    assert trajectory.companion_answer == CompanionAnswer.declined
+    assert trajectory.companion_reason == "Moving to Liège"
+    assert {s.meeting_with_id for s in _live(trajectory)} == {coordinator.id}
+    accepted, withdrew = _messages("stay-companion-answered")
+    assert withdrew.recipient_id == coordinator.id
+    assert "A companion can no longer accompany: Zainab" in withdrew.subject
+    assert "Cora Companion had accepted but can no longer accompany Zainab" in \
+        withdrew.body_text and "Moving to Liège" in withdrew.body_text
+    assert db.session.scalar(select(AuditEntry).where(
+        AuditEntry.user_id == cora.id, AuditEntry.action == "companion_quit",
+        AuditEntry.record_id == trajectory.id)) is not None
+    # No longer hers: the page and the form are 404, nothing in her schedule.
+    assert as_cora.get(f"/trajectories/{trajectory.id}/accompany").status_code == 404
+    assert as_cora.post(url, data={"withdraw-reason": ""}).status_code == 404
+    assert "First meeting" not in _events(as_cora, cora)[0]
+    assert len(_messages("stay-companion-answered")) == 2
+
+
+def test_withdrawing_needs_the_csrf_token(app):
+    _coordinator, cora, _dirk, trajectory, as_cora = _accepted(app)
+    app.config["WTF_CSRF_ENABLED"] = True
+    url = f"/trajectories/{trajectory.id}/accompany/withdraw"
+    assert as_cora.post(url, data={"withdraw-reason": "x"}).status_code == 400
+    assert as_cora.post(url, data={"withdraw-reason": "x",
+                                   "withdraw-csrf_token": "IjAwMDAi.aaaa.bbbb"}).status_code == 400
+    db.session.expire_all()
+    assert db.session.get(Trajectory, trajectory.id).companion_id == cora.id
+    assert len(_messages("stay-companion-answered")) == 1
+    page = _page(as_cora, f"/trajectories/{trajectory.id}/accompany")
+    token = page.split('id="withdraw-csrf_token" name="withdraw-csrf_token" type="hidden" '
+                       'value="')[1].split('"')[0]
+    response = as_cora.post(url, data={"withdraw-reason": "", "withdraw-csrf_token": token})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Trajectory, trajectory.id).companion_id is None
+
+
+def test_a_companion_withdraws_only_after_accepting_and_before_the_end(app):
+    _programme, coordinator, _hosts, cora, _dirk, trajectory = _planned(nights=14)
+    services.set_companion(coordinator, trajectory, cora.id, NOW)
+    with force_locale("en"), pytest.raises(DomainError, match="you may decline instead"):
+        services.withdraw_companion(cora, trajectory, "", NOW)  # asked, not accepted
+    db.session.rollback()
+    services.answer_companion(cora, trajectory, True, "", NOW)
+    assert services.companion_may_withdraw(trajectory, trajectory.last_night)
+    after = NOW + timedelta(days=(trajectory.last_night - NOW.date()).days + 1)
+    assert not services.companion_may_withdraw(trajectory, after.date())
+    with force_locale("en"), pytest.raises(DomainError, match="This trajectory has ended"):
+        services.withdraw_companion(cora, trajectory, "Too late", after)
+    db.session.rollback()
+    assert trajectory.companion_id == cora.id
+    assert trajectory.companion_answer == CompanionAnswer.accepted
+    assert len(_messages("stay-companion-answered")) == 1
+
+
+def test_a_withdrawal_reason_too_long_is_shown_beside_the_field(app):
+    _coordinator, cora, _dirk, trajectory, as_cora = _accepted(app)
+    response = as_cora.post(f"/trajectories/{trajectory.id}/accompany/withdraw",
+                            data={"withdraw-reason": "x" * 501})
+    assert response.status_code == 200 and "x" * 501 in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Trajectory, trajectory.id).companion_id == cora.id

@@ -34,6 +34,7 @@ ACTION_LABELS = {
     "planned": _l("planned"), "withdrawn": _l("withdrawn"),
     "companion": _l("companion chosen"), "companion_yes": _l("companion accepted"),
     "companion_no": _l("companion declined"),
+    "companion_quit": _l("companion withdrew after accepting"),
     "contact": _l("contact recorded"),
 }
 # Where a read happened, and so what it showed.

@@ -102,14 +102,17 @@ def companion_removed(trajectory: Trajectory, companion: User, now: datetime) ->
 
 
 def companion_answered(trajectory: Trajectory, companion: User, accepted: bool,
-                       now: datetime) -> None:
+                       now: datetime, withdrew: bool = False) -> None:
+    """The companion's answer, to the coordinators; `withdrew`: a no after they had
+    accepted."""
     guest = trajectory.person.first_name
     subject = (_l("A companion accepted: %(guest)s", guest=guest) if accepted
-               else _l("A companion declined: %(guest)s", guest=guest))
+               else _l("A companion can no longer accompany: %(guest)s", guest=guest)
+               if withdrew else _l("A companion declined: %(guest)s", guest=guest))
     _to_coordinators("stay-companion-answered", trajectory, subject,
                      "hosting/mail/companion_answered.txt", _trajectory_about(trajectory),
-                     outbox.each_time(), now, accepted=accepted, companion=companion.name,
-                     reason=trajectory.companion_reason)
+                     outbox.each_time(), now, accepted=accepted, withdrew=withdrew,
+                     companion=companion.name, reason=trajectory.companion_reason)
 
 
 def _to_guest_organisation(kind: str, trajectory: Trajectory, subject, template: str,

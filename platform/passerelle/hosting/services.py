@@ -254,19 +254,60 @@ def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: s
         raise NotFound(NOT_FOUND)
     if trajectory.companion_answer != CompanionAnswer.asked:
         raise DomainError(ALREADY_ANSWERED)
-    trajectory.companion_answered_at = now
     if accept:
+        trajectory.companion_answered_at = now
         trajectory.companion_answer = CompanionAnswer.accepted
         audit.log(user, "companion_yes", trajectory, now)
         messages.companion_answered(trajectory, user, True, now)
         db.session.commit()
         return
+    _companion_declines(user, trajectory, reason, now)
+    audit.log(user, "companion_no", trajectory, now)
+    messages.companion_answered(trajectory, user, False, now)
+    db.session.commit()
+
+
+def _companion_declines(user: User, trajectory: Trajectory, reason: str,
+                        now: datetime) -> None:
+    """The companion says no (a decline, or a withdrawal after accepting): cleared from the
+    trajectory, their first meetings still to come go back to the coordinator who
+    approved. The caller logs and tells."""
+    trajectory.companion_answered_at = now
     trajectory.companion_answer = CompanionAnswer.declined
     trajectory.companion_reason = (reason or "").strip()[:REASON_MAX]
     trajectory.companion = None
     _move_meetings(trajectory, user.id, trajectory.approved_by_id, day_in_brussels(now))
-    audit.log(user, "companion_no", trajectory, now)
-    messages.companion_answered(trajectory, user, False, now)
+
+
+def companion_may_withdraw(trajectory: Trajectory, today: date) -> bool:
+    """An accepted companion may say they can no longer accompany until the trajectory's
+    last night (the daily job ends it only the day after)."""
+    return trajectory.companion_answer == CompanionAnswer.accepted and \
+        trajectory.status in (TrajectoryStatus.proposed, TrajectoryStatus.approved) and \
+        today <= trajectory.last_night
+
+
+NOT_ACCEPTED = _l("You have not accepted to accompany: you may decline instead.")
+NOT_WITHDRAWABLE = _l("This trajectory has ended: to change your answer, write to the "
+                      "coordinators.")
+
+
+def withdraw_companion(user: User, trajectory: Trajectory, reason: str, now: datetime) -> None:
+    """The companion who accepted can no longer accompany, before the trajectory has ended:
+    the same as a decline (cleared, first meetings back to the coordinator who approved,
+    the coordinators told)."""
+    if not access.accompanies(user, trajectory):
+        raise NotFound(NOT_FOUND)
+    db.session.refresh(trajectory, with_for_update=True)
+    if not access.accompanies(user, trajectory):
+        raise NotFound(NOT_FOUND)
+    if trajectory.companion_answer != CompanionAnswer.accepted:
+        raise DomainError(NOT_ACCEPTED)
+    if not companion_may_withdraw(trajectory, day_in_brussels(now)):
+        raise DomainError(NOT_WITHDRAWABLE)
+    _companion_declines(user, trajectory, reason, now)
+    audit.log(user, "companion_quit", trajectory, now)
+    messages.companion_answered(trajectory, user, False, now, withdrew=True)
     db.session.commit()
 
 

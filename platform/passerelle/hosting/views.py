@@ -11,7 +11,7 @@ from flask_login import current_user, login_required
 from passerelle.accounts.models import User
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
-from passerelle.core.errors import DomainError
+from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
@@ -221,12 +221,15 @@ def _accompanied(trajectory_id: int) -> Trajectory:
     return found
 
 
-def _render_accompany(found: Trajectory, status: int = 200, decline_form=None):
+def _render_accompany(found: Trajectory, status: int = 200, decline_form=None,
+                      withdraw_form=None):
     stays = services.accompanied_stays(_me(), found, str(get_locale()), utcnow())
     organisation = found.programme.organisation
     return render_template(
         "hosting/accompany.html", trajectory=found, stays=stays, CompanionAnswer=CompanionAnswer,
         decline_form=decline_form or forms.ReasonForm(prefix="decline"),
+        withdraw_form=withdraw_form or forms.ReasonForm(prefix="withdraw"),
+        may_withdraw=services.companion_may_withdraw(found, today_in_brussels()),
         contact=organisation.emergency_contact or organisation.phone or ""), status
 
 
@@ -244,8 +247,10 @@ def accompany(trajectory_id: int):
 def accompany_answer(trajectory_id: int, reply: str):
     found, me, now = _accompanied(trajectory_id), _me(), utcnow()
     back = url_for("hosting.accompany", trajectory_id=found.id)
-    if reply not in ("accept", "decline"):
+    if reply not in ("accept", "decline", "withdraw"):
         abort(404)
+    if reply == "withdraw":
+        return _withdraw_companion(found, me, now)
     if found.companion_answer != CompanionAnswer.asked:  # nothing changes, and they are told
         flash(services.ALREADY_ANSWERED, "error")
         return redirect(back)
@@ -264,6 +269,24 @@ def accompany_answer(trajectory_id: int, reply: str):
         form_error(form, error)
         return _render_accompany(found, 200, form)
     flash(_l("Declined: the coordinators are told and choose another companion."), "success")
+    return redirect(url_for("hosting.my_stays"))
+
+
+def _withdraw_companion(found: Trajectory, me: User, now):
+    """The companion's "I can no longer accompany", once accepted: the decline's path."""
+    form = forms.ReasonForm(prefix="withdraw")
+    if not form.validate_on_submit():
+        return _render_accompany(found, 200, withdraw_form=form)
+    try:
+        services.withdraw_companion(me, found, form.reason.data or "", now)
+    except NotFound:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("hosting.accompany", trajectory_id=found.id))
+    flash(_l("Done: the coordinators are told, and the first meetings still to come are "
+             "theirs again."), "success")
     return redirect(url_for("hosting.my_stays"))
 
 
