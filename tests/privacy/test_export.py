@@ -78,3 +78,55 @@ def test_a_cell_that_would_run_as_a_formula_is_neutralised():
     rows = list(csv.DictReader(io.StringIO(unzip(data)["offers.csv"])))
     assert rows == [{"description": "'=HYPERLINK(\"x\")", "rooms": "-1"}]
     assert sections(data)["offers"][0]["description"] == "=HYPERLINK(\"x\")"
+
+
+def test_a_companion_finds_the_trajectories_they_accompany_with_the_guest_s_first_name_only(
+        app, db):
+    from datetime import timedelta
+
+    from passerelle.core.time import today_in_brussels, utcnow
+    from passerelle.hosting import services as hosting
+    from tests.hosting.factories import guest, host, hosting_programme
+    from tests.matching.factories import coordinator_of
+    from tests.needs.factories import signed_in
+
+    programme = hosting_programme()
+    programme.name_en = "Up together"
+    coordinator = coordinator_of(programme.organisation)
+    host(programme, name="Anna Host-Surname")
+    cora = host(programme, name="Cora Companion", accompaniment_only=True)
+    dirk = host(programme, name="Dirk Companion", accompaniment_only=True)
+    first = today_in_brussels() + timedelta(days=3)
+    guest(programme, first_name="Zainab", first=first, last=first + timedelta(days=27),
+          household_size=3, needs="Diabetic, speaks little French")
+    [trajectory], _ = hosting.plan_programme(coordinator, programme, utcnow())
+    hosting.set_companion(coordinator, trajectory, cora.id, utcnow())
+    hosting.approve(coordinator, trajectory, utcnow())
+    hosting.answer_companion(cora, trajectory, True, "", utcnow())
+    as_cora, as_dirk = signed_in(app, cora), signed_in(app, dirk)
+    files = unzip(as_cora.post("/account/data").data)
+    [row] = sections(as_cora.post("/account/data").data)["accompanied_trajectories"]
+    assert row["trajectory_id"] == trajectory.id and row["programme"] == "Up together"
+    assert (row["guest_first_name"], row["your_answer"], row["your_reason"]) == (
+        "Zainab", "accepted", "")
+    assert (row["first_night"], row["last_night"]) == (
+        first.isoformat(), (first + timedelta(days=27)).isoformat())
+    assert row["answered_at"] and row["trajectory_status"] == "approved"
+    for private in ("Diabetic", "Host-Surname", "Anna", "household"):  # nothing else of theirs
+        assert private not in files["data.json"]
+    assert "accompanied_trajectories.csv" in files
+    read = db.session.scalar(select(AuditEntry).where(
+        AuditEntry.user_id == cora.id, AuditEntry.record_type == "person",
+        AuditEntry.record_id == trajectory.person_id, AuditEntry.page == "my_data"))
+    assert read is not None  # the guest's first name in the download is a read of the record
+    assert sections(as_dirk.post("/account/data").data)["accompanied_trajectories"] == []
+    # Cora can no longer accompany: her answer and reason stay hers, the guest's name does not.
+    hosting.withdraw_companion(cora, trajectory, "Moving to Liège", utcnow())
+    [row] = sections(as_cora.post("/account/data").data)["accompanied_trajectories"]
+    assert (row["guest_first_name"], row["your_answer"], row["your_reason"]) == (
+        "", "declined", "Moving to Liège")
+    # Another companion is chosen: the trajectory no longer keeps anything of Cora's answer.
+    hosting.set_companion(coordinator, trajectory, dirk.id, utcnow())
+    assert sections(as_cora.post("/account/data").data)["accompanied_trajectories"] == []
+    [row] = sections(as_dirk.post("/account/data").data)["accompanied_trajectories"]
+    assert (row["guest_first_name"], row["your_answer"]) == ("Zainab", "asked")

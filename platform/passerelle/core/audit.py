@@ -48,6 +48,7 @@ PAGE_LABELS = {
     "trajectory": _l("on its trajectory's page"),
     "stay": _l("its first name, languages and household size, on a stay's page"),
     "my_stays": _l("its first name and household size, in a host's stays"),
+    "my_data": _l("its first name, in a companion's download of their own data"),
     "pool": _l("its first name, on a sponsorship pool's page"),
     "sponsor": _l("its first name, to a sponsor in contact with it"),
     "sponsor_form": _l("its first name, in a sponsor's \"I met this family\" form"),

@@ -534,6 +534,62 @@ def accompanied_stays(user: User, trajectory: Trajectory, locale: str,
                             label_of(places.get(stay.host_id), locale)) for stay in stays]
 
 
+# The audit actions that say who the companion is, or was: the last one on a trajectory is
+# its companion's last word.
+COMPANION_ACTIONS = ("companion", "companion_yes", "companion_no", "companion_quit")
+COMPANION_NO = ("companion_no", "companion_quit")
+
+
+@dataclass(frozen=True)
+class Accompaniment:
+    """A trajectory in a volunteer's own data: `named` when they are its companion (asked
+    or accepted), so the guest's first name is theirs to read as on the companion's page;
+    not when the answer kept on it is their own no (declined, or withdrawn after
+    accepting), which no longer names them."""
+
+    trajectory: Trajectory
+    named: bool
+
+
+def accompaniments_of(user: User) -> list[Accompaniment]:
+    """The trajectories this volunteer accompanies or was asked to, whatever became of
+    them, and those whose companion's answer is still their own no, by first night. Reads
+    nothing of the guest but the first name (the caller logs it)."""
+    named = set(db.session.scalars(select(Trajectory.id).where(
+        Trajectory.companion_id == user.id, Trajectory.companion_answer.is_not(None))))
+    theirs = _their_no(user)
+    if not named | theirs:
+        return []
+    found = db.session.scalars(
+        select(Trajectory).where(Trajectory.id.in_(named | theirs))
+        .options(selectinload(Trajectory.person),
+                 selectinload(Trajectory.programme).selectinload(Programme.organisation))
+        .order_by(Trajectory.first_night, Trajectory.id))
+    return [Accompaniment(t, t.id in named) for t in found]
+
+
+def _their_no(user: User) -> set[int]:
+    """The trajectories that name no companion and keep a decline whose last word, in the
+    audit log, is this user's no (nobody was chosen since, which would have cleared it)."""
+    entry = audit.AuditEntry
+    said_no = set(db.session.scalars(select(Trajectory.id).where(
+        Trajectory.companion_id.is_(None), Trajectory.companion_answer == CompanionAnswer.declined,
+        Trajectory.id.in_(select(entry.record_id).where(
+            entry.user_id == user.id, entry.action.in_(COMPANION_NO),
+            entry.record_type == Trajectory.audit_type)))))
+    if not said_no:
+        return set()
+    last = {}  # each trajectory's latest companion entry: who, and which action
+    for record_id, user_id, action in db.session.execute(
+            select(entry.record_id, entry.user_id, entry.action)
+            .where(entry.record_type == Trajectory.audit_type, entry.record_id.in_(said_no),
+                   entry.action.in_(COMPANION_ACTIONS))
+            .order_by(entry.at, entry.id)):
+        last[record_id] = (user_id, action)
+    return {t for t, (user_id, action) in last.items()
+            if user_id == user.id and action in COMPANION_NO}
+
+
 def concerns_of(stay: Stay) -> list[Concern]:
     return list(db.session.scalars(select(Concern).where(Concern.stay_id == stay.id)
                                    .options(selectinload(Concern.author))

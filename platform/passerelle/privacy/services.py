@@ -11,11 +11,12 @@ from flask_babel import lazy_gettext as _l
 
 from passerelle.accounts import services as accounts
 from passerelle.accounts.models import User
-from passerelle.core import access
+from passerelle.core import access, audit
 from passerelle.core.audit import AuditEntry, entries_by
 from passerelle.core.errors import DomainError
 from passerelle.data import places
 from passerelle.extensions import db
+from passerelle.hosting import services as hosting
 from passerelle.needs import material, people
 from passerelle.organisations import queries
 from passerelle.organisations import services as organisations
@@ -28,8 +29,12 @@ ACCOUNT = "account"
 
 
 def account_archive(user: User, now: datetime, locale: str) -> bytes:
-    """The zip of everything the platform holds about this person; the download is logged."""
-    sections = account_data(user, locale)
+    """The zip of everything the platform holds about this person; the download is logged,
+    and so is each guest's first name it shows them (a read of that guest's record)."""
+    accompanied = hosting.accompaniments_of(user)
+    sections = account_data(user, locale, accompanied)
+    audit.record_reads(user, [a.trajectory.person for a in accompanied if a.named], now,
+                       "my_data")
     _log_account(user, "exported", now)
     db.session.commit()
     return archive.build(sections, now)
@@ -68,7 +73,8 @@ def _log_account(user: User, action: str, now: datetime) -> None:
 
 # What goes into the download, as plain rows
 
-def account_data(user: User, locale: str) -> dict[str, list[dict]]:
+def account_data(user: User, locale: str,
+                 accompanied: list[hosting.Accompaniment]) -> dict[str, list[dict]]:
     sections = {"account": [{
         "id": user.id, "name": user.name, "email": user.email, "language": user.locale,
         "email_confirmed_at": user.email_confirmed_at, "created_at": user.created_at,
@@ -79,6 +85,7 @@ def account_data(user: User, locale: str) -> dict[str, list[dict]]:
         "organisation": m.organisation.name, "role": m.role.value, "since": m.created_at}
         for m in access.memberships_of(user)]
     sections |= _offers(user, locale)
+    sections["accompanied_trajectories"] = _accompanied(accompanied, locale)
     sections["your_actions_on_records"] = [{
         "at": e.at, "action": e.action, "record_type": e.record_type,
         "record_id": e.record_id, "page": e.page} for e in entries_by(user.id)]
@@ -159,6 +166,19 @@ def _offers(user: User, locale: str) -> dict[str, list[dict]]:
             "organisation_confirmed_at": p.organisation_confirmed_at}
             for p in material.pairings_for_owner(user)],
     }
+
+
+def _accompanied(accompanied: list[hosting.Accompaniment], locale: str) -> list[dict]:
+    """The trajectories the person accompanies (or said no to): of the guest, only the
+    first name the companion's page shows, and only while they are its companion."""
+    return [{
+        "trajectory_id": t.id, "programme": t.programme.text("name", locale),
+        "organisation": t.programme.organisation.name,
+        "guest_first_name": t.person.first_name if a.named else "",
+        "first_night": t.first_night, "last_night": t.last_night,
+        "trajectory_status": t.status.value, "your_answer": t.companion_answer.value,
+        "answered_at": t.companion_answered_at, "your_reason": t.companion_reason}
+        for a in accompanied for t in (a.trajectory,)]
 
 
 def person_data(person, needs, log, locale: str) -> dict[str, list[dict]]:
