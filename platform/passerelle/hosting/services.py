@@ -494,7 +494,7 @@ def accompanied_by(user: User, now: datetime) -> list[Trajectory]:
         .order_by(Trajectory.first_night, Trajectory.id)))
     if not found:
         return []
-    audit.record_reads(user, [t.person for t in found], now, "my_stays")
+    audit.record_reads(user, [t.person for t in found], now, "accompanied")
     ids = [t.id for t in found]
     db.session.commit()
     return list(db.session.scalars(
