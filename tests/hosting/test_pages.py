@@ -38,6 +38,8 @@ def test_from_a_waiting_guest_to_accepted_stays(app, client, login_as):
     assert response.status_code == 302 and trajectory.person_id == person.id
     page = _page(client, f"/trajectories/{trajectory.id}")
     assert "Trajectory of Zainab" in page and "56 nights" in page
+    # Two stays of 56 nights cover all 112: the per-night bound proves no plan covers more.
+    assert "No plan is better" in page or "No plan covers more nights: it was proved" in page
     client.post(f"/trajectories/{trajectory.id}/approve")
     db.session.refresh(trajectory)
     assert trajectory.status == TrajectoryStatus.approved

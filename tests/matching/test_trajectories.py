@@ -4,6 +4,7 @@ few hand-made cases (three homes share a year of stays of 56 nights at most)."""
 
 from datetime import date, timedelta
 
+import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +20,7 @@ from passerelle.matching.trajectories import (
     plan,
     upper_bound,
 )
+from passerelle.matching.trajectory_alone import best_alone
 
 DAY0 = date(2027, 1, 1)
 
@@ -77,6 +79,13 @@ def gaps_by_hand(guests, stays) -> dict[int, list[tuple[date, date]]]:
     return gaps
 
 
+def goals(p: Plan, guests) -> tuple:
+    """A plan's goals in their order, smaller is better."""
+    priority = {g.id: g.priority for g in guests}
+    return (p.uncovered, -sum(s.nights * priority[s.guest] for s in p.stays), p.moves,
+            p.distance)
+
+
 def assert_sound(p: Plan, guests, hosts, allowed, cap):
     assert check(p, guests, hosts, allowed, cap) == []
     assert p.gaps == gaps_by_hand(guests, p.stays)
@@ -94,6 +103,7 @@ def test_every_plan_is_valid_and_ordered(inst):
         assert_sound(p, guests, hosts, allowed, cap)
     assert exact.method == "exact" and exact.proved_optimal
     assert exact.uncovered <= greedy.uncovered <= baseline.uncovered
+    assert goals(exact, guests) <= goals(greedy, guests)  # polished, never worse on any goal
     total = sum((g.last_night - g.first_night).days + 1 for g in guests)
     assert exact.uncovered >= total - upper_bound(guests, hosts, allowed)
 
@@ -234,6 +244,8 @@ def test_three_homes_share_a_year_of_eight_week_stays():
         assert all(s.nights <= 56 for s in p.stays)
         hosts_in_turn = [s.host for s in p.stays]
         assert all(a != b for a, b in zip(hosts_in_turn, hosts_in_turn[1:], strict=False))
+    # Its nights meet the per-night bound: proved the most, whatever SCIP had time for.
+    assert plan(guests, hosts, allowed, 56, time_limit_s=2).proved[:2] == ("nights", "priority")
 
 
 def test_one_home_covers_one_stay_then_the_guest_must_move():
@@ -270,7 +282,7 @@ def test_check_names_broken_constraints():
     stays = [Stay(1, 1, date(2027, 1, 1), date(2027, 3, 31)), Stay(1, 2, date(2027, 3, 1),
                                                                   date(2027, 3, 10)),
              Stay(1, 3, date(2027, 4, 1), date(2027, 4, 2))]
-    bad = Plan(stays, {1: []}, 0, 2, 0, "exact", False)
+    bad = Plan(stays, {1: []}, 0, 2, 0, "exact")
     errors = " | ".join(check(bad, guests, hosts, allowed, 56))
     for words in ("over the cap", "already placed", "not allowed", "gaps", "distance"):
         assert words in errors
@@ -287,3 +299,25 @@ def test_export_shape():
         "plan": [["1", "1", s.first_night.isoformat(), s.last_night.isoformat()]
                  for s in p.stays],
     }
+
+
+@settings(max_examples=60, deadline=None)
+@given(instances(guests=1, hosts=3, nights=8))
+def test_one_guest_alone_equals_brute_force(inst):
+    """The polish's one-guest programme finds the best of every schedule of that guest."""
+    guests, hosts, allowed, cap = inst
+    guest = guests[0]
+    options = [h for h in hosts if (guest.id, h.id) in allowed]
+    span = (guest.last_night - guest.first_night).days + 1
+    km = np.full((len(options), span), np.inf)
+    for k, h in enumerate(options):
+        for a, b in _stretches(h.free):
+            for t in range(span):
+                if a <= guest.first_night + timedelta(days=t) <= b:
+                    km[k, t] = allowed[(guest.id, h.id)]
+    found = [(options[k].id, guest.first_night + timedelta(days=a),
+              guest.first_night + timedelta(days=b))
+             for k, a, b in best_alone(np.ones(span, dtype=bool), km, cap, True)]
+    best = min(score(guest, s, allowed) for s in schedules(guest, hosts, allowed, cap))
+    assert score(guest, found, allowed) == best
+    assert found in schedules(guest, hosts, allowed, cap)

@@ -51,6 +51,7 @@ class Figures:
     covered: int
     first_come: int
     upper_bound: int
+    proved: tuple[str, ...]  # the planner's goals proved optimal (trajectories.GOALS)
 
 
 def _to_planner(guests: list[compatibility.GuestFacts], hosts: list[compatibility.HostFacts]):
@@ -136,7 +137,8 @@ def plan_programme(user: User, programme: Programme, now: datetime) -> tuple[lis
     audit.record_reads(user, people, now, "hosting")
     db.session.commit()
     figures = Figures(nights=nights, covered=nights - best.uncovered,
-                      first_come=nights - baseline.uncovered, upper_bound=bound)
+                      first_come=nights - baseline.uncovered, upper_bound=bound,
+                      proved=best.proved)
     return trajectories, figures
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from flask import Blueprint, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -74,6 +75,12 @@ def plan(slug: str):
         "come, first served: %(first)d; at most %(bound)d).", len(trajectories),
         covered=figures.covered, nights=figures.nights, first=figures.first_come,
         bound=figures.upper_bound), "success")
+    if "distance" in figures.proved:
+        flash(_("No plan is better: it was proved (most nights, then fewest moves, then the "
+                "shortest distances)."), "success")
+    elif "nights" in figures.proved:
+        flash(_("No plan covers more nights: it was proved. Moves and distances are the best "
+                "found in the time given."), "success")
     if len(trajectories) == 1:
         return redirect(url_for("hosting.trajectory", trajectory_id=trajectories[0].id))
     return redirect(url_for("hosting.programme", slug=slug))

@@ -22,30 +22,34 @@ Goals, in lexicographic order:
 A host's free periods that overlap or touch are merged first: a host free on consecutive
 nights can host a stay across them; `check` reads the periods the same way.
 
-`plan` solves small instances exactly with a 0-1 model indexed by night (SCIP through
-OR-Tools): x = guest at host tonight, y = a stay starts tonight, and in any max_nights + 1
-nights in a row a guest spends at most max_nights with one host (so no stay is longer),
-one goal after another, each step keeping the previous optimum as a constraint and
-starting from the previous solution (the heuristic's first). Two details matter: the cut
-"max_nights x stays >= nights" per guest, and the moves as an integer variable, without
-which SCIP could not close even the one-guest year below. Nights are not compressed into
-intervals between breakpoints: with the cap, an optimal stay may end on any night (56
-after a start that is itself 56 after a breakpoint...), so a compressed model is not
-exact in general, and with random dates nearly every night of a year is a breakpoint.
-Past `exact_limit` night variables the heuristic answers; under it, SCIP's best in the
-time limit, never worse than the heuristic's (both are compared, the better is kept).
-The heuristic (a multi-start greedy) has first-come among its starts: never worse.
+`plan` works in three steps. (1) The heuristic, a multi-start greedy with first-come among
+its starts (so never worse than it). (2) The polish (`trajectory_alone`): each guest in turn
+gets its best trajectory given the rooms the others hold, exact for one guest, kept when
+better; passes repeat while one improves. (3) Up to `exact_limit` night variables, SCIP
+(OR-Tools) on a 0-1 model indexed by night: x = guest at host tonight, y = a stay starts
+tonight, and in any max_nights + 1 nights in a row at most max_nights with one host (so no
+stay is longer); one goal after another, each optimum kept as a constraint, each search
+starting from the previous one's plan polished (SCIP's plans of most nights come in many
+short stays: 1,393 moves at 30 x 100 x 3 before the polish, 132 after). Two details matter: the
+cut "max_nights x stays >= nights" per guest, and the moves as an integer variable. Nights
+are not compressed into intervals between breakpoints: with the cap an optimal stay may end
+on any night, so a compressed model is not exact in general.
+
+`Plan.proved` names the goals proved optimal, in order: a goal is proved when SCIP closes
+it within the time limit, and "nights" also when the plan covers as many nights as the
+per-night bound. The time limit stops the search with the best plan so far, never worse
+than the polished heuristic.
 
 Measured by bench/trajectories.py on this machine (2 cores), random year-long instances
-(guests need 180-365 nights, hosts have 1-3 free periods of 30-200 nights), nights covered
-by SCIP's best in 20 s / heuristic / first-come, beside the bound:
-5 x 15 hosts, 5 allowed each (4,000 variables): 1,172 / 1,171 / 1,158, bound 1,172;
-10 x 30, 5 allowed (6,235): 2,060 / 2,016 / 2,016, bound 2,061;
-30 x 100, 3 allowed (12,585): 5,859 / 5,664 / 5,649, bound 5,867.
-SCIP reaches the bound's coverage or nearly, but proves nothing on these in 20 s (the
-later goals, moves and distance, stay open), hence the time limit and the flag. Past
-EXACT_LIMIT the relaxation alone takes too long (30 x 100 with 15 allowed each: 59,000
-variables, not solved in 60 s). Structured cases (the tests' small years) are proved fast.
+(guests need 180-365 nights, hosts 1-3 free periods of 30-200 nights, 56 nights per stay):
+SCIP proves the most nights (and the priority among them) up to 30 guests x 100 hosts with
+5 allowed hosts each (20,334 night variables), each goal in about 20 s; the moves and the
+distance are not proved at those sizes (the relaxation bounds the moves at 77 where the
+plans have 132), so they are the best found in the time. With 15 allowed hosts each
+(59,138 variables) the relaxation alone does not finish in a minute: EXACT_LIMIT. A column
+generation over whole trajectories (pricing by the one-guest programme) was tried and
+dropped: the best plan among its columns missed the optimum (72 nights uncovered where 71
+is) and at 30 x 100 x 3 its rounds tailed off without converging in a minute.
 1,000 guests x 5,000 hosts, 15 allowed each (228,847 guest nights): heuristic 1.0 s,
 226,544 nights covered; first-come 0.1 s, 226,466; bound 0.4 s, 227,006.
 """
@@ -54,14 +58,14 @@ import random
 import time
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
 
-# Night variables (allowed pair x night both free and needed) up to which `plan` solves
-# exactly; measured in bench/trajectories.py.
-EXACT_LIMIT = 15_000
+# Night variables (allowed pair x night both free and needed) up to which `plan` runs SCIP;
+# measured in bench/trajectories.py (30 x 100 with 5 allowed each: 20,334, proved).
+EXACT_LIMIT = 25_000
 
 
 @dataclass(frozen=True)
@@ -99,7 +103,16 @@ class Plan:
     moves: int  # stays after each guest's first (each in another home than the last)
     distance: int  # sum over stays of nights x distance_km, rounded
     method: str  # "exact", "heuristic", "first-come"
-    proved_optimal: bool
+    proved: tuple[str, ...] = ()  # the goals proved optimal, in their order (GOALS)
+
+    @property
+    def proved_optimal(self) -> bool:
+        """Every goal proved: no plan is better by the goals' order."""
+        return "distance" in self.proved
+
+
+# The goals in their order; "priority" only counts when the guests' priorities differ.
+GOALS = ("nights", "priority", "moves", "distance")
 
 
 # Internally a night is its proleptic ordinal (date.toordinal) and a stay a tuple
@@ -177,7 +190,7 @@ def runs(nights: Iterable[int]) -> list[tuple[int, int]]:
     return [(a, b) for a, b in out]
 
 
-def _make_plan(prob: _Problem, stays, method: str, proved: bool) -> Plan:
+def _make_plan(prob: _Problem, stays, method: str, proved: tuple[str, ...] = ()) -> Plan:
     """The plan of these new stays beside the fixed ones, with its measures."""
     every = sorted(prob.fixed + list(stays), key=lambda s: (s[0], s[2], s[1]))
     covered = defaultdict(set)
@@ -200,7 +213,7 @@ def _make_plan(prob: _Problem, stays, method: str, proved: bool) -> Plan:
         moves=sum(c - 1 for c in count.values()),
         distance=round(distance),
         method=method,
-        proved_optimal=proved,
+        proved=proved,
     )
 
 
@@ -262,7 +275,7 @@ def first_come(guests, hosts, allowed, max_nights, fixed=()) -> Plan:
     takes night after night the nearest allowed host free that night, as long as possible."""
     prob = _Problem(guests, hosts, allowed, max_nights, fixed)
     order = sorted(prob.guests, key=lambda g: (prob.guests[g].first_night, g))
-    return _make_plan(prob, _walk(prob, order, longest=False), "first-come", False)
+    return _make_plan(prob, _walk(prob, order, longest=False), "first-come")
 
 
 def heuristic(guests, hosts, allowed, max_nights, fixed=(), budget_s: float = 1.0,
@@ -295,10 +308,65 @@ def heuristic(guests, hosts, allowed, max_nights, fixed=(), budget_s: float = 1.
             longest = rng.random() < 0.5
         else:
             break
-        candidate = _make_plan(prob, _walk(prob, order, longest), "heuristic", False)
+        candidate = _make_plan(prob, _walk(prob, order, longest), "heuristic")
         if best is None or _key(candidate, guests) < _key(best, guests):
             best = candidate
     return best
+
+
+# --- Polish: each guest re-planned alone -----------------------------------------------
+
+
+def _guest_key(prob: _Problem, g: int, stays) -> tuple:
+    """One guest's goals (its priority is fixed): uncovered nights, moves, km-nights."""
+    needed = sum(b - a + 1 for a, b in prob.need[g])
+    nights = sum(b - a + 1 for _, _, a, b in stays)
+    moves = len(stays) if g in prob.fixed_guests else max(len(stays) - 1, 0)
+    km = sum((b - a + 1) * prob.km[(g, h)] for _, h, a, b in stays)
+    return (needed - nights, moves, round(km, 6))
+
+
+def _polish(prob: _Problem, stays, deadline: float) -> list[tuple]:
+    """Each guest in turn gets its best trajectory given the others' rooms (exact for one
+    guest, `trajectory_alone`), kept when it is better; passes repeat while one improves
+    and time is left (one pass at least). Never worse: a guest's own stays are among its
+    choices."""
+    from passerelle.matching.trajectory_alone import best_alone
+
+    rooms = prob.rooms.copy()
+    mine = defaultdict(list)
+    for s in stays:
+        mine[s[0]].append(s)
+        rooms[prob.hindex[s[1]], s[2] - prob.lo:s[3] - prob.lo + 1] -= 1
+    closed = {(g, n + 1): h for (g, n), h in prob.fixed_end.items()}
+    closed.update({(g, n - 1): h for (g, n), h in prob.fixed_start.items()})
+    better, passes = True, 0
+    while better and (passes == 0 or time.perf_counter() < deadline):
+        better, passes = False, passes + 1
+        for g, guest in prob.guests.items():
+            options = prob.pairs.get(g)
+            if not options:
+                continue
+            first, last = guest.first_night.toordinal(), guest.last_night.toordinal()
+            for _, h, a, b in mine[g]:
+                rooms[prob.hindex[h], a - prob.lo:b - prob.lo + 1] += 1
+            needed = np.zeros(last - first + 1, dtype=bool)
+            for a, b in prob.need[g]:
+                needed[a - first:b - first + 1] = True
+            km = np.full((len(options), len(needed)), np.inf)
+            for k, (dist, h) in enumerate(options):
+                free = (rooms[prob.hindex[h], first - prob.lo:last - prob.lo + 1] > 0) & needed
+                km[k, free] = dist
+                for n in (n for (guest_id, n), host in closed.items()
+                          if guest_id == g and host == h and first <= n <= last):
+                    km[k, n - first] = np.inf
+            found = [(g, options[k][1], first + a, first + b) for k, a, b in
+                     best_alone(needed, km, prob.max_nights, g not in prob.fixed_guests)]
+            if _guest_key(prob, g, found) < _guest_key(prob, g, mine[g]):
+                mine[g], better = found, True
+            for _, h, a, b in mine[g]:
+                rooms[prob.hindex[h], a - prob.lo:b - prob.lo + 1] -= 1
+    return [s for g in prob.guests for s in mine[g]]
 
 
 # --- Exact: the night-indexed model ---------------------------------------------------
@@ -390,28 +458,38 @@ def _exact(prob: _Problem, guests, hint: Plan, time_limit_s: float):
             has.append(z)
     every_x = [(cells[p][0], cells[p][1], n, v) for p, xs in enumerate(x) for n, v in xs.items()]
     priority = {g.id: g.priority for g in guests}
-    goals = [(solver.Sum(v for *_, v in every_x), True)]
+    goals = [("nights", solver.Sum(v for *_, v in every_x), True)]
     if len({priority[g] for g, *_ in every_x}) > 1:
-        goals.append((solver.Sum(priority[g] * v for g, _, _, v in every_x), True))
+        goals.append(("priority", solver.Sum(priority[g] * v for g, _, _, v in every_x), True))
     # An integer variable for the moves, so that SCIP rounds its bound up (y and z are
     # continuous): without it, 5.5 moves at best could not prove 6 optimal.
     moves = solver.IntVar(0, solver.infinity(), "moves")
     solver.Add(moves == solver.Sum(y for ys in starts.values() for y in ys) - solver.Sum(has))
-    goals.append((moves, False))
+    goals.append(("moves", moves, False))
     km = prob.km
-    goals.append((solver.Sum(km[(g, h)] * v for g, h, _, v in every_x), False))
+    goals.append(("distance", solver.Sum(km[(g, h)] * v for g, h, _, v in every_x), False))
 
-    # Hint: the heuristic's nights.
-    taken = {(s.guest, s.host, n) for s in hint.stays
-             for n in range(s.first_night.toordinal(), s.last_night.toordinal() + 1)}
-    values = [1.0 if (g, h, n) in taken else 0.0 for g, h, n, _ in every_x]
+    def nights_of(stays):
+        taken = {(g, h, n) for g, h, a, b in stays for n in range(a, b + 1)}
+        return [1.0 if (g, h, n) in taken else 0.0 for g, h, n, _ in every_x]
+
+    def stays_of(values):
+        nights = defaultdict(list)
+        for (g, h, n, _), value in zip(every_x, values, strict=True):
+            if value > 0.5:
+                nights[(g, h)].append(n)
+        return [(g, h, a, b) for (g, h), ns in nights.items() for a, b in runs(ns)]
+
+    # Each goal's search starts from the previous one's plan polished guest by guest (the
+    # first from the heuristic's): SCIP's plans of most nights come in many short stays.
+    values = nights_of((s.guest, s.host, s.first_night.toordinal(), s.last_night.toordinal())
+                       for s in hint.stays)
     params = pywraplp.MPSolverParameters()
     params.SetDoubleParam(params.RELATIVE_MIP_GAP, 0.0)
-    proved, solution = True, None
-    for step, (objective, maximise) in enumerate(goals):
+    proved, solution = [], None
+    for step, (name, objective, maximise) in enumerate(goals):
         left = deadline - time.perf_counter()
         if left <= 0:
-            proved = False
             break
         solver.SetHint([v for *_, v in every_x], values)
         solver.SetTimeLimit(max(int(left * 1000), 1))
@@ -421,47 +499,54 @@ def _exact(prob: _Problem, guests, hint: Plan, time_limit_s: float):
             solver.Minimize(objective)
         status = solver.Solve(params)
         if status not in (pywraplp.Solver.OPTIMAL, pywraplp.Solver.FEASIBLE):
-            proved = False
             break
-        values = [float(round(v.solution_value())) for *_, v in every_x]
-        solution = values
+        solution = stays_of([float(round(v.solution_value())) for *_, v in every_x])
+        solution = _polish(prob, solution, deadline)
+        values = nights_of(solution)
         if status != pywraplp.Solver.OPTIMAL:
-            proved = False
             break
+        proved.append(name)
+        if name == "nights" and goals[1][0] != "priority":
+            proved.append("priority")  # equal priorities: the most nights is the most weighted
         if step < len(goals) - 1:
             # Keep this goal's optimum (an integer: half a unit of slack) for the next.
             best = objective.solution_value()
             solver.Add(objective >= best - 0.5 if maximise else objective <= best + 0.5)
     if solution is None:
         return None
-    nights = defaultdict(list)
-    for (g, h, n, _), value in zip(every_x, solution, strict=True):
-        if value > 0.5:
-            nights[(g, h)].append(n)
-    stays = []
-    for (g, h), ns in nights.items():
-        stays.extend((g, h, a, b) for a, b in runs(ns))
-    return stays, proved
+    return solution, tuple(proved)
 
 
 def plan(guests, hosts, allowed: dict[tuple[int, int], float], max_nights: int,
          fixed: Sequence[Stay] = (), exact_limit: int = EXACT_LIMIT,
          time_limit_s: float = 60) -> Plan:
-    """The best plan found: exact when the model has at most `exact_limit` night variables
-    (proved optimal unless SCIP ran out of time), else the heuristic's."""
+    """The best plan found: SCIP's when the model has at most `exact_limit` night variables
+    (each goal proved optimal in turn until the time runs out), else the heuristic's. Either
+    way, a plan covering as many nights as the per-night bound has "nights" proved."""
     guests, hosts = list(guests), list(hosts)
     greedy = heuristic(guests, hosts, allowed, max_nights, fixed)
+    needed = sum((g.last_night - g.first_night).days + 1 for g in guests)
+    if greedy.uncovered == needed - upper_bound(guests, hosts, allowed, fixed):
+        equal = len({g.priority for g in guests}) <= 1
+        greedy = replace(greedy, proved=("nights", "priority") if equal else ("nights",))
     prob = _Problem(guests, hosts, allowed, max_nights, fixed)
     if sum(len(n) for _, _, n in _night_variables(prob)) > exact_limit:
         return greedy
-    found = _exact(prob, guests, greedy, time_limit_s)
+    deadline = time.perf_counter() + time_limit_s
+    kept = set(fixed)
+    new = [(s.guest, s.host, s.first_night.toordinal(), s.last_night.toordinal())
+           for s in greedy.stays if s not in kept]
+    greedy = replace(_make_plan(prob, _polish(prob, new, deadline), "heuristic"),
+                     proved=greedy.proved)
+    found = _exact(prob, guests, greedy, deadline - time.perf_counter())
     if found is None:
         return greedy
     stays, proved = found
     exact = _make_plan(prob, stays, "exact", proved)
     if _key(greedy, guests) < _key(exact, guests):
-        return greedy
-    return exact
+        # Better on a goal SCIP did not prove: it ties on those it proved.
+        return replace(greedy, proved=max(greedy.proved, exact.proved, key=len))
+    return replace(exact, proved=max(greedy.proved, exact.proved, key=len))
 
 
 # --- Bound, check, export --------------------------------------------------------------
