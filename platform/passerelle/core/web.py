@@ -8,6 +8,7 @@ from wtforms import FieldList, FormField
 
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.templating import own_errors
+from passerelle.extensions import db
 
 
 def form_error(form: FlaskForm, error: DomainError) -> None:
@@ -62,4 +63,22 @@ def act(operation, done_message) -> bool:
         flash(error.message, "error")
         return False
     flash(done_message, "success")
+    return True
+
+
+def submit(form: FlaskForm, operation) -> bool:
+    """Validate a form, then run its operation: True once done. False when the form does
+    not validate or a rule refused it (rolled back, the message beside its field): the
+    caller shows the form again, with what was typed. NotFound goes on up, to become a
+    404."""
+    if not form.validate_on_submit():
+        return False
+    try:
+        operation()
+    except NotFound:
+        raise
+    except DomainError as error:
+        db.session.rollback()
+        form_error(form, error)
+        return False
     return True

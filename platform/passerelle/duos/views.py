@@ -11,7 +11,7 @@ from passerelle.core import access
 from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
-from passerelle.core.web import act, form_error
+from passerelle.core.web import act, submit
 from passerelle.duos import forms, loading, meetings, services
 from passerelle.duos.models import Duo, DuoStatus
 from passerelle.extensions import db
@@ -173,19 +173,15 @@ def plan_meeting(duo_id: int):
     if not access.can_plan_duo_meetings(me, found):
         abort(404)
     form = forms.MeetingForm(prefix="meeting")
-    if not form.validate_on_submit():
-        return _render_duo(found, meeting_form=form)
-    try:
+
+    def plan():
         rule = meetings.rule_of(form.freq.data, form.day.data, form.interval.data,
                                 form.nth.data, form.until.data, form.count.data,
                                 found.ends_on)
         meetings.plan(me, found, form.day.data, form.start.data, form.minutes.data,
                       form.address.data or "", form.city.data or "", rule, utcnow())
-    except NotFound:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        form_error(form, error)
+
+    if not submit(form, plan):
         return _render_duo(found, meeting_form=form)
     flash(_l("The meeting is planned: both participants have it on their schedule."),
           "success")
@@ -238,16 +234,11 @@ def decide(duo_id: int, action: str):
                       _l("Thank you: the duo starts when the other accepts too."), "success")
     else:
         form = (forms.RefuseForm if action == "refuse" else forms.DeclineForm)(prefix=action)
-        if not form.validate_on_submit():
-            return _render_duo(found, **{f"{action}_form": form})
-        try:
-            if action == "refuse":
-                services.refuse(me, found, form.reason.data, now)
-            else:
-                services.decline(me, found, form.reason.data or "", now)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
+        operation = {
+            "refuse": lambda: services.refuse(me, found, form.reason.data, now),
+            "decline": lambda: services.decline(me, found, form.reason.data or "", now),
+        }[action]
+        if not submit(form, operation):
             return _render_duo(found, **{f"{action}_form": form})
         flash(_l("Refused.") if action == "refuse" else
               _l("Declined: the coordinators are told."), "success")

@@ -16,7 +16,7 @@ from passerelle.core.errors import DomainError, NotFound
 from passerelle.core.languages import language_name
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
-from passerelle.core.web import act, form_error
+from passerelle.core.web import act, submit
 from passerelle.extensions import db
 from passerelle.hosting import forms, loading, services
 from passerelle.hosting.models import (
@@ -134,14 +134,12 @@ def decide(trajectory_id: int, action: str):
     else:
         form = forms.CompanionForm(companions=loading.companions(
             found.programme, found.person, today_in_brussels()))
-        if not form.validate_on_submit():
-            return _render_trajectory(found, 200, companion_form=form)
-        chosen = form.companion.data
-        try:
+
+        def choose():
+            chosen = form.companion.data
             services.set_companion(me, found, int(chosen) if chosen.isdigit() else None, now)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
+
+        if not submit(form, choose):
             return _render_trajectory(found, 200, companion_form=form)
         flash(_l("Saved."), "success")
     return redirect(url_for("hosting.trajectory", trajectory_id=found.id))
@@ -202,18 +200,12 @@ def answer(stay_id: int, action: str):
     if form_class is None or not allowed(me, found):
         abort(404)
     form = form_class(prefix=action)
-    if not form.validate_on_submit():
-        return _render_stay(found, 200, **{f"{action}_form": form})
-    try:
-        if action == "decline":
-            services.answer(me, found, False, form.reason.data or "", now)
-        elif action == "refuse":
-            services.refuse_for_guest(me, found, form.reason.data or "", now)
-        else:
-            services.report_concern(me, found, form.body.data, now)
-    except DomainError as error:
-        db.session.rollback()
-        form_error(form, error)
+    operation = {
+        "decline": lambda: services.answer(me, found, False, form.reason.data or "", now),
+        "refuse": lambda: services.refuse_for_guest(me, found, form.reason.data or "", now),
+        "concern": lambda: services.report_concern(me, found, form.body.data, now),
+    }[action]
+    if not submit(form, operation):
         return _render_stay(found, 200, **{f"{action}_form": form})
     flash({"decline": _l("Declined: the coordinators are told and look for another home."),
            "refuse": _l("Refused: the trajectory is planned again from that night."),
@@ -267,13 +259,8 @@ def accompany_answer(trajectory_id: int, reply: str):
                "schedule."))
         return redirect(back)
     form = forms.ReasonForm(prefix="decline")
-    if not form.validate_on_submit():
-        return _render_accompany(found, 200, form)
-    try:
-        services.answer_companion(me, found, False, form.reason.data or "", now)
-    except DomainError as error:
-        db.session.rollback()
-        form_error(form, error)
+    if not submit(form, lambda: services.answer_companion(me, found, False,
+                                                          form.reason.data or "", now)):
         return _render_accompany(found, 200, form)
     flash(_l("Declined: the coordinators are told and choose another companion."), "success")
     return redirect(url_for("hosting.my_stays"))

@@ -10,7 +10,7 @@ from passerelle.core.errors import DomainError
 from passerelle.core.routing import bounded_id
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
-from passerelle.core.web import act, form_error
+from passerelle.core.web import act, form_error, submit
 from passerelle.extensions import db
 from passerelle.matching import for_volunteers, forms, scoring, services
 from passerelle.matching import pool as pools
@@ -167,18 +167,12 @@ def decide(match_id: int, action: str):
         form_class = {"refuse": forms.ReasonForm, "decline": forms.DeclineForm,
                       "end": forms.EndForm}[action]
         form = form_class(prefix=action)
-        if not form.validate_on_submit():
-            return _render_match(found, 200, **{f"{action}_form": form})
-        try:
-            if action == "refuse":
-                services.refuse(me, found, form.reason.data, now)
-            elif action == "decline":
-                services.decline(me, found, form.reason.data or "", now)
-            else:
-                services.end(me, found, form.reason.data, form.on.data, now)
-        except DomainError as error:
-            db.session.rollback()
-            form_error(form, error)
+        operation = {
+            "refuse": lambda: services.refuse(me, found, form.reason.data, now),
+            "decline": lambda: services.decline(me, found, form.reason.data or "", now),
+            "end": lambda: services.end(me, found, form.reason.data, form.on.data, now),
+        }[action]
+        if not submit(form, operation):
             return _render_match(found, 200, **{f"{action}_form": form})
         flash({"refuse": _l("Refused."), "decline": _l("Declined: the coordinators are told."),
                "end": _l("The match has ended.")}[action], "success")
