@@ -245,15 +245,22 @@ ALREADY_ANSWERED = _l("You have already answered. To change your answer, write t
                       "coordinators.")
 
 
-def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: str,
-                     now: datetime) -> None:
-    """The companion asked accepts or declines; the coordinators are told. A decline clears
-    the companion: the first meetings go back to the coordinator who approved."""
+def _lock_as_companion(user: User, trajectory: Trajectory) -> None:
+    """Locks the trajectory and reads it again, if `user` accompanies it: NotFound
+    otherwise, before the lock (a stranger locks nothing) and after it (the companion was
+    changed meanwhile)."""
     if not access.accompanies(user, trajectory):
         raise NotFound(NOT_FOUND)
     db.session.refresh(trajectory, with_for_update=True)
     if not access.accompanies(user, trajectory):
         raise NotFound(NOT_FOUND)
+
+
+def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: str,
+                     now: datetime) -> None:
+    """The companion asked accepts or declines; the coordinators are told. A decline clears
+    the companion: the first meetings go back to the coordinator who approved."""
+    _lock_as_companion(user, trajectory)
     if trajectory.companion_answer != CompanionAnswer.asked:
         raise DomainError(ALREADY_ANSWERED)
     if accept:
@@ -298,11 +305,7 @@ def withdraw_companion(user: User, trajectory: Trajectory, reason: str, now: dat
     """The companion who accepted can no longer accompany, before the trajectory has ended:
     the same as a decline (cleared, first meetings back to the coordinator who approved,
     the coordinators told)."""
-    if not access.accompanies(user, trajectory):
-        raise NotFound(NOT_FOUND)
-    db.session.refresh(trajectory, with_for_update=True)
-    if not access.accompanies(user, trajectory):
-        raise NotFound(NOT_FOUND)
+    _lock_as_companion(user, trajectory)
     if trajectory.companion_answer != CompanionAnswer.accepted:
         raise DomainError(NOT_ACCEPTED)
     if not companion_may_withdraw(trajectory, day_in_brussels(now)):
