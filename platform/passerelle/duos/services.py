@@ -377,3 +377,41 @@ def duos_of_programme(programme: Programme, limit: int = 200) -> list[Duo]:
                                    .options(selectinload(Duo.first), selectinload(Duo.second))
                                    .order_by(Duo.proposed_at.desc(), Duo.id.desc())
                                    .limit(limit)))
+
+
+@dataclass(frozen=True)
+class Participation:
+    """A duo in a participant's own data: `named` once a coordinator approved it (the
+    other's first name is theirs to read, as on the duo's page); their own answer, if any,
+    with when."""
+
+    duo: Duo
+    named: bool
+    answer: str  # "accepted", "declined" or ""
+    answered_at: datetime | None
+
+
+def participations_of(user: User) -> list[Participation]:
+    """Every duo this person is or was in, whatever became of it, oldest first. Their no
+    is read from the audit log (the duo keeps only that it was declined)."""
+    found = list(db.session.scalars(select(Duo).where(
+        or_(Duo.first_id == user.id, Duo.second_id == user.id))
+        .options(selectinload(Duo.first), selectinload(Duo.second),
+                 selectinload(Duo.programme).selectinload(Programme.organisation))
+        .order_by(Duo.proposed_at, Duo.id)))
+    if not found:
+        return []
+    declined = dict(db.session.execute(select(audit.AuditEntry.record_id, audit.AuditEntry.at)
+                                       .where(audit.AuditEntry.user_id == user.id,
+                                              audit.AuditEntry.action == "declined",
+                                              audit.AuditEntry.record_type == Duo.audit_type,
+                                              audit.AuditEntry.record_id.in_(
+                                                  [duo.id for duo in found]))).all())
+    rows = []
+    for duo in found:
+        yes = _yes_of(duo, user.id)
+        answer = ("declined" if duo.id in declined and duo.status == S.declined
+                  else "accepted" if yes is not None else "")
+        rows.append(Participation(duo, access.is_in_duo(user, duo), answer,
+                                  declined.get(duo.id) if answer == "declined" else yes))
+    return rows

@@ -599,3 +599,47 @@ def concerns_of(stay: Stay) -> list[Concern]:
     return list(db.session.scalars(select(Concern).where(Concern.stay_id == stay.id)
                                    .options(selectinload(Concern.author))
                                    .order_by(Concern.id.desc())))
+
+
+@dataclass(frozen=True)
+class Hosting:
+    """A stay in its host's own data: `named` while the host is asked or has answered
+    (`access.hosts_stay`), so the guest's first name is theirs to read as on their stay's
+    page; the host's own answer, if any, with when (from the audit log: a refusal for the
+    guest overwrites the stay's answer)."""
+
+    stay: Stay
+    named: bool
+    answer: str  # "accepted", "declined" or ""
+    answered_at: datetime | None
+
+
+def hostings_of(user: User) -> list[Hosting]:
+    """Every stay planned in this host's home, whatever became of it, by first night.
+    Reads nothing of the guest but the first name (the caller logs it)."""
+    stays = list(db.session.scalars(
+        select(Stay).where(Stay.host_id == user.id)
+        .options(selectinload(Stay.person),
+                 selectinload(Stay.programme).selectinload(Programme.organisation))
+        .order_by(Stay.first_night, Stay.id)))
+    if not stays:
+        return []
+    entry = audit.AuditEntry
+    answers = {}  # each stay's last answer by this host
+    for record_id, action, at in db.session.execute(
+            select(entry.record_id, entry.action, entry.at)
+            .where(entry.user_id == user.id, entry.record_type == Stay.audit_type,
+                   entry.action.in_(("accepted", "declined")),
+                   entry.record_id.in_([stay.id for stay in stays]))
+            .order_by(entry.at, entry.id)):
+        answers[record_id] = (action, at)
+    return [Hosting(stay, access.hosts_stay(user, stay), *answers.get(stay.id, ("", None)))
+            for stay in stays]
+
+
+def concerns_by(user: User) -> list[Concern]:
+    """The concerns this person reported, oldest first, with their stay and programme."""
+    return list(db.session.scalars(
+        select(Concern).where(Concern.author_id == user.id)
+        .options(selectinload(Concern.stay).selectinload(Stay.programme))
+        .order_by(Concern.created_at, Concern.id)))

@@ -614,3 +614,13 @@ def proposals_waiting(organisation_ids) -> list[tuple[Programme, int]]:
         Programme.organisation_id.in_(list(organisation_ids)), Match.status == S.proposed)
         .group_by(Programme.id).order_by(Programme.id)).all()
     return [(programme, count) for programme, count in rows]
+
+
+def matches_of(user: User) -> list[Match]:
+    """Every match of this volunteer, whatever became of it, oldest first (for their own
+    data): with its need and programme, in a fixed number of queries."""
+    return list(db.session.scalars(select(Match).where(Match.user_id == user.id)
+                                   .options(selectinload(Match.need),
+                                            selectinload(Match.programme)
+                                            .selectinload(Programme.organisation))
+                                   .order_by(Match.proposed_at, Match.id)))

@@ -18,6 +18,7 @@ from datetime import date, datetime, time
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core.errors import DomainError
@@ -421,3 +422,16 @@ def hours_csv(organisation: Organisation, first: date, last: date, locale: str =
         writer.writerow([day_in_brussels(starts).isoformat(), programme.text("name", locale),
                          event.text("title", locale), name, email, minutes])
     return out.getvalue()
+
+
+def signups_of(user: User) -> list[Signup]:
+    """Every sign-up of this person, whatever became of it, by the occurrence's start (for
+    their own data): with its occurrence, event, programme and role, in a fixed number of
+    queries."""
+    return list(db.session.scalars(
+        select(Signup).join(Occurrence, Signup.occurrence_id == Occurrence.id)
+        .where(Signup.user_id == user.id)
+        .options(selectinload(Signup.occurrence).selectinload(Occurrence.event)
+                 .selectinload(Event.programme).selectinload(Programme.organisation),
+                 selectinload(Signup.role))
+        .order_by(Occurrence.starts_at, Signup.id)))

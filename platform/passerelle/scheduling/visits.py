@@ -274,3 +274,10 @@ def summary(programme: Programme) -> dict[tuple[str, str], Counter]:
         row["people"] += people
         row.update(themes)
     return counts
+
+
+def reports_by(user: User) -> list[VisitReport]:
+    """The visit reports this person wrote (the last to write one is its writer), by the
+    visit's day."""
+    return list(db.session.scalars(select(VisitReport).where(VisitReport.written_by_id == user.id)
+                                   .order_by(VisitReport.visited_on, VisitReport.id)))
