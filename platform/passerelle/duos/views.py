@@ -103,7 +103,7 @@ def approve_batch(batch_id: int):
             flash(_l("%(count)s approved: both participants of each duo are asked.",
                      count=done), "success")
             for duo, reason in failed:
-                flash(_l("%(pair)s: %(reason)s", pair=f"{duo.first.name} & {duo.second.name}",
+                flash(_l("%(pair)s: %(reason)s", pair=duo.first.name + " & " + duo.second.name,
                          reason=reason), "error")
     return redirect(url_for("duos.batch", batch_id=found.id))
 

@@ -14,15 +14,22 @@ from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.audit import AuditEntry, entries_by
 from passerelle.core.errors import DomainError
+from passerelle.core.time import to_brussels
 from passerelle.data import places
+from passerelle.duos import loading as duo_names
+from passerelle.duos import services as duos
 from passerelle.extensions import db
 from passerelle.hosting import services as hosting
+from passerelle.matching import services as matching
+from passerelle.matching.models import MatchStatus
 from passerelle.needs import material, people
 from passerelle.organisations import queries
 from passerelle.organisations import services as organisations
 from passerelle.privacy import archive
 from passerelle.programmes import services as programmes
+from passerelle.programmes.models import DETENTION_CENTRES
 from passerelle.reminders import services as reminders
+from passerelle.scheduling import roles, signups, visits
 from passerelle.volunteers import services as volunteers
 
 ACCOUNT = "account"
@@ -30,10 +37,14 @@ ACCOUNT = "account"
 
 def account_archive(user: User, now: datetime, locale: str) -> bytes:
     """The zip of everything the platform holds about this person; the download is logged,
-    and so is each guest's first name it shows them (a read of that guest's record)."""
+    and so is each guest's first name it shows them (a read of that guest's record), once
+    per guest."""
     accompanied = hosting.accompaniments_of(user)
-    sections = account_data(user, locale, accompanied)
-    audit.record_reads(user, [a.trajectory.person for a in accompanied if a.named], now,
+    hosted = hosting.hostings_of(user)
+    sections = account_data(user, locale, accompanied, hosted)
+    guests = [a.trajectory.person for a in accompanied if a.named] + [
+        h.stay.person for h in hosted if h.named]
+    audit.record_reads(user, list({guest.id: guest for guest in guests}.values()), now,
                        "my_data")
     _log_account(user, "exported", now)
     db.session.commit()
@@ -73,8 +84,10 @@ def _log_account(user: User, action: str, now: datetime) -> None:
 
 # What goes into the download, as plain rows
 
-def account_data(user: User, locale: str,
-                 accompanied: list[hosting.Accompaniment]) -> dict[str, list[dict]]:
+def account_data(user: User, locale: str, accompanied: list[hosting.Accompaniment],
+                 hosted: list[hosting.Hosting]) -> dict[str, list[dict]]:
+    """Of other people, first names at most: a guest's only where the person's own pages
+    show it (the caller logs those reads), a duo partner's once the duo was approved."""
     sections = {"account": [{
         "id": user.id, "name": user.name, "email": user.email, "language": user.locale,
         "email_confirmed_at": user.email_confirmed_at, "created_at": user.created_at,
@@ -85,7 +98,13 @@ def account_data(user: User, locale: str,
         "organisation": m.organisation.name, "role": m.role.value, "since": m.created_at}
         for m in access.memberships_of(user)]
     sections |= _offers(user, locale)
+    sections["matches"] = _matches(user, locale)
+    sections["language_duos"] = _duos(user, locale)
+    sections["hosted_stays"] = _hosted(user, hosted, locale)
+    sections["stay_concerns"] = _concerns(user, locale)
     sections["accompanied_trajectories"] = _accompanied(accompanied, locale)
+    sections["signups"] = _signups(user, locale)
+    sections["visit_reports"] = _visit_reports(user)
     sections["your_actions_on_records"] = [{
         "at": e.at, "action": e.action, "record_type": e.record_type,
         "record_id": e.record_id, "page": e.page} for e in entries_by(user.id)]
@@ -144,10 +163,6 @@ def _applications(user: User, locale: str) -> dict[str, list[dict]]:
         "accreditations": [{
             "programme_id": r.programme_id, "place": r.place, "granted_on": r.granted_on,
             "expires_on": r.expires_on} for r in records["accreditations"]],
-        "signups": [{
-            "occurrence_id": r.occurrence_id, "status": r.status.value, "since": r.since,
-            "checked_in_at": r.checked_in_at, "no_show": r.no_show, "minutes": r.minutes}
-            for r in records["signups"]],
     }
 
 
@@ -179,6 +194,87 @@ def _accompanied(accompanied: list[hosting.Accompaniment], locale: str) -> list[
         "trajectory_status": t.status.value, "your_answer": t.companion_answer.value,
         "answered_at": t.companion_answered_at, "your_reason": t.companion_reason}
         for a in accompanied for t in (a.trajectory,)]
+
+
+def _matches(user: User, locale: str) -> list[dict]:
+    """Each match whatever became of it. The reason kept on a match is the volunteer's
+    only when they declined; a coordinator's, for a refusal or an end, stays with the
+    organisation."""
+    rows = []
+    for m in matching.matches_of(user):
+        declined = m.status == MatchStatus.declined
+        accepted = m.answered_at is not None and m.status in (MatchStatus.active,
+                                                             MatchStatus.ended)
+        rows.append({
+            "match_id": m.id, "need": m.need.text("title", locale),
+            "programme": m.programme.text("name", locale),
+            "organisation": m.programme.organisation.name, "status": m.status.value,
+            "proposed_at": m.proposed_at, "decided_at": m.decided_at,
+            "answer_by": m.answer_by,
+            "your_answer": "declined" if declined else "accepted" if accepted else "",
+            "answered_at": m.answered_at, "your_reason": m.reason if declined else "",
+            "ended_on": m.ended_on, "due_end_on": m.due_end_on})
+    return rows
+
+
+def _duos(user: User, locale: str) -> list[dict]:
+    """Each language duo: the other participant's first name once approved, as on the
+    duo's page; the reason only when the no was theirs."""
+    return [{
+        "duo_id": d.id, "programme": d.programme.text("name", locale),
+        "organisation": d.programme.organisation.name, "status": d.status.value,
+        "other_first_name": duo_names.first_name(d.other(user.id)) if p.named else "",
+        "proposed_at": d.proposed_at, "decided_at": d.decided_at,
+        "your_answer": p.answer, "answered_at": p.answered_at,
+        "your_reason": d.reason if p.answer == "declined" else "",
+        "started_on": d.started_on, "ends_on": d.ends_on}
+        for p in duos.participations_of(user) for d in (p.duo,)]
+
+
+def _hosted(user: User, hosted: list[hosting.Hosting], locale: str) -> list[dict]:
+    """The stays planned in the person's home: of the guest, only the first name their
+    stay's page shows, and only while it shows it; the reason kept on a stay only when the
+    last answer was theirs (not the guest's organisation's refusal)."""
+    return [{
+        "stay_id": s.id, "programme": s.programme.text("name", locale),
+        "organisation": s.programme.organisation.name,
+        "guest_first_name": s.person.first_name if h.named else "",
+        "first_night": s.first_night, "last_night": s.last_night, "nights": s.nights,
+        "status": s.status.value, "first_meeting": s.first_meeting,
+        "your_answer": h.answer, "answered_at": h.answered_at,
+        "your_reason": s.reason if s.answered_by_id == user.id else ""}
+        for h in hosted for s in (h.stay,)]
+
+
+def _concerns(user: User, locale: str) -> list[dict]:
+    return [{
+        "concern_id": c.id, "stay_id": c.stay_id,
+        "programme": c.stay.programme.text("name", locale),
+        "first_night": c.stay.first_night, "last_night": c.stay.last_night,
+        "written_at": c.created_at, "text": c.body} for c in hosting.concerns_by(user)]
+
+
+def _signups(user: User, locale: str) -> list[dict]:
+    """Sign-ups to events, each occurrence's start in Brussels time."""
+    return [{
+        "occurrence_id": s.occurrence_id, "event": e.text("title", locale),
+        "event_kind": e.kind.value, "programme": e.programme.text("name", locale),
+        "organisation": e.programme.organisation.name,
+        "starts_at": to_brussels(s.occurrence.starts_at),
+        "occurrence_cancelled": s.occurrence.cancelled,
+        "role": roles.label(s.role.skill, s.role.language, locale),
+        "status": s.status.value, "since": s.since, "whole_series": s.whole_series,
+        "checked_in_at": s.checked_in_at, "no_show": s.no_show, "minutes": s.minutes}
+        for s in signups.signups_of(user) for e in (s.occurrence.event,)]
+
+
+def _visit_reports(user: User) -> list[dict]:
+    """The detention visit reports the person wrote, with what they wrote."""
+    return [{
+        "occurrence_id": r.occurrence_id, "visited_on": r.visited_on,
+        "centre": DETENTION_CENTRES.get(r.centre, r.centre), "people_met": r.people_met,
+        "themes": r.themes, "text": r.text, "written_at": r.written_at}
+        for r in visits.reports_by(user)]
 
 
 def person_data(person, needs, log, locale: str) -> dict[str, list[dict]]:
