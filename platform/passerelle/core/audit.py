@@ -48,7 +48,7 @@ PAGE_LABELS = {
     "trajectory": _l("on its trajectory's page"),
     "stay": _l("its first name, languages and household size, on a stay's page"),
     "my_stays": _l("its first name and household size, in a host's stays"),
-    "my_data": _l("its first name, in a companion's download of their own data"),
+    "my_data": _l("its first name, in a companion's or host's download of their own data"),
     "accompany": _l("its first name and nights, on its companion's page"),
     "accompanied": _l("its first name, in the guests a companion accompanies"),
     "pool": _l("its first name, on a sponsorship pool's page"),
