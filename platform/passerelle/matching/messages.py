@@ -42,6 +42,12 @@ def proposed(match: Match, actor: User, now: datetime) -> None:
                      "proposed", now, proposer=actor.name)
 
 
+def withdrawn(match: Match) -> None:
+    """A proposal withdrawn before any coordinator decided: its announcement, if not yet
+    sent, does not go."""
+    outbox.cancel(about_match(match), ("match-proposed",))
+
+
 def batch_proposed(batch: MatchBatch, count: int, actor: User, now: datetime) -> None:
     link = external_url("matching.batch", batch_id=batch.id)
     for user in _coordinators(batch, actor):

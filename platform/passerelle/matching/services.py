@@ -319,12 +319,18 @@ def decline(volunteer: User, match: Match, reason: str, now: datetime) -> None:
     _lock(match)
     if match.status != S.approved:
         raise _already(match.status)
+    _decline(volunteer, match, reason, now)
+    db.session.commit()
+
+
+def _decline(volunteer: User, match: Match, reason: str, now: datetime) -> None:
+    """The volunteer's no to an approved match (locked and checked by the caller): the
+    coordinators are told."""
     match.status = S.declined
     match.answered_at = now
     match.reason = reason.strip()[:500]
     audit.log(volunteer, "declined", match, now)
     messages.declined(match, now)
-    db.session.commit()
 
 
 def end(coordinator: User, match: Match, reason: str, on: date, now: datetime) -> None:
@@ -336,15 +342,44 @@ def end(coordinator: User, match: Match, reason: str, on: date, now: datetime) -
         raise _already(match.status)
     if on > day_in_brussels(now):
         raise DomainError(_l("A match ends today or on a past day."), field="on")
+    _end(match, reason, on)
+    audit.log(coordinator, "ended", match, now, subject=match.user)
+    messages.ended(match, now)
+    db.session.commit()
+
+
+def _end(match: Match, reason: str, on: date) -> None:
+    """An active match (locked and checked by the caller) ends on `on`: its need's place
+    opens again. The caller logs and tells."""
     match.status = S.ended
     match.ended_on = on
     match.reason = reason[:500]
     need = match.need
     if need.status == NeedStatus.filled:
         need.status = NeedStatus.open  # a place is free again
-    audit.log(coordinator, "ended", match, now, subject=match.user)
-    messages.ended(match, now)
-    db.session.commit()
+
+
+def forget_volunteer(user: User, now: datetime) -> None:
+    """A volunteer erasing their account gives up their matches: a proposal still waiting
+    for a coordinator is withdrawn (nobody was told of it), an approved one declined (the
+    coordinators told, as for any no), an active one ended today (the need's place open
+    again). The reasons they gave for a no are cleared; a coordinator's, for a refusal or
+    an end, stay with the organisation. Does not commit: the erasure (privacy.services)
+    commits once."""
+    for match in matches_of(user):
+        if match.is_live:
+            _lock(match)
+        if match.status == S.proposed:
+            match.status = S.cancelled
+            messages.withdrawn(match)
+            audit.log(user, "cancelled", match, now)
+        elif match.status == S.approved:
+            _decline(user, match, "", now)
+        elif match.status == S.active:
+            _end(match, "", day_in_brussels(now))
+            audit.log(user, "ended", match, now)  # not told: they are leaving
+        elif match.status == S.declined:
+            match.reason = ""  # theirs: only the volunteer declines
 
 
 def lapse_due(now: datetime) -> int:
