@@ -6,6 +6,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 
+from passerelle.accounts.models import User
 from passerelle.duos.loading import first_name
 from passerelle.duos.models import Duo
 from passerelle.programmes.messages import coordinators_to_tell
@@ -17,9 +18,13 @@ def _about(duo: Duo) -> str:
     return f"duo-{duo.id}"
 
 
-def _to_both(kind: str, duo: Duo, subject, template: str, now: datetime, **context) -> None:
+def _to_both(kind: str, duo: Duo, subject, template: str, now: datetime,
+             leaving: User | None = None, **context) -> None:
+    """Both participants, but the one `leaving` (who erases their account)."""
     link = external_url("duos.duo", duo_id=duo.id)
     for user in (duo.first, duo.second):
+        if leaving is not None and user.id == leaving.id:
+            continue
         name = duo.programme.text("name", user.locale)
         outbox.write(kind, user, subject(name), f"duos/mail/{template}.txt",
                      about=_about(duo), occurrence=kind, now=now, duo=duo,
@@ -39,9 +44,10 @@ def active(duo: Duo, now: datetime) -> None:
     _to_coordinators(duo, now, accepted=True)
 
 
-def ended(duo: Duo, now: datetime) -> None:
+def ended(duo: Duo, now: datetime, leaving: User | None = None) -> None:
     _to_both("duo-ended", duo, lambda name: _l("Your language duo's follow-up has ended: "
-                                               "%(programme)s", programme=name), "ended", now)
+                                               "%(programme)s", programme=name), "ended", now,
+             leaving=leaving)
 
 
 def declined(duo: Duo, by_user_id: int, now: datetime) -> None:

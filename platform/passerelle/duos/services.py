@@ -266,11 +266,17 @@ def decline(participant: User, duo: Duo, reason: str, now: datetime) -> None:
     _lock(duo)
     if duo.status != S.approved:
         raise _already(duo.status)
+    _decline(participant, duo, reason, now)
+    db.session.commit()
+
+
+def _decline(participant: User, duo: Duo, reason: str, now: datetime) -> None:
+    """One participant's no to an approved duo (locked and checked by the caller): the
+    other and the coordinators are told."""
     duo.status = S.declined
     duo.reason = (reason or "").strip()[:REASON_MAX]
     audit.log(participant, "declined", duo, now)
     messages.declined(duo, participant.id, now)
-    db.session.commit()
 
 
 def end_followed(now: datetime) -> int:
@@ -284,11 +290,40 @@ def end_followed(now: datetime) -> int:
         _lock(duo)
         if duo.status != DuoStatus.active:  # ended by someone else meanwhile
             continue
-        duo.status = DuoStatus.ended
-        audit.log(None, "ended", duo, now)
-        messages.ended(duo, now)
+        _end(None, duo, now)
     db.session.commit()
     return len(due)
+
+
+def _end(actor: User | None, duo: Duo, now: datetime, leaving: User | None = None) -> None:
+    """An active duo (locked and checked by the caller) ends; both participants are told,
+    but the one `leaving`."""
+    duo.status = DuoStatus.ended
+    audit.log(actor, "ended", duo, now)
+    messages.ended(duo, now, leaving=leaving)
+
+
+def forget_participant(user: User, now: datetime) -> None:
+    """A participant erasing their account leaves their duos: one still waiting for a
+    coordinator is withdrawn (nobody was told of it), an approved one declined (the other
+    and the coordinators told, as for any no, without a reason), an active one ends today
+    (the other told). The reasons they gave for a no are cleared. Does not commit: the
+    erasure (privacy.services) commits once."""
+    today = day_in_brussels(now)
+    for participation in participations_of(user):
+        duo = participation.duo
+        if duo.status in (S.proposed, S.approved, S.active):
+            _lock(duo)
+        if duo.status == S.proposed:
+            duo.status = S.cancelled
+            audit.log(user, "cancelled", duo, now)
+        elif duo.status == S.approved:
+            _decline(user, duo, "", now)
+        elif duo.status == S.active:
+            duo.ends_on = min(duo.ends_on or today, today)
+            _end(user, duo, now, leaving=user)
+        elif participation.answer == "declined":
+            duo.reason = ""
 
 
 def _yes_of(duo: Duo, user_id: int) -> datetime | None:
