@@ -11,7 +11,7 @@ from datetime import date, datetime, timedelta
 
 from flask import current_app
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
@@ -23,6 +23,7 @@ from passerelle.extensions import db
 from passerelle.hosting import compatibility, loading, messages
 from passerelle.hosting.models import (
     CONCERN_MAX,
+    HOLDING,
     REASON_MAX,
     CompanionAnswer,
     Concern,
@@ -288,6 +289,31 @@ def _companion_declines(user: User, trajectory: Trajectory, reason: str,
     _move_meetings(trajectory, user.id, trajectory.approved_by_id, day_in_brussels(now))
 
 
+def forget_companion(user: User, now: datetime) -> None:
+    """A companion erasing their account: asked, they decline; accepted, they withdraw, as
+    on their page but without a reason (the first meetings still to come back to the
+    coordinator who approved, the coordinators told). The reasons they gave are cleared.
+    Does not commit: the erasure (privacy.services) commits once."""
+    today = day_in_brussels(now)
+    for trajectory in db.session.scalars(select(Trajectory).where(
+            Trajectory.companion_id == user.id,
+            Trajectory.companion_answer.in_((CompanionAnswer.asked, CompanionAnswer.accepted)),
+            Trajectory.status.in_((TrajectoryStatus.proposed, TrajectoryStatus.approved)))
+            .order_by(Trajectory.id)).all():
+        _lock_as_companion(user, trajectory)
+        accepted = trajectory.companion_answer == CompanionAnswer.accepted
+        if accepted and not companion_may_withdraw(trajectory, today):
+            continue  # its last night has passed: it ends as it is
+        _companion_declines(user, trajectory, "", now)
+        audit.log(user, "companion_quit" if accepted else "companion_no", trajectory, now)
+        messages.companion_answered(trajectory, user, False, now, withdrew=accepted)
+    theirs = _their_no(user) | set(db.session.scalars(select(Trajectory.id).where(
+        Trajectory.companion_id == user.id)))
+    if theirs:
+        db.session.execute(update(Trajectory).where(Trajectory.id.in_(theirs))
+                           .values(companion_reason=""))
+
+
 def companion_may_withdraw(trajectory: Trajectory, today: date) -> bool:
     """An accepted companion may say they can no longer accompany until the trajectory's
     last night (the daily job ends it only the day after)."""
@@ -325,21 +351,29 @@ def answer(user: User, stay: Stay, accept: bool, reason: str, now: datetime) -> 
     db.session.refresh(stay)
     if stay.status != StayStatus.asked:
         raise DomainError(_l("This stay is no longer waiting for your answer."))
-    stay.answered_at, stay.answered_by_id = now, user.id
-    stay.reason = (reason or "").strip()[:REASON_MAX]
     if accept:
+        stay.answered_at, stay.answered_by_id = now, user.id
+        stay.reason = (reason or "").strip()[:REASON_MAX]
         stay.status = StayStatus.accepted
         audit.log(user, "accepted", stay, now)
         messages.answered(stay, now)
         messages.accepted_for_guest(stay, now)
         db.session.commit()
         return []
-    stay.status = StayStatus.declined
-    audit.log(user, "declined", stay, now)
-    messages.answered(stay, now)
+    _host_declines(user, stay, reason, now)
     new = _replan(stay.trajectory, stay.first_night, now)
     db.session.commit()
     return new
+
+
+def _host_declines(user: User, stay: Stay, reason: str, now: datetime) -> None:
+    """The host's no (the programme locked by the caller): the coordinators are told; the
+    caller re-plans from the stay's first night."""
+    stay.answered_at, stay.answered_by_id = now, user.id
+    stay.reason = (reason or "").strip()[:REASON_MAX]
+    stay.status = StayStatus.declined
+    audit.log(user, "declined", stay, now)
+    messages.answered(stay, now)
 
 
 def refuse_for_guest(user: User, stay: Stay, reason: str, now: datetime) -> list[Stay]:
@@ -390,6 +424,49 @@ def _replan(trajectory: Trajectory, from_night: date, now: datetime) -> list[Sta
     db.session.flush()
     messages.replanned(trajectory, len(new), now)
     return [s for s in trajectory.stays if s.status == StayStatus.proposed]
+
+
+def hosting_until(user: User, today: date) -> date | None:
+    """The last night of a stay this host accepted and has begun (today among its nights),
+    if any: a guest is in their home."""
+    return db.session.scalar(select(func.max(Stay.last_night)).where(
+        Stay.host_id == user.id, Stay.status == StayStatus.accepted,
+        Stay.first_night <= today, Stay.last_night >= today))
+
+
+def forget_host(user: User, now: datetime) -> None:
+    """A host erasing their account (none of their stays has begun: `hosting_until`):
+    each stay of theirs still to come ends as the host's no would, without a reason (a
+    stay asked or accepted is declined, the coordinators told; one only proposed is
+    withdrawn, its host never asked), and each trajectory concerned is planned again from
+    the first of those nights, once. Their reasons on past stays are cleared. Does not
+    commit: the erasure (privacy.services) commits once."""
+    today = day_in_brussels(now)
+    stays = list(db.session.scalars(
+        select(Stay).join(Stay.trajectory).where(
+            Stay.host_id == user.id, Stay.status.in_(HOLDING), Stay.last_night >= today,
+            Trajectory.status.in_((TrajectoryStatus.proposed, TrajectoryStatus.approved)))
+        .order_by(Stay.programme_id, Stay.first_night, Stay.id)))
+    for programme_id in sorted({stay.programme_id for stay in stays}):
+        db.session.execute(select(Programme.id).where(Programme.id == programme_id)
+                           .with_for_update())
+    from_night: dict[int, tuple[Trajectory, date]] = {}
+    for stay in stays:
+        db.session.refresh(stay)
+        if stay.status not in HOLDING:
+            continue
+        if stay.status == StayStatus.proposed:
+            stay.status = StayStatus.cancelled
+        else:
+            _host_declines(user, stay, "", now)
+        trajectory, night = from_night.get(stay.trajectory_id, (stay.trajectory,
+                                                                 stay.first_night))
+        from_night[stay.trajectory_id] = (trajectory, min(night, stay.first_night))
+    for trajectory, night in from_night.values():
+        _replan(trajectory, night, now)
+    for stay in db.session.scalars(select(Stay).where(Stay.host_id == user.id,
+                                                      Stay.answered_by_id == user.id)):
+        stay.reason = ""
 
 
 def end_past(now: datetime) -> int:
