@@ -7,14 +7,16 @@ and erases through their `forget...` functions, then commits once.
 
 from datetime import datetime
 
+from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 
 from passerelle.accounts import services as accounts
 from passerelle.accounts.models import User
 from passerelle.core import access, audit
 from passerelle.core.audit import AuditEntry, entries_by
+from passerelle.core.dates import format_day
 from passerelle.core.errors import DomainError
-from passerelle.core.time import to_brussels
+from passerelle.core.time import day_in_brussels, to_brussels
 from passerelle.data import places
 from passerelle.duos import loading as duo_names
 from passerelle.duos import services as duos
@@ -53,7 +55,11 @@ def account_archive(user: User, now: datetime, locale: str) -> bytes:
 
 def erase_account(user: User, password: str, now: datetime) -> None:
     """Erase the person's data: name, address, password, profile, hosting offer, what they
-    wrote. Applications, sign-ups and offers stay as anonymous rows, so counts hold."""
+    wrote. Applications, sign-ups and offers stay as anonymous rows, so counts hold; the
+    concerns they reported and the visit reports they wrote stay with the organisation.
+    What brings them together with others ends as their own no would: matches, language
+    duos, stays still to come in their home, the trajectories they accompany. Refused while
+    a guest is in their home."""
     accounts.check_password(user, password, now)  # throttled like every password check
     sole = queries.sole_coordinator_of(user)
     if sole:
@@ -61,10 +67,23 @@ def erase_account(user: User, password: str, now: datetime) -> None:
             "You are the last coordinator of %(names)s. Make another member coordinator "
             "first; then you can erase your account.",
             names=", ".join(organisation.name for organisation in sole)))
+    until = hosting.hosting_until(user, day_in_brussels(now))
+    if until is not None:
+        raise DomainError(_l(
+            "You are hosting a guest until %(date)s: ask the programme's coordinators to "
+            "end the stay first; then you can erase your account.",
+            date=format_day(until, str(get_locale() or "fr"), "long")), field="password")
     programmes.forget_applicant(user, now)
     material.forget_owner(user)
     volunteers.forget(user)
     organisations.forget_member(user)  # needs the e-mail address: before anonymise
+    # After the profile and memberships went (no home to plan in, no coordinator to tell),
+    # before the name goes (the others' messages name them as they knew them) and before
+    # their own messages are cancelled (the ends write some to them).
+    matching.forget_volunteer(user, now)
+    duos.forget_participant(user, now)
+    hosting.forget_host(user, now)
+    hosting.forget_companion(user, now)
     reminders.forget_recipient(user)
     accounts.anonymise(user)
     _log_account(user, "erased", now)
