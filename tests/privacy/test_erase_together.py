@@ -5,13 +5,14 @@ in their home. The concerns they reported stay with the organisation."""
 
 import html
 import re
-from datetime import timedelta
+from datetime import time, timedelta
 
 from sqlalchemy import func, select
 
 from passerelle.accounts.models import User
 from passerelle.core.audit import AuditEntry
 from passerelle.core.time import today_in_brussels
+from passerelle.duos import meetings
 from passerelle.duos import services as duos
 from passerelle.duos.models import DuoStatus
 from passerelle.extensions import db
@@ -23,6 +24,7 @@ from passerelle.needs.models import NeedStatus
 from passerelle.privacy import services
 from passerelle.programmes.models import Application, ApplicationStatus
 from passerelle.reminders.models import OutboxMessage, Status
+from passerelle.scheduling.models import Event, Occurrence
 from passerelle.volunteers.models import VolunteerProfile
 from tests.duos.factories import exchange_programme, participant
 from tests.factories import PASSWORD, at
@@ -113,6 +115,9 @@ def test_a_participant_s_language_duos_end_with_their_account(app):
     duos.accept(ada, active, NOW)
     duos.accept(farah, active, NOW)
     duos.decline(ada, declined, "Too far for me", NOW)
+    # Weekly meetings planned for the active duo, beginning before the erasure.
+    meetings.plan(found["active", "coordinator"], active, TODAY, time(18, 0), 60,
+                  "Rue Haute 1", "Bruxelles", "FREQ=WEEKLY;COUNT=6", NOW)
     ids = active.id, approved.id, proposed.id, declined.id
     before = set(db.session.scalars(select(OutboxMessage.id)))
 
@@ -128,6 +133,13 @@ def test_a_participant_s_language_duos_end_with_their_account(app):
     assert [m.recipient_id for m in _messages("duo-decided", about=f"duo-{approved.id}")
             ] == [found["approved", "coordinator"].id]
     assert active.status == DuoStatus.ended and active.ends_on == TODAY + timedelta(days=1)
+    held = list(db.session.scalars(select(Occurrence).join(Event).where(
+        Event.duo_id == active.id).order_by(Occurrence.starts_at)))
+    assert len(held) == 6 and not held[0].cancelled  # the first was before the erasure
+    assert all(o.cancelled and o.sequence == 1 for o in held[1:])  # the rest: none left
+    assert _messages("occurrence-cancelled") == []  # told once, by the duo's end
+    assert all(m.status == Status.CANCELLED for m in _messages("occurrence-reminder")
+               if m.topic != f"occurrence-{held[0].id}")
     assert [m.recipient_id for m in _messages("duo-ended")] == [farah.id]  # only the other
     assert declined.reason == ""
     told = {m.recipient_id for m in db.session.scalars(select(OutboxMessage).where(

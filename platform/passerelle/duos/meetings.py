@@ -101,3 +101,11 @@ def upcoming(duo: Duo, now: datetime, limit: int = 50) -> list[Occurrence]:
         select(Occurrence).join(Occurrence.event).options(contains_eager(Occurrence.event))
         .where(Event.duo_id == duo.id, Occurrence.ends_at >= now)
         .order_by(Occurrence.starts_at, Occurrence.id).limit(limit)))
+
+
+def end_all(duo: Duo, now: datetime) -> None:
+    """A duo that ends keeps none of its meetings still to come: each cancelled, reminders
+    with it, nobody told of each (the duo's end is told once). Does not commit."""
+    for event in db.session.scalars(select(Event).where(Event.duo_id == duo.id)
+                                    .order_by(Event.id)):
+        services.end_quietly(event, now)

@@ -24,7 +24,7 @@ from passerelle.core import access, audit, decisions
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.languages import language_in_sentence
 from passerelle.core.time import add_months, day_in_brussels
-from passerelle.duos import loading, messages
+from passerelle.duos import loading, meetings, messages
 from passerelle.duos.models import REASON_MAX, Duo, DuoStatus
 from passerelle.extensions import db
 from passerelle.matching import duos
@@ -297,10 +297,11 @@ def end_followed(now: datetime) -> int:
 
 def _end(actor: User | None, duo: Duo, now: datetime, leaving: User | None = None) -> None:
     """An active duo (locked and checked by the caller) ends; both participants are told,
-    but the one `leaving`."""
+    but the one `leaving`; its meetings still to come are cancelled."""
     duo.status = DuoStatus.ended
     audit.log(actor, "ended", duo, now)
     messages.ended(duo, now, leaving=leaving)
+    meetings.end_all(duo, now)
 
 
 def forget_participant(user: User, now: datetime) -> None:

@@ -479,6 +479,14 @@ def cancel(actor: User, occurrence: Occurrence, scope: str, now: datetime) -> No
         raise DomainError(_l("Choose which occurrences to cancel."), field="scope")
     _lock(event)
     db.session.refresh(occurrence)
+    _tell([], _cancel_rows(event, occurrence, scope, now), now)
+    db.session.commit()
+
+
+def _cancel_rows(event: Event, occurrence: Occurrence, scope: str,
+                 now: datetime) -> list[Occurrence]:
+    """The cancelling itself (the event locked by the caller): the rows cancelled, with a
+    higher SEQUENCE for the feeds. Tells nobody, does not commit."""
     if event.rule is None:
         scope = "this"
     if scope == "this":
@@ -499,8 +507,19 @@ def cancel(actor: User, occurrence: Occurrence, scope: str, now: datetime) -> No
         row.cancelled, row.sequence = True, row.sequence + 1
     event.updated_at = now
     db.session.flush()
-    _tell([], rows, now)
-    db.session.commit()
+    return rows
+
+
+def end_quietly(event: Event, now: datetime) -> None:
+    """Everything of the event still to come cancelled and its reminders with it, but
+    nobody told of each occurrence: the caller says why once (a duo that ends). Does not
+    commit."""
+    _lock(event)
+    upcoming = [row for row in _future_rows(event, now) if not row.cancelled]
+    if not upcoming:
+        return
+    for row in _cancel_rows(event, upcoming[0], "all", now):
+        messages.cancel_reminders(row)
 
 
 @dataclass(frozen=True)
