@@ -259,8 +259,10 @@ def test_an_accepted_companion_withdraws_and_the_coordinator_attends_again(app):
     db.session.expire_all()
     trajectory = db.session.get(Trajectory, trajectory.id)
     assert trajectory.companion_id is None
-    assert trajectory.companion_answer == CompanionAnswer.declined
+    assert trajectory.companion_answer == CompanionAnswer.withdrawn
     assert trajectory.companion_reason == "Moving to Liège"
+    page = _page(signed_in(app, coordinator), f"/trajectories/{trajectory.id}")
+    assert "Withdrawn by the companion after accepting" in page and "Moving to Liège" in page
     assert {s.meeting_with_id for s in _live(trajectory)} == {coordinator.id}
     accepted, withdrew = _messages("stay-companion-answered")
     assert withdrew.recipient_id == coordinator.id

@@ -242,9 +242,10 @@ def test_a_companion_s_trajectories_go_back_to_the_coordinator(app):
 
     _erase(cora, NOW + timedelta(hours=1))
     accepted, asked, said_no = (db.session.get(type(accepted), i) for i in ids)
-    for trajectory in (accepted, asked):
+    for trajectory, answer in ((accepted, CompanionAnswer.withdrawn),
+                               (asked, CompanionAnswer.declined)):
         assert trajectory.companion_id is None
-        assert trajectory.companion_answer == CompanionAnswer.declined
+        assert trajectory.companion_answer == answer
         assert {s.meeting_with_id for s in _live(trajectory)} == {coordinator.id}
     assert said_no.companion_reason == ""
     yes, quit_ = _messages("stay-companion-answered", about=f"trajectory-{accepted.id}",

@@ -124,7 +124,7 @@ def test_a_companion_finds_the_trajectories_they_accompany_with_the_guest_s_firs
     hosting.withdraw_companion(cora, trajectory, "Moving to Liège", utcnow())
     [row] = sections(as_cora.post("/account/data").data)["accompanied_trajectories"]
     assert (row["guest_first_name"], row["your_answer"], row["your_reason"]) == (
-        "", "declined", "Moving to Liège")
+        "", "withdrawn", "Moving to Liège")
     # Another companion is chosen: the trajectory no longer keeps anything of Cora's answer.
     hosting.set_companion(coordinator, trajectory, dirk.id, utcnow())
     assert sections(as_cora.post("/account/data").data)["accompanied_trajectories"] == []

@@ -92,6 +92,7 @@ class CompanionAnswer(enum.StrEnum):
     asked = "asked"  # chosen by a coordinator, waiting for the companion's answer
     accepted = "accepted"
     declined = "declined"  # the companion was cleared from the trajectory
+    withdrawn = "withdrawn"  # accepted, then could no longer accompany; cleared as well
 
     @property
     def label(self) -> str:
@@ -103,7 +104,10 @@ COMPANION_LABELS = {
         "companion answer", "Asked, waiting for the companion's answer"),
     CompanionAnswer.accepted: lazy_pgettext("companion answer", "Accepted by the companion"),
     CompanionAnswer.declined: lazy_pgettext("companion answer", "Declined by the companion asked"),
+    CompanionAnswer.withdrawn: lazy_pgettext(
+        "companion answer", "Withdrawn by the companion after accepting"),
 }
+SAID_NO = (CompanionAnswer.declined, CompanionAnswer.withdrawn)  # and cleared from it
 
 
 class Trajectory(db.Model):

@@ -25,6 +25,7 @@ from passerelle.hosting.models import (
     CONCERN_MAX,
     HOLDING,
     REASON_MAX,
+    SAID_NO,
     CompanionAnswer,
     Concern,
     Stay,
@@ -282,8 +283,10 @@ def _companion_declines(user: User, trajectory: Trajectory, reason: str,
     """The companion says no (a decline, or a withdrawal after accepting): cleared from the
     trajectory, their first meetings still to come go back to the coordinator who
     approved. The caller logs and tells."""
+    withdrew = trajectory.companion_answer == CompanionAnswer.accepted
     trajectory.companion_answered_at = now
-    trajectory.companion_answer = CompanionAnswer.declined
+    trajectory.companion_answer = CompanionAnswer.withdrawn if withdrew else \
+        CompanionAnswer.declined
     trajectory.companion_reason = (reason or "").strip()[:REASON_MAX]
     trajectory.companion = None
     _move_meetings(trajectory, user.id, trajectory.approved_by_id, day_in_brussels(now))
@@ -655,7 +658,7 @@ def _their_no(user: User) -> set[int]:
     audit log, is this user's no (nobody was chosen since, which would have cleared it)."""
     entry = audit.AuditEntry
     said_no = set(db.session.scalars(select(Trajectory.id).where(
-        Trajectory.companion_id.is_(None), Trajectory.companion_answer == CompanionAnswer.declined,
+        Trajectory.companion_id.is_(None), Trajectory.companion_answer.in_(SAID_NO),
         Trajectory.id.in_(select(entry.record_id).where(
             entry.user_id == user.id, entry.action.in_(COMPANION_NO),
             entry.record_type == Trajectory.audit_type)))))

@@ -20,6 +20,7 @@ from passerelle.core.web import act, submit
 from passerelle.extensions import db
 from passerelle.hosting import forms, loading, services
 from passerelle.hosting.models import (
+    SAID_NO,
     CompanionAnswer,
     Stay,
     StayStatus,
@@ -104,8 +105,7 @@ def _render_trajectory(found: Trajectory, status: int = 200, **shown):
         for_guest=access.works_for(me, found.person.organisation),
         companion_form=shown.get("companion_form") or forms.CompanionForm(
             companions=companions, data={"companion": str(found.companion_id or "")}),
-        refuse_form=forms.ReasonForm(prefix="refuse"), StayStatus=StayStatus,
-        CompanionAnswer=CompanionAnswer,
+        StayStatus=StayStatus, SAID_NO=SAID_NO,
         TrajectoryStatus=TrajectoryStatus, guest_kinds=GUEST_KINDS,
         gaps=[(date.fromisoformat(a), date.fromisoformat(b)) for a, b in found.gaps]), status
 
