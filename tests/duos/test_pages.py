@@ -197,6 +197,7 @@ def test_only_the_programmes_coordinators_undo_a_batch(app, client, login_as):
 
 def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
         app, client, login_as):
+    from passerelle.matching import queries as matching_queries
     from passerelle.matching import services as matching
     from passerelle.matching.models import Objective
     from tests.matching.factories import need, volunteer
@@ -208,7 +209,7 @@ def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
     need(programme, title="A conversation table")
     volunteer(programme, "Vera Volunteer")
     ordinary = matching.run_batch(coordinator, programme, Objective.score, NOW)
-    assert matching.batch_matches(ordinary) and services.batch_duos(duo_batch)
+    assert matching_queries.batch_matches(ordinary) and services.batch_duos(duo_batch)
     assert (ordinary.kind, duo_batch.kind) == ("matches", "duos")
     assert client.get(f"/batches/{duo_batch.id}").status_code == 404
     assert client.post(f"/batches/{duo_batch.id}/undo").status_code == 404
@@ -218,7 +219,7 @@ def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
     assert client.post(f"/duos/batches/{ordinary.id}/approve").status_code == 404
     _page(client, f"/batches/{ordinary.id}")
     _page(client, f"/duos/batches/{duo_batch.id}")
-    assert matching.recent_batches(programme) == [ordinary]
+    assert matching_queries.recent_batches(programme) == [ordinary]
     assert services.recent_batches(programme) == [duo_batch]
     page = _page(client, f"/programmes/{programme.slug}/batch")
     assert f"/batches/{ordinary.id}\"" in page and f"/batches/{duo_batch.id}\"" not in page
@@ -226,7 +227,7 @@ def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
     assert f"/duos/batches/{duo_batch.id}\"" in page and f"/batches/{ordinary.id}\"" not in page
     db.session.expire_all()
     assert db.session.get(MatchBatch, duo_batch.id).status == "open"
-    assert {m.status for m in matching.batch_matches(ordinary)} == {"proposed"}
+    assert {m.status for m in matching_queries.batch_matches(ordinary)} == {"proposed"}
     with pytest.raises(NotFound):  # each kind's services refuse the other's batch
         services.undo_batch(coordinator, ordinary, NOW)
     with pytest.raises(NotFound):
@@ -235,6 +236,7 @@ def test_duo_batches_and_ordinary_batches_each_have_their_own_pages_and_lists(
 
 def test_a_duo_batch_whose_duos_are_gone_is_still_a_duo_batch(app, client, login_as):
     """What a batch is comes from its kind, not from the rows it still has."""
+    from passerelle.matching import queries as matching_queries
     from passerelle.matching import services as matching
     from passerelle.matching.models import BatchKind
 
@@ -249,7 +251,7 @@ def test_a_duo_batch_whose_duos_are_gone_is_still_a_duo_batch(app, client, login
     assert services.batch_duos(batch) == []
     assert client.get(f"/batches/{batch.id}").status_code == 404
     assert client.post(f"/batches/{batch.id}/undo").status_code == 404
-    assert matching.recent_batches(programme) == []
+    assert matching_queries.recent_batches(programme) == []
     assert f"/batches/{batch.id}\"" not in _page(client, f"/programmes/{programme.slug}/batch")
     assert services.recent_batches(programme) == [batch]
     _page(client, f"/duos/batches/{batch.id}")

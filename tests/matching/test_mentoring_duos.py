@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from passerelle.core.time import BRUSSELS, add_months, today_in_brussels, utcnow
 from passerelle.extensions import db
-from passerelle.matching import scoring, services
+from passerelle.matching import queries, scoring, services
 from passerelle.matching.models import Match, MatchStatus
 from passerelle.volunteers.models import VolunteerProfile
 from tests.factories import make_user
@@ -85,7 +85,7 @@ def test_the_end_date_on_the_match_page_and_the_duos_ending_soon(app, client, lo
     soon.due_end_on, late.due_end_on = today + timedelta(days=30), today - timedelta(days=1)
     far.due_end_on = today + timedelta(days=31)
     db.session.commit()
-    ending = services.duos_ending(programme, today)
+    ending = queries.duos_ending(programme, today)
     assert [m.id for m in ending.overdue] == [late.id]
     assert [m.id for m in ending.soon] == [soon.id]
     page = client.get(f"/programmes/{programme.slug}/matches").get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_the_end_date_on_the_match_page_and_the_duos_ending_soon(app, client, lo
     assert "Follow-up until" in client.get(f"/matches/{far.id}").get_data(as_text=True)
     # The page reads the real clock, so the end is today, now (not the factories' NOW).
     services.end(coordinator, late, "Found a job", today, utcnow())
-    assert services.duos_ending(programme, today).overdue == []
+    assert queries.duos_ending(programme, today).overdue == []
 
 
 def test_one_duo_per_mentor_at_a_time_by_default(app):

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from passerelle.core.audit import AuditEntry
 from passerelle.core.time import utcnow
 from passerelle.extensions import db
-from passerelle.matching import services
+from passerelle.matching import queries, services
 from passerelle.matching.models import Match, MatchingSettings, MatchStatus
 from passerelle.needs.models import NeedStatus
 from passerelle.programmes import sessions
@@ -200,7 +200,7 @@ def test_approving_a_batch_skips_a_proposal_refused_meanwhile_and_names_it(
     for name in ("Ada", "Bea", "Cas"):
         volunteer(programme, name)
     batch = services.run_batch(coordinator, programme, services.Objective.score, utcnow())
-    matches = services.batch_matches(batch)
+    matches = queries.batch_matches(batch)
     assert len(matches) == 3
     stale = next(m for m in matches if m.need_id == first.id)
     services.refuse(coordinator_of(programme.organisation), stale, "Moved away", utcnow())

@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from passerelle.core.audit import AuditEntry
 from passerelle.core.errors import DomainError
 from passerelle.extensions import db
-from passerelle.matching import services
+from passerelle.matching import queries, services
 from passerelle.matching.models import Match, MatchStatus, Objective
 from passerelle.needs.models import NeedStatus
 from passerelle.programmes.models import Application, ApplicationStatus
@@ -257,10 +257,10 @@ def test_a_batch_proposes_the_best_overall_assignment_not_first_come(programme):
     ada = volunteer(programme, "Ada", languages={"fr": 4, "nl": 2})
     bea = volunteer(programme, "Bea", languages={"fr": 2})
     batch = services.run_batch(coordinator, programme, Objective.score, NOW)
-    pairs = {(m.user_id, m.need_id) for m in services.batch_matches(batch)}
+    pairs = {(m.user_id, m.need_id) for m in queries.batch_matches(batch)}
     assert pairs == {(ada.id, second.id), (bea.id, first.id)}
     assert batch.total >= batch.greedy_total and batch.uncovered == []
-    assert all(m.status == MatchStatus.proposed for m in services.batch_matches(batch))
+    assert all(m.status == MatchStatus.proposed for m in queries.batch_matches(batch))
 
 
 def test_a_batch_can_be_undone_until_one_of_its_proposals_is_approved(programme):
@@ -271,9 +271,9 @@ def test_a_batch_can_be_undone_until_one_of_its_proposals_is_approved(programme)
     volunteer(programme, "Bea")
     batch = services.run_batch(coordinator, programme, Objective.score, NOW)
     assert services.undo_batch(coordinator, batch, NOW) == 2
-    assert {m.status for m in services.batch_matches(batch)} == {MatchStatus.cancelled}
+    assert {m.status for m in queries.batch_matches(batch)} == {MatchStatus.cancelled}
     again = services.run_batch(coordinator, programme, Objective.score, NOW)
-    matches = services.batch_matches(again)
+    matches = queries.batch_matches(again)
     done, failed = services.approve_batch(coordinator, again, [matches[0].id], NOW)
     assert (done, failed) == (1, [])
     with pytest.raises(DomainError, match="no longer be undone"):

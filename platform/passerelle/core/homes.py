@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from passerelle.core import access
 from passerelle.core.time import as_utc
-from passerelle.matching import services as matching
+from passerelle.matching import queries as matching_queries
 from passerelle.needs import overview as needs_overview
 from passerelle.programmes import overview, services, sessions
 from passerelle.programmes.eligibility import gaps
@@ -61,7 +61,7 @@ def volunteer_part(user, now: datetime, today: date, locale: str) -> VolunteerPa
     percent, missing = volunteers.completeness(profile)
     fitting = programmes_that_fit(user, hosting=False)
     return VolunteerPart(rows, percent, missing, fitting[:FITTING_SHOWN],
-                         len(fitting) > FITTING_SHOWN, matching.answers_waiting(user))
+                         len(fitting) > FITTING_SHOWN, matching_queries.answers_waiting(user))
 
 
 @dataclass(frozen=True)
@@ -92,4 +92,4 @@ def coordinator_part(user, now: datetime, today: date) -> CoordinatorPart:
     return CoordinatorPart(overview.coordinated_programme_count(ids),
                            overview.waiting_by_step(ids), overview.interviews_coming(ids, now),
                            overview.expiring_soon(ids, today),
-                           matching.proposals_waiting(ids))
+                           matching_queries.proposals_waiting(ids))

@@ -15,14 +15,22 @@ from datetime import date, datetime, timedelta
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
 
 from passerelle.accounts.models import User
 from passerelle.core import audit, decisions
 from passerelle.core.errors import NOT_FOUND, DomainError, NotFound
 from passerelle.core.time import add_months, as_utc, day_in_brussels
 from passerelle.extensions import db
-from passerelle.matching import assignment, loading, messages, pairs, reasons, rules, scoring
+from passerelle.matching import (
+    assignment,
+    loading,
+    messages,
+    pairs,
+    queries,
+    reasons,
+    rules,
+    scoring,
+)
 from passerelle.matching.models import (
     BatchKind,
     BatchStatus,
@@ -43,7 +51,6 @@ TOP = 20
 DEFAULT_ANSWER_DAYS = 7
 MAX_ANSWER_DAYS = 60
 DEFAULT_FOLLOW_UP_MONTHS = 6
-ENDING_DAYS = 30
 S = MatchStatus
 
 NO_PROGRAMME = _l("This need belongs to no programme: only a programme's volunteers can be "
@@ -366,7 +373,7 @@ def forget_volunteer(user: User, now: datetime) -> None:
     again). The reasons they gave for a no are cleared; a coordinator's, for a refusal or
     an end, stay with the organisation. Does not commit: the erasure (privacy.services)
     commits once."""
-    for match in matches_of(user):
+    for match in queries.matches_of(user):
         if match.is_live:
             _lock(match)
         if match.status == S.proposed:
@@ -506,17 +513,12 @@ def run_batch(coordinator: User, programme: Programme, objective: Objective,
     return batch
 
 
-def batch_matches(batch: MatchBatch) -> list[Match]:
-    return list(db.session.scalars(select(Match).where(Match.batch_id == batch.id)
-                                   .order_by(Match.need_id, Match.score.desc())))
-
-
 def approve_batch(coordinator: User, batch: MatchBatch, match_ids: list[int],
                   now: datetime) -> tuple[int, list[tuple[Match, str]]]:
     """Approves the chosen proposals of the batch; returns how many, and those that could
     not be with the reason."""
     _of_matches(batch)
-    chosen = [match for match in batch_matches(batch) if match.id in set(match_ids)]
+    chosen = [match for match in queries.batch_matches(batch) if match.id in set(match_ids)]
     if not chosen:
         raise DomainError(_l("Choose at least one proposal."))
     done, failed = decisions.each(chosen, lambda match: _approve(coordinator, match, now))
@@ -542,120 +544,3 @@ def undo_batch(coordinator: User, batch: MatchBatch, now: datetime) -> int:
     batch.status = BatchStatus.undone
     db.session.commit()
     return count
-
-
-# Lists for the pages ------------------------------------------------------------------------
-
-def matches_of_need(need: Need) -> list[Match]:
-    return list(db.session.scalars(select(Match).where(Match.need_id == need.id)
-                                   .options(selectinload(Match.user))
-                                   .order_by(Match.proposed_at.desc(), Match.id.desc())))
-
-
-def matches_of_programme(programme: Programme, status: str, limit: int = 200) -> list[Match]:
-    return list(db.session.scalars(select(Match).where(
-        Match.programme_id == programme.id, Match.status == status)
-        .options(selectinload(Match.user), selectinload(Match.need))
-        .order_by(Match.proposed_at.desc(), Match.id.desc()).limit(limit)))
-
-
-@dataclass(frozen=True)
-class Ending:
-    overdue: list[Match]  # active past their end of follow-up
-    soon: list[Match]  # ending within ENDING_DAYS
-
-
-def duos_ending(programme: Programme, today: date, days: int = ENDING_DAYS) -> Ending:
-    """The programme's active duos whose follow-up ends within `days` or has passed, the
-    soonest first (ix_matches_programme_status, then due_end_on)."""
-    found = list(db.session.scalars(select(Match).where(
-        Match.programme_id == programme.id, Match.status == S.active,
-        Match.due_end_on.is_not(None), Match.due_end_on <= today + timedelta(days=days))
-        .options(selectinload(Match.user), selectinload(Match.need))
-        .order_by(Match.due_end_on, Match.id)))
-    return Ending([m for m in found if m.due_end_on < today],
-                  [m for m in found if m.due_end_on >= today])
-
-
-def status_counts(programme: Programme) -> dict[str, int]:
-    counts = dict(db.session.execute(select(Match.status, func.count()).where(
-        Match.programme_id == programme.id).group_by(Match.status)).all())
-    return {str(status): counts.get(status, 0) for status in MatchStatus}
-
-
-def recent_batches(programme: Programme, limit: int = 10) -> list[MatchBatch]:
-    """The programme's batches of matches: not its duo batches."""
-    return list(db.session.scalars(select(MatchBatch).where(
-        MatchBatch.programme_id == programme.id, MatchBatch.kind == BatchKind.matches)
-        .order_by(MatchBatch.created_at.desc(), MatchBatch.id.desc()).limit(limit)))
-
-
-def open_needs_of(programme: Programme, limit: int = 20) -> list[Need]:
-    return list(db.session.scalars(select(Need).where(
-        Need.programme_id == programme.id, Need.status == NeedStatus.open)
-        .order_by(Need.id).limit(limit)))
-
-
-@dataclass(frozen=True)
-class BatchRow:
-    match: Match
-    need_title: str
-    volunteer: str
-    parts: list[tuple[str, int, bool]]
-
-
-def batch_rows(batch: MatchBatch, locale: str) -> list[BatchRow]:
-    found = list(db.session.scalars(select(Match).where(Match.batch_id == batch.id)
-                                    .options(selectinload(Match.user), selectinload(Match.need))
-                                    .order_by(Match.need_id, Match.score.desc(), Match.id)))
-    return [BatchRow(match, match.need.text("title", locale), match.user.name,
-                     [(reasons.part_title(name), points, strong)
-                      for name, points, strong in match.parts]) for match in found]
-
-
-@dataclass(frozen=True)
-class UncoveredRow:
-    need: Need
-    why: str
-
-
-def uncovered_rows(batch: MatchBatch, locale: str) -> list[UncoveredRow]:
-    ids = [need_id for need_id, _rule in batch.uncovered]
-    needs = {need.id: need for need in db.session.scalars(select(Need).where(Need.id.in_(ids)))}
-    rows = []
-    for need_id, rule in batch.uncovered:
-        if need_id not in needs:
-            continue
-        why = (str(_l("Most of the programme's volunteers are excluded by: %(rule)s.",
-                      rule=reasons.rule_title(rule))) if rule else
-               str(_l("Its candidates were given to needs where they scored more, or are at "
-                      "their limit.")))
-        rows.append(UncoveredRow(needs[need_id], why))
-    return rows
-
-
-def answers_waiting(user: User) -> list[Match]:
-    """The proposals approved for this volunteer that wait for their answer."""
-    return list(db.session.scalars(select(Match).where(
-        Match.user_id == user.id, Match.status == S.approved)
-        .options(selectinload(Match.need), selectinload(Match.programme))
-        .order_by(Match.answer_by, Match.id)))
-
-
-def proposals_waiting(organisation_ids) -> list[tuple[Programme, int]]:
-    """By programme of these organisations: the proposals waiting for a coordinator."""
-    rows = db.session.execute(select(Programme, func.count(Match.id)).join(
-        Match, Match.programme_id == Programme.id).where(
-        Programme.organisation_id.in_(list(organisation_ids)), Match.status == S.proposed)
-        .group_by(Programme.id).order_by(Programme.id)).all()
-    return [(programme, count) for programme, count in rows]
-
-
-def matches_of(user: User) -> list[Match]:
-    """Every match of this volunteer, whatever became of it, oldest first (for their own
-    data): with its need and programme, in a fixed number of queries."""
-    return list(db.session.scalars(select(Match).where(Match.user_id == user.id)
-                                   .options(selectinload(Match.need),
-                                            selectinload(Match.programme)
-                                            .selectinload(Programme.organisation))
-                                   .order_by(Match.proposed_at, Match.id)))

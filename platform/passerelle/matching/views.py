@@ -14,6 +14,7 @@ from passerelle.core.web import act, form_error, submit
 from passerelle.extensions import db
 from passerelle.matching import for_volunteers, forms, scoring, services
 from passerelle.matching import pool as pools
+from passerelle.matching import queries as matching_queries
 from passerelle.matching.match_page import match_view
 from passerelle.matching.models import BatchKind, Match, MatchBatch, MatchStatus, Objective
 from passerelle.matching.reasons import part_title, rule_title
@@ -67,7 +68,7 @@ def candidates(need_id: int):
         shown_rule=shown_rule, shown_title=rule_title(shown_rule) if shown_rule else "",
         excluded=excluded_rows(group[:EXCLUDED_PER_PAGE], need.programme, _locale()),
         page=page, more=len(group) > EXCLUDED_PER_PAGE,
-        matches=services.matches_of_need(need), propose_form=forms.ProposeForm(),
+        matches=matching_queries.matches_of_need(need), propose_form=forms.ProposeForm(),
         exclude_form=forms.ExcludeForm(), can_decide=access.can_coordinate_programme(
             me, need.programme))
 
@@ -218,7 +219,7 @@ def new_batch(slug: str):
         else:
             return redirect(url_for("matching.batch", batch_id=batch.id))
     return render_template("matching/new_batch.html", programme=programme, form=form,
-                           batches=services.recent_batches(programme))
+                           batches=matching_queries.recent_batches(programme))
 
 
 def _batch(batch_id: int) -> MatchBatch:
@@ -236,8 +237,8 @@ def _batch(batch_id: int) -> MatchBatch:
 def batch(batch_id: int):
     found = _batch(batch_id)
     return render_template("matching/batch.html", batch=found,
-                           rows=services.batch_rows(found, _locale()),
-                           uncovered=services.uncovered_rows(found, _locale()),
+                           rows=matching_queries.batch_rows(found, _locale()),
+                           uncovered=matching_queries.uncovered_rows(found, _locale()),
                            form=forms.ApproveBatchForm(), S=MatchStatus)
 
 
@@ -282,12 +283,12 @@ def programme_matches(slug: str):
     status = request.args.get("status") or "proposed"
     if status not in MatchStatus.__members__:
         status = "proposed"
-    ending = (services.duos_ending(programme, today_in_brussels())
+    ending = (matching_queries.duos_ending(programme, today_in_brussels())
               if programme.kind == ProgrammeKind.mentoring else None)
     return render_template("matching/programme_matches.html", programme=programme,
                            status=status, statuses=list(MatchStatus),
-                           counts=services.status_counts(programme),
-                           matches=services.matches_of_programme(programme, status),
+                           counts=matching_queries.status_counts(programme),
+                           matches=matching_queries.matches_of_programme(programme, status),
                            ending=ending, pool=access.can_run_pool(_me(), programme))
 
 
@@ -322,7 +323,7 @@ def weights(slug: str):
                 return redirect(url_for("matching.weights", slug=slug))
     return render_template("matching/weights.html", programme=programme, form=form,
                            defaults=scoring.defaults_for(programme.kind),
-                           needs=services.open_needs_of(programme))
+                           needs=matching_queries.open_needs_of(programme))
 
 
 # A sponsorship pool (matching/pool.py) ------------------------------------------------------

@@ -22,6 +22,7 @@ from passerelle.duos import loading as duo_names
 from passerelle.duos import services as duos
 from passerelle.extensions import db
 from passerelle.hosting import services as hosting
+from passerelle.matching import queries as matching_queries
 from passerelle.matching import services as matching
 from passerelle.matching.models import MatchStatus
 from passerelle.needs import material, people
@@ -220,7 +221,7 @@ def _matches(user: User, locale: str) -> list[dict]:
     only when they declined; a coordinator's, for a refusal or an end, stays with the
     organisation."""
     rows = []
-    for m in matching.matches_of(user):
+    for m in matching_queries.matches_of(user):
         declined = m.status == MatchStatus.declined
         accepted = m.answered_at is not None and m.status in (MatchStatus.active,
                                                              MatchStatus.ended)
