@@ -16,7 +16,13 @@ process, for `--sample` open needs drawn with a fixed seed:
   assignment.optimal and assignment.greedy on it (pairs considered, seconds, the peak
   memory the solver allocates, as tracemalloc sees it, and both totals);
 - beside them, the floor: the trivial query of the baseline page (bench/app.py) and a bare
-  Flask request through the test client.
+  Flask request through the test client;
+- then, pure and without a database, the programmes' own matching at their target sizes
+  (targets 2 s each): hosting trajectories for 1,000 guests x 5,000 hosts over a year
+  (`trajectories.plan` beside first-come and the upper bound, in nights covered; the
+  smaller exact cases are in bench/trajectories.py) and language duos among 5,000
+  participants (`duos.best` then the matching; more in bench/duos.py).
+  `--skip-programmes` leaves them out.
 
 It prints one table per database. Figures only: nothing here asserts on time.
 """
@@ -239,18 +245,46 @@ def main() -> None:
     parser.add_argument("--sqlite-file", help="build into this file once, reuse it after")
     parser.add_argument("--sqlite-only", action="store_true")
     parser.add_argument("--postgres-only", action="store_true")
+    parser.add_argument("--skip-programmes", action="store_true")
+    parser.add_argument("--programmes-only", action="store_true")
     parser.add_argument("--from-environment", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.from_environment:  # inside scripts/with-postgres
         bench("PostgreSQL", os.environ["DATABASE_URL"], args)
         return
-    if not args.postgres_only:
+    if not args.postgres_only and not args.programmes_only:
         bench("SQLite", "sqlite://", args)
-    if not args.sqlite_only:
+    if not args.sqlite_only and not args.programmes_only:
         subprocess.run([str(ROOT / "scripts" / "with-postgres"), PYTHON, __file__,
                         "--from-environment", "--volunteers", str(args.volunteers),
                         "--needs", str(args.needs), "--sample", str(args.sample)],
                        check=True, stdout=None)
+    if not args.skip_programmes:
+        programmes()
+
+
+def programmes() -> None:
+    """Hosting trajectories and language duos at their target sizes, pure."""
+    from bench import duos as duo_bench
+    from bench import trajectories as trajectory_bench
+
+    from passerelle.matching import trajectories
+
+    print("\nProgrammes (pure, no database)")
+    data = trajectory_bench.instance(1000, 5000, 15, seed=1)
+    needed = sum((g.last_night - g.first_night).days + 1 for g in data[0])
+    cap = trajectory_bench.MAX_NIGHTS
+    for name, call in (("plan", lambda: trajectories.plan(*data, cap)),
+                       ("first-come", lambda: trajectories.first_come(*data, cap))):
+        found, seconds = duo_bench.timed(call)
+        print(f"  trajectories 1,000 x 5,000: {name:<10} {seconds:5.2f} s, "
+              f"{needed - found.uncovered:,} of {needed:,} nights, {found.moves:,} moves")
+    bound, seconds = duo_bench.timed(lambda: trajectories.upper_bound(*data))
+    print(f"  trajectories 1,000 x 5,000: {'bound':<10} {seconds:5.2f} s, {bound:,} nights")
+    people = duo_bench.population(5000, seed=1)
+    found, t_best, t_match, _t_reasons, pairs, _ = duo_bench.pipeline(people, None, False)
+    print(f"  language duos 5,000: {t_best + t_match:5.2f} s ({t_best:.2f} s best, "
+          f"{t_match:.2f} s matching), {len(found.edges):,} duos kept, {len(pairs):,} proposed")
 
 
 if __name__ == "__main__":

@@ -120,7 +120,7 @@ def plan_programme(user: User, programme: Programme, now: datetime) -> tuple[lis
                                              found.hosts, found.allowed)
     best = found.plan
     baseline = planner.first_come(guests, homes, allowed, found.max_nights, fixed=found.fixed)
-    bound = planner.upper_bound(guests, homes, allowed, fixed=found.fixed)
+    bound = best.bound
     nights = sum((g.last_night - g.first_night).days + 1 for g in guests)
     by_person = {person.id: person for person in people}
     trajectories = []

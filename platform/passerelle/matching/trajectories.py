@@ -104,6 +104,7 @@ class Plan:
     distance: int  # sum over stays of nights x distance_km, rounded
     method: str  # "exact", "heuristic", "first-come"
     proved: tuple[str, ...] = ()  # the goals proved optimal, in their order (GOALS)
+    bound: int | None = None  # `plan`'s: the most guest nights any plan covers (upper_bound)
 
     @property
     def proved_optimal(self) -> bool:
@@ -526,7 +527,9 @@ def plan(guests, hosts, allowed: dict[tuple[int, int], float], max_nights: int,
     guests, hosts = list(guests), list(hosts)
     greedy = heuristic(guests, hosts, allowed, max_nights, fixed)
     needed = sum((g.last_night - g.first_night).days + 1 for g in guests)
-    if greedy.uncovered == needed - upper_bound(guests, hosts, allowed, fixed):
+    bound = upper_bound(guests, hosts, allowed, fixed)
+    greedy = replace(greedy, bound=bound)
+    if greedy.uncovered == needed - bound:
         equal = len({g.priority for g in guests}) <= 1
         greedy = replace(greedy, proved=("nights", "priority") if equal else ("nights",))
     prob = _Problem(guests, hosts, allowed, max_nights, fixed)
@@ -537,7 +540,7 @@ def plan(guests, hosts, allowed: dict[tuple[int, int], float], max_nights: int,
     new = [(s.guest, s.host, s.first_night.toordinal(), s.last_night.toordinal())
            for s in greedy.stays if s not in kept]
     greedy = replace(_make_plan(prob, _polish(prob, new, deadline), "heuristic"),
-                     proved=greedy.proved)
+                     proved=greedy.proved, bound=bound)
     found = _exact(prob, guests, greedy, deadline - time.perf_counter())
     if found is None:
         return greedy
@@ -546,7 +549,7 @@ def plan(guests, hosts, allowed: dict[tuple[int, int], float], max_nights: int,
     if _key(greedy, guests) < _key(exact, guests):
         # Better on a goal SCIP did not prove: it ties on those it proved.
         return replace(greedy, proved=max(greedy.proved, exact.proved, key=len))
-    return replace(exact, proved=max(greedy.proved, exact.proved, key=len))
+    return replace(exact, proved=max(greedy.proved, exact.proved, key=len), bound=bound)
 
 
 # --- Bound, check, export --------------------------------------------------------------
