@@ -226,9 +226,12 @@ def test_the_demo_has_its_programmes_rhythm_with_a_past_and_a_future(app, db, di
     load_demo(volunteers=400, needs=20, seed=5, now=NOW)
     events = db.session.scalars(select(Event).order_by(Event.id)).all()
     assert {e.city for e in events} == {"Liège", "Bruxelles", "Antwerpen", "Steenokkerzeel"}
-    rows = db.session.execute(select(Occurrence.starts_at, Signup.status, Signup.minutes,
-                                     Event.kind).join(Signup.occurrence).join(Event)).all()
-    past = [row for row in rows if row.starts_at < NOW]
+    rows = db.session.execute(select(Occurrence.starts_at, Occurrence.ends_at, Signup.status,
+                                     Signup.minutes, Event.kind)
+                              .join(Signup.occurrence).join(Event)).all()
+    # Past as the demo reads it: over. One under way counts as coming (it failed from 14:00
+    # to 17:00 on a café's day, its waitlist counted as past).
+    past = [row for row in rows if row.ends_at <= NOW]
     coming = [row for row in rows if row.starts_at > NOW]
     assert past and all(row.status == SignupStatus.confirmed for row in past)
     assert sum(1 for row in past if row.minutes) >= 0.8 * len(past)
