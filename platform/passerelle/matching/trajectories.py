@@ -286,9 +286,13 @@ def heuristic(guests, hosts, allowed, max_nights, fixed=(), budget_s: float = 1.
     nearest host, then in random orders within each priority (`restarts` of them, while
     `budget_s` lasts); the best by the goals. First-come is among the starts, so the
     result is never worse than it."""
-
     start = time.perf_counter()
     prob = _Problem(guests, hosts, allowed, max_nights, fixed)
+    return _heuristic(prob, list(guests), start, budget_s, restarts, seed)
+
+
+def _heuristic(prob: _Problem, guests, start: float, budget_s: float = 1.0,
+               restarts: int = 30, seed: int = 0) -> Plan:
     gs = prob.guests
     orders = [
         lambda g: (-gs[g].priority, gs[g].first_night, g),
@@ -373,9 +377,11 @@ def _polish(prob: _Problem, stays, deadline: float) -> list[tuple]:
 # --- Exact: the night-indexed model ---------------------------------------------------
 
 
-def _night_variables(prob: _Problem) -> list[tuple[int, int, list[int]]]:
-    """(guest, host, nights) for each usable pair: its needed nights with a room left."""
-    out = []
+def _night_variables(prob: _Problem, limit: int | None = None
+                     ) -> list[tuple[int, int, list[int]]]:
+    """(guest, host, nights) for each usable pair: its needed nights with a room left; once
+    there are more than `limit` nights, what was found so far (enough to say too many)."""
+    out, count = [], 0
     for g, options in prob.pairs.items():
         needed = [n - prob.lo for a, b in prob.need[g] for n in range(a, b + 1)]
         if not needed:
@@ -386,6 +392,9 @@ def _night_variables(prob: _Problem) -> list[tuple[int, int, list[int]]]:
             nights = needed[row[needed] > 0]
             if len(nights):
                 out.append((g, h, (nights + prob.lo).tolist()))
+                count += len(nights)
+                if limit is not None and count > limit:
+                    return out
     return out
 
 
@@ -524,16 +533,17 @@ def plan(guests, hosts, allowed: dict[tuple[int, int], float], max_nights: int,
     """The best plan found: SCIP's when the model has at most `exact_limit` night variables
     (each goal proved optimal in turn until the time runs out), else the heuristic's. Either
     way, a plan covering as many nights as the per-night bound has "nights" proved."""
+    started = time.perf_counter()
     guests, hosts = list(guests), list(hosts)
-    greedy = heuristic(guests, hosts, allowed, max_nights, fixed)
+    prob = _Problem(guests, hosts, allowed, max_nights, fixed)
+    greedy = _heuristic(prob, guests, started)
     needed = sum((g.last_night - g.first_night).days + 1 for g in guests)
-    bound = upper_bound(guests, hosts, allowed, fixed)
+    bound = _upper_bound(prob)
     greedy = replace(greedy, bound=bound)
     if greedy.uncovered == needed - bound:
         equal = len({g.priority for g in guests}) <= 1
         greedy = replace(greedy, proved=("nights", "priority") if equal else ("nights",))
-    prob = _Problem(guests, hosts, allowed, max_nights, fixed)
-    if sum(len(n) for _, _, n in _night_variables(prob)) > exact_limit:
+    if sum(len(n) for _, _, n in _night_variables(prob, exact_limit)) > exact_limit:
         return greedy
     deadline = time.perf_counter() + time_limit_s
     kept = set(fixed)
@@ -559,9 +569,12 @@ def upper_bound(guests, hosts, allowed, fixed=()) -> int:
     """The most guest nights any plan can cover, fixed stays included: on each interval
     between breakpoints, a maximum matching of the guests needing it to the hosts with a
     room left (rooms as capacities), times its length; ignores the cap and the moves."""
+    return _upper_bound(_Problem(guests, hosts, allowed, 1, fixed))
+
+
+def _upper_bound(prob: _Problem) -> int:
     from ortools.graph.python import max_flow
 
-    prob = _Problem(guests, hosts, allowed, 1, fixed)
     fixed_nights = sum(b - a + 1 for g, _, a, b in prob.fixed if g in prob.guests
                        for a, b in [(max(a, prob.guests[g].first_night.toordinal()),
                                      min(b, prob.guests[g].last_night.toordinal()))]
