@@ -50,8 +50,9 @@ plans have 132), so they are the best found in the time. With 15 allowed hosts e
 generation over whole trajectories (pricing by the one-guest programme) was tried and
 dropped: the best plan among its columns missed the optimum (72 nights uncovered where 71
 is) and at 30 x 100 x 3 its rounds tailed off without converging in a minute.
-1,000 guests x 5,000 hosts, 15 allowed each (228,847 guest nights): heuristic 1.0 s,
-226,544 nights covered; first-come 0.1 s, 226,466; bound 0.4 s, 227,006.
+1,000 guests x 5,000 hosts, 15 allowed each (228,847 guest nights; bench/matching.py): `plan`
+(the heuristic, the bound, the size check) 1.5-1.7 s, 226,520 nights covered; first-come
+0.15 s, 226,466; bound 0.4-0.5 s, 227,006.
 """
 
 import random
