@@ -134,3 +134,20 @@ def entries_by(user_id: int) -> list[AuditEntry]:
     """What a person did to sensitive records, oldest first (for their data export)."""
     return list(db.session.scalars(select(AuditEntry).where(AuditEntry.user_id == user_id)
                                    .order_by(AuditEntry.at, AuditEntry.id)))
+
+
+def last_entries(record_type: str, record_ids, actions, user_id: int | None = None
+                 ) -> dict[int, tuple[int | None, str, datetime]]:
+    """Per record, the latest of these actions on it (by this user, if given), as (who,
+    action, when): where a row keeps only that it was answered, who answered last."""
+    ids = list(record_ids)
+    if not ids:
+        return {}
+    query = select(AuditEntry.record_id, AuditEntry.user_id, AuditEntry.action,
+                   AuditEntry.at).where(AuditEntry.record_type == record_type,
+                                        AuditEntry.record_id.in_(ids),
+                                        AuditEntry.action.in_(list(actions)))
+    if user_id is not None:
+        query = query.where(AuditEntry.user_id == user_id)
+    return {record_id: (who, action, at) for record_id, who, action, at in
+            db.session.execute(query.order_by(AuditEntry.at, AuditEntry.id))}

@@ -437,12 +437,8 @@ def participations_of(user: User) -> list[Participation]:
         .order_by(Duo.proposed_at, Duo.id)))
     if not found:
         return []
-    declined = dict(db.session.execute(select(audit.AuditEntry.record_id, audit.AuditEntry.at)
-                                       .where(audit.AuditEntry.user_id == user.id,
-                                              audit.AuditEntry.action == "declined",
-                                              audit.AuditEntry.record_type == Duo.audit_type,
-                                              audit.AuditEntry.record_id.in_(
-                                                  [duo.id for duo in found]))).all())
+    declined = {duo_id: at for duo_id, (_, _, at) in audit.last_entries(
+        Duo.audit_type, [duo.id for duo in found], ("declined",), user_id=user.id).items()}
     rows = []
     for duo in found:
         yes = _yes_of(duo, user.id)

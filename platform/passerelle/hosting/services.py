@@ -273,8 +273,6 @@ def answer_companion(user: User, trajectory: Trajectory, accept: bool, reason: s
         db.session.commit()
         return
     _companion_declines(user, trajectory, reason, now)
-    audit.log(user, "companion_no", trajectory, now)
-    messages.companion_answered(trajectory, user, False, now)
     db.session.commit()
 
 
@@ -282,7 +280,7 @@ def _companion_declines(user: User, trajectory: Trajectory, reason: str,
                         now: datetime) -> None:
     """The companion says no (a decline, or a withdrawal after accepting): cleared from the
     trajectory, their first meetings still to come go back to the coordinator who
-    approved. The caller logs and tells."""
+    approved; logged, and the coordinators told. Does not commit."""
     withdrew = trajectory.companion_answer == CompanionAnswer.accepted
     trajectory.companion_answered_at = now
     trajectory.companion_answer = CompanionAnswer.withdrawn if withdrew else \
@@ -290,6 +288,8 @@ def _companion_declines(user: User, trajectory: Trajectory, reason: str,
     trajectory.companion_reason = (reason or "").strip()[:REASON_MAX]
     trajectory.companion = None
     _move_meetings(trajectory, user.id, trajectory.approved_by_id, day_in_brussels(now))
+    audit.log(user, "companion_quit" if withdrew else "companion_no", trajectory, now)
+    messages.companion_answered(trajectory, user, False, now, withdrew=withdrew)
 
 
 def forget_companion(user: User, now: datetime) -> None:
@@ -308,8 +308,6 @@ def forget_companion(user: User, now: datetime) -> None:
         if accepted and not companion_may_withdraw(trajectory, today):
             continue  # its last night has passed: it ends as it is
         _companion_declines(user, trajectory, "", now)
-        audit.log(user, "companion_quit" if accepted else "companion_no", trajectory, now)
-        messages.companion_answered(trajectory, user, False, now, withdrew=accepted)
     theirs = _their_no(user) | set(db.session.scalars(select(Trajectory.id).where(
         Trajectory.companion_id == user.id)))
     if theirs:
@@ -340,8 +338,6 @@ def withdraw_companion(user: User, trajectory: Trajectory, reason: str, now: dat
     if not companion_may_withdraw(trajectory, day_in_brussels(now)):
         raise DomainError(NOT_WITHDRAWABLE)
     _companion_declines(user, trajectory, reason, now)
-    audit.log(user, "companion_quit", trajectory, now)
-    messages.companion_answered(trajectory, user, False, now, withdrew=True)
     db.session.commit()
 
 
@@ -662,17 +658,9 @@ def _their_no(user: User) -> set[int]:
         Trajectory.id.in_(select(entry.record_id).where(
             entry.user_id == user.id, entry.action.in_(COMPANION_NO),
             entry.record_type == Trajectory.audit_type)))))
-    if not said_no:
-        return set()
-    last = {}  # each trajectory's latest companion entry: who, and which action
-    for record_id, user_id, action in db.session.execute(
-            select(entry.record_id, entry.user_id, entry.action)
-            .where(entry.record_type == Trajectory.audit_type, entry.record_id.in_(said_no),
-                   entry.action.in_(COMPANION_ACTIONS))
-            .order_by(entry.at, entry.id)):
-        last[record_id] = (user_id, action)
-    return {t for t, (user_id, action) in last.items()
-            if user_id == user.id and action in COMPANION_NO}
+    last = audit.last_entries(Trajectory.audit_type, said_no, COMPANION_ACTIONS)
+    return {t for t, (who, action, _) in last.items()
+            if who == user.id and action in COMPANION_NO}
 
 
 def concerns_of(stay: Stay) -> list[Concern]:
@@ -704,17 +692,10 @@ def hostings_of(user: User) -> list[Hosting]:
         .order_by(Stay.first_night, Stay.id)))
     if not stays:
         return []
-    entry = audit.AuditEntry
-    answers = {}  # each stay's last answer by this host
-    for record_id, action, at in db.session.execute(
-            select(entry.record_id, entry.action, entry.at)
-            .where(entry.user_id == user.id, entry.record_type == Stay.audit_type,
-                   entry.action.in_(("accepted", "declined")),
-                   entry.record_id.in_([stay.id for stay in stays]))
-            .order_by(entry.at, entry.id)):
-        answers[record_id] = (action, at)
-    return [Hosting(stay, access.hosts_stay(user, stay), *answers.get(stay.id, ("", None)))
-            for stay in stays]
+    answers = audit.last_entries(Stay.audit_type, [stay.id for stay in stays],
+                                 ("accepted", "declined"), user_id=user.id)
+    return [Hosting(stay, access.hosts_stay(user, stay),
+                    *answers.get(stay.id, (None, "", None))[1:]) for stay in stays]
 
 
 def concerns_by(user: User) -> list[Concern]:

@@ -12,7 +12,7 @@ from flask_login import current_user, login_required
 from passerelle.accounts.models import User
 from passerelle.accounts.twofactor.gate import second_factor_required
 from passerelle.core import access
-from passerelle.core.errors import DomainError, NotFound
+from passerelle.core.errors import DomainError
 from passerelle.core.languages import language_name
 from passerelle.core.security_headers import no_store
 from passerelle.core.time import today_in_brussels, utcnow
@@ -271,16 +271,12 @@ def _withdraw_companion(found: Trajectory, me: User, now):
     form = forms.ReasonForm(prefix="withdraw")
     if not form.validate_on_submit():
         return _render_accompany(found, 200, withdraw_form=form)
-    try:
-        services.withdraw_companion(me, found, form.reason.data or "", now)
-    except NotFound:
-        raise
-    except DomainError as error:
-        db.session.rollback()
-        flash(error.message, "error")
+    # A refusal (not accepted, or ended) comes when the page no longer shows this form: it is
+    # flashed on the page the companion goes back to.
+    if not act(lambda: services.withdraw_companion(me, found, form.reason.data or "", now),
+               _l("Done: the coordinators are told, and the first meetings still to come "
+                  "are theirs again.")):
         return redirect(url_for("hosting.accompany", trajectory_id=found.id))
-    flash(_l("Done: the coordinators are told, and the first meetings still to come are "
-             "theirs again."), "success")
     return redirect(url_for("hosting.my_stays"))
 
 
