@@ -464,12 +464,13 @@ def _expiry(start: date, months: int | None) -> date | None:
 # A person's own records, for their data export and erasure (see privacy.services).
 
 def records_of(user: User) -> dict[str, list]:
-    """Charters signed, trainings done, accreditations and training sign-ups of a person."""
+    """Charters signed, trainings done and accreditations of a person (their sign-ups are
+    scheduling.signups.signups_of)."""
     def of(model):
         return list(db.session.scalars(select(model).where(model.user_id == user.id)
                                        .order_by(model.id)))
     return {"charter_signatures": of(CharterSignature), "training_records": of(TrainingRecord),
-            "accreditations": of(Accreditation), "signups": of(Signup)}
+            "accreditations": of(Accreditation)}
 
 
 def forget_applicant(user: User, now: datetime) -> None:
