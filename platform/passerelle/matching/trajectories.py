@@ -344,8 +344,11 @@ def _polish(prob: _Problem, stays, deadline: float) -> list[tuple]:
     for s in stays:
         mine[s[0]].append(s)
         rooms[prob.hindex[s[1]], s[2] - prob.lo:s[3] - prob.lo + 1] -= 1
-    closed = {(g, n + 1): h for (g, n), h in prob.fixed_end.items()}
-    closed.update({(g, n - 1): h for (g, n), h in prob.fixed_start.items()})
+    closed = defaultdict(list)  # guest -> (night, host): no new stay runs on from a fixed one
+    for (g, n), h in prob.fixed_end.items():
+        closed[g].append((n + 1, h))
+    for (g, n), h in prob.fixed_start.items():
+        closed[g].append((n - 1, h))
     better, passes = True, 0
     while better and (passes == 0 or time.perf_counter() < deadline):
         better, passes = False, passes + 1
@@ -363,9 +366,9 @@ def _polish(prob: _Problem, stays, deadline: float) -> list[tuple]:
             for k, (dist, h) in enumerate(options):
                 free = (rooms[prob.hindex[h], first - prob.lo:last - prob.lo + 1] > 0) & needed
                 km[k, free] = dist
-                for n in (n for (guest_id, n), host in closed.items()
-                          if guest_id == g and host == h and first <= n <= last):
-                    km[k, n - first] = np.inf
+                for n, host in closed[g]:
+                    if host == h and first <= n <= last:
+                        km[k, n - first] = np.inf
             found = [(g, options[k][1], first + a, first + b) for k, a, b in
                      best_alone(needed, km, prob.max_nights, g not in prob.fixed_guests)]
             if _guest_key(prob, g, found) < _guest_key(prob, g, mine[g]):
